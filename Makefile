@@ -1,0 +1,61 @@
+# Photostudio: `make run` to try it, `make test` to test it. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test lint format worker beat bench vendor check
+
+help:
+	@echo "make run     install into $(VENV), migrate, load demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test    the whole test suite (uses local PostgreSQL/Redis when they answer)"
+	@echo "make lint    ruff check and format check"
+	@echo "make worker  a Celery worker for every queue (needs REDIS_URL)"
+	@echo "make beat    Celery beat, the scheduler of periodic tasks (needs REDIS_URL)"
+	@echo "make bench   the benchmarks in bench/"
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: export DEBUG ?= 1
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m tests.services -- $(PY) -m pytest $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: install
+	$(VENV)/bin/celery -A photostudio worker --queues=default,email,images --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A photostudio beat --loglevel=INFO
+
+bench: install
+	@for script in bench/bench_*.py; do \
+		[ -e "$$script" ] || { echo "no benchmarks yet"; break; }; \
+		echo "== $$script"; $(PY) -m tests.services -- $(PY) "$$script" || exit 1; \
+	done
+
+vendor:
+	bin/vendor

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from bookings import demo
+
+
+class Command(BaseCommand):
+    help = "Load demo data (safe to run again: it updates what exists instead of duplicating)."
+
+    def handle(self, *args, **options) -> None:
+        demo.seed_studio_profile()
+        admin = demo.seed_demo_admin()
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(
+            f"Admin sign-in: http://127.0.0.1:8000/admin/  username: {admin.username}  password: {admin.password}"
+        )

@@ -1,0 +1,66 @@
+"""The Celery app: every email and every image job runs here, never in a web request.
+
+Reliability choices, made once for every task:
+- a message is acknowledged only after its task finishes (acks_late), and is handed back to the
+  queue if the worker process dies mid-job, so no job is lost to a crash or a deploy;
+- each worker reserves one message at a time, so a long image job never holds others hostage;
+- email and image work have their own queues, so a 600-photo upload never delays a confirmation;
+- tasks that talk to the outside world (mail servers) retry with exponential backoff.
+Enqueue with `task.delay_on_commit(...)` so a task never runs before the row it needs is committed.
+"""
+
+import os
+import smtplib
+
+from celery import Celery, Task
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photostudio.settings")
+
+app = Celery("photostudio")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+EMAIL_QUEUE = "email"
+IMAGES_QUEUE = "images"
+
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_default_queue="default",
+    task_queues=(Queue("default"), Queue(EMAIL_QUEUE), Queue(IMAGES_QUEUE)),
+    task_routes={
+        "*.tasks.send_*": {"queue": EMAIL_QUEUE},
+        "galleries.tasks.*": {"queue": IMAGES_QUEUE},
+    },
+    task_ignore_result=True,
+    result_expires=3600,
+    task_serializer="json",
+    accept_content=["json"],
+    timezone="UTC",
+    # Redis hands an unacknowledged message to another worker after this long; it must exceed
+    # the longest job (a zip of a large gallery), or that job would run twice.
+    broker_transport_options={"visibility_timeout": 2 * 3600, "socket_connect_timeout": 2, "socket_timeout": 5},
+    # A publish to an unreachable broker gives up quickly instead of hanging a web request.
+    broker_connection_timeout=2,
+    task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+    broker_connection_retry_on_startup=True,
+    result_backend_transport_options={"retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}},
+    redis_socket_connect_timeout=2,
+    redis_socket_timeout=5,
+    worker_send_task_events=True,
+    task_send_sent_event=True,
+)
+
+
+class OutsideWorldTask(Task):
+    """Base for tasks that talk to another server: transient failures retry with backoff."""
+
+    autoretry_for = (OSError, smtplib.SMTPException)  # socket errors and timeouts are OSErrors
+    retry_backoff = 5  # seconds before the first retry, doubling each time
+    retry_backoff_max = 15 * 60
+    retry_jitter = True
+    max_retries = 10
+
+
+app.autodiscover_tasks()

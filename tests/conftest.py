@@ -1,0 +1,136 @@
+"""Shared fixtures and the rules for tests that need real services.
+
+Markers: `postgres`, `redis` and `celery_worker` (see pyproject.toml). Such a test runs when its
+service answers; otherwise it is skipped with the reason, or fails when REQUIRE_SERVICES=1 (CI).
+Every other test runs Celery tasks in-process, at once, so the unit suite needs no server.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from photostudio.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _redis_problem() -> str | None:
+    if not settings.REDIS_URL:
+        return "needs Redis: REDIS_URL is not set and none answered on 127.0.0.1:6379"
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return f"needs Redis: {settings.REDIS_URL} does not answer ({exc})"
+    finally:
+        client.close()
+    return None
+
+
+def _postgres_problem() -> str | None:
+    if connection.vendor != "postgresql":
+        return f"needs PostgreSQL: the database is {connection.vendor} (set DATABASE_URL=postgres://...)"
+    return None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = settings.DATABASES["default"]
+    where = f"{db.get('HOST') or 'local socket'}:{db.get('PORT') or ''}" if db.get("HOST") else db["NAME"]
+    return [
+        f"database: {connection.vendor} ({where})",
+        f"broker: {settings.REDIS_URL or 'none (tasks run in-process)'}",
+        f"missing services: {'fail' if REQUIRE_SERVICES else 'skip'} the tests that need them",
+    ]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    markers = {m.name for m in item.iter_markers()}
+    problems = []
+    if "postgres" in markers:
+        problems.append(_postgres_problem())
+    if markers & {"redis", "celery_worker"}:
+        problems.append(_redis_problem())
+    problems = [p for p in problems if p]
+    if problems:
+        if REQUIRE_SERVICES:
+            pytest.fail("; ".join(problems) + " (REQUIRE_SERVICES=1)", pytrace=False)
+        pytest.skip("; ".join(problems))
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run tasks at once in the test's own process, unless the test asked for a real worker."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return settings.REDIS_URL
+
+
+def _database_url_for_worker() -> str:
+    """The URL of the test database, so a worker in another process reads what the test wrote."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `celery -A photostudio worker` in its own process, on the real broker.
+
+    Tests that use it should use the `transactional_db` fixture: the worker only sees rows the
+    test has committed. Yields the worker's node name.
+    """
+    if problem := _redis_problem():
+        pytest.fail(problem) if REQUIRE_SERVICES else pytest.skip(problem)
+    celery_app.control.purge()  # nothing left over from an earlier run
+    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "REDIS_URL": settings.REDIS_URL}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "photostudio", "worker", "--pool=solo", "--queues=default,email,images",
+         "--without-mingle", "--without-gossip", "--loglevel=INFO", f"--hostname={name}"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(destination=[name], timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start:\n{log.read_text()}")
+        yield name
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process: str) -> Iterator[str]:
+    """Send tasks through the broker to the real worker (instead of running them in-process)."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield celery_worker_process
+    celery_app.conf.task_always_eager = eager

@@ -1,0 +1,85 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.core.management import CommandError, call_command
+
+from photostudio.celery import EMAIL_QUEUE, IMAGES_QUEUE
+from photostudio.celery import app as celery_app
+from photostudio.tasks import ping
+from tests.helpers import closed_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.celery_worker
+def test_a_task_travels_through_redis_to_a_real_worker_and_back(celery_worker):
+    result = ping.delay()
+
+    answer = result.get(timeout=30)
+
+    assert result.successful()
+    assert answer["worker"]
+    assert answer["at"].startswith("20")
+
+
+@pytest.mark.celery_worker
+@pytest.mark.parametrize("queue", ["default", EMAIL_QUEUE, IMAGES_QUEUE])
+def test_ping_worker_reports_the_worker_answering_on_each_queue(celery_worker, capsys, queue):
+    call_command("ping_worker", "--timeout=30", f"--queue={queue}")
+
+    assert f"answered on {queue!r}" in capsys.readouterr().out
+
+
+@pytest.mark.celery_worker
+def test_ping_worker_fails_plainly_when_no_worker_answers(celery_worker, redis_url):
+    with pytest.raises(CommandError, match="No worker answered on the 'nobody-listens' queue"):
+        call_command("ping_worker", "--timeout=0.5", "--queue=nobody-listens")
+    redis.Redis.from_url(redis_url).delete("nobody-listens")
+
+
+def test_ping_worker_fails_plainly_and_quickly_when_the_broker_does_not_answer():
+    env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0"}
+
+    started = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "manage.py", "ping_worker", "--timeout=30"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert run.returncode == 1
+    assert "The broker did not answer" in run.stderr
+    assert time.monotonic() - started < 20  # gave up on the dead broker, did not wait for the timeout
+
+
+@pytest.mark.parametrize(
+    ("task_name", "queue"),
+    [
+        ("bookings.tasks.send_booking_confirmed", EMAIL_QUEUE),
+        ("galleries.tasks.process_photo", IMAGES_QUEUE),
+        ("photostudio.tasks.ping", "default"),
+    ],
+)
+def test_email_and_image_tasks_have_queues_of_their_own(task_name, queue):
+    route = celery_app.amqp.router.route({}, task_name)
+
+    assert route["queue"].name == queue
+
+
+def test_a_task_is_enqueued_only_once_the_transaction_commits(django_capture_on_commit_callbacks, db):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ping.delay_on_commit()
+
+    # held back as an on-commit callback, not sent while the transaction was open
+    assert len(callbacks) == 1
+
+
+def test_a_lost_worker_hands_its_job_back_to_the_queue():
+    conf = celery_app.conf
+
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
