@@ -27,7 +27,7 @@ run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ (the admin: http://$(HOST):$(PORT)/admin/). Ctrl-C to stop."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

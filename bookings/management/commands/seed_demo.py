@@ -10,6 +10,4 @@ class Command(BaseCommand):
         demo.seed_studio_profile()
         admin = demo.seed_demo_admin()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        self.stdout.write(
-            f"Admin sign-in: http://127.0.0.1:8000/admin/  username: {admin.username}  password: {admin.password}"
-        )
+        self.stdout.write(f"Admin sign-in at /admin/  username: {admin.username}  password: {admin.password}")
