@@ -1,15 +1,107 @@
-"""Demo data for a new installation: idempotent, so `seed_demo` can run on every start."""
+"""Demo data for a new installation: idempotent, so `seed_demo` can run on every start.
 
+Rows are created only when missing, so edits made in the admin survive the next run.
+"""
+
+import io
 import os
+import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
+from PIL import Image, ImageDraw, ImageFilter
 
-from .models import StudioProfile
+from .models import SessionType, SessionTypePhoto, StudioProfile
 
 DEMO_ADMIN_USERNAME = "photographer"
 DEMO_ADMIN_EMAIL = "photographer@northlight.example"
+
+SESSION_TYPES = [
+    {
+        "slug": "headshot",
+        "kind": SessionType.Kind.HEADSHOT,
+        "name": "Headshot session",
+        "pitch": "A crisp, professional photo of you for LinkedIn, your company website and the press.",
+        "purpose": (
+            "Your LinkedIn profile, your company's About us and team pages, speaker bios and press "
+            "releases: anywhere people should meet the professional you at a glance."
+        ),
+        "style": (
+            "Framed from the shoulders up against a clean backdrop, lit with studio light or soft "
+            "daylight, looking straight into the lens with an open, approachable expression."
+        ),
+        "goal": "You, coming across as professional, confident and easy to trust.",
+        "deliverables": (
+            "30 minutes in front of the camera\nHelp with posing and expression as we go\n"
+            "Your proofs in a private online gallery\n3 retouched images of your choice\n"
+            "Full-resolution and web-ready files"
+        ),
+        "duration_minutes": 30,
+        "price": Decimal("195"),
+        "images_included": 3,
+        "location": SessionType.Location.EITHER,
+        "buffer_before_minutes": 15,
+        "buffer_after_minutes": 15,
+        "order": 1,
+    },
+    {
+        "slug": "portrait",
+        "kind": SessionType.Kind.PORTRAIT,
+        "name": "Portrait session",
+        "pitch": "Pictures that show who you are and how you work, for your website and your brand.",
+        "purpose": (
+            "Your website, your brand and your social channels: images that let future clients see "
+            "what working with you is like."
+        ),
+        "style": (
+            "More than head and shoulders. In the studio with props, or on location where you work: "
+            "a CEO in the boardroom, a therapist in the consulting room, a maker at the bench."
+        ),
+        "goal": "Tell your story: your role, the way you work and your personality.",
+        "deliverables": (
+            "90 minutes in the studio or at your workplace\nA short planning call beforehand\n"
+            "Your proofs in a private online gallery\n10 retouched images of your choice\n"
+            "Full-resolution and web-ready files"
+        ),
+        "duration_minutes": 90,
+        "price": Decimal("450"),
+        "images_included": 10,
+        "location": SessionType.Location.EITHER,
+        "buffer_before_minutes": 30,
+        "buffer_after_minutes": 30,
+        "order": 2,
+    },
+    {
+        "slug": "headshot-and-portrait",
+        "kind": SessionType.Kind.BOTH,
+        "name": "Headshot and portrait session",
+        "pitch": "Cover every base in one visit: a headshot for your profiles and portraits that tell your story.",
+        "purpose": (
+            "Everything at once: a profile photo for LinkedIn and your company, plus the pictures "
+            "your website and brand need."
+        ),
+        "style": (
+            "We start with a clean, shoulders-up headshot, then move on to portraits in the studio "
+            "or at your workplace, with the tools and places that make your work yours."
+        ),
+        "goal": "A professional first impression and the story behind it, from one shoot.",
+        "deliverables": (
+            "2 hours, in the studio or at your workplace\nA short planning call beforehand\n"
+            "Your proofs in a private online gallery\n12 retouched images of your choice\n"
+            "Full-resolution and web-ready files"
+        ),
+        "duration_minutes": 120,
+        "price": Decimal("575"),
+        "images_included": 12,
+        "location": SessionType.Location.EITHER,
+        "buffer_before_minutes": 30,
+        "buffer_after_minutes": 30,
+        "order": 3,
+    },
+]
 
 
 @dataclass(frozen=True)
@@ -21,7 +113,7 @@ class DemoAdmin:
 
 @transaction.atomic
 def seed_studio_profile() -> StudioProfile:
-    profile, _ = StudioProfile.objects.update_or_create(
+    profile, _ = StudioProfile.objects.get_or_create(
         pk=StudioProfile.SINGLETON_ID,
         defaults={
             "tagline": "Headshots and portraits for people who mean business.",
@@ -51,3 +143,91 @@ def seed_demo_admin() -> DemoAdmin:
     user.set_password(password)
     user.save()
     return DemoAdmin(username=username, password=password, created=created)
+
+
+@transaction.atomic
+def seed_session_types() -> list[SessionType]:
+    sessions = []
+    for data in SESSION_TYPES:
+        fields = dict(data)
+        session, created = SessionType.objects.get_or_create(slug=fields.pop("slug"), defaults=fields)
+        if created or not session.photos.exists():
+            for n, (drawing, alt) in enumerate(_EXAMPLES[session.kind]):
+                image = ContentFile(_jpeg(drawing(random.Random(f"{session.slug}-{n}"))), name=f"example-{n + 1}.jpg")
+                SessionTypePhoto.objects.create(session_type=session, image=image, alt=alt, order=n)
+        sessions.append(session)
+    return sessions
+
+
+# --- Generated example pictures: simple studio-like illustrations, so the demo needs no files ---
+
+
+def _backdrop(rng: random.Random, size: tuple[int, int], top: tuple, bottom: tuple) -> Image.Image:
+    w, h = size
+    gradient = Image.linear_gradient("L").resize(size)
+    image = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), gradient)
+    glow = Image.new("L", size, 0)
+    ImageDraw.Draw(glow).ellipse([w * 0.15, h * 0.05, w * 0.85, h * 0.7], fill=70)
+    light = Image.new("RGB", size, tuple(min(255, c + 40) for c in top))
+    return Image.composite(light, image, glow.filter(ImageFilter.GaussianBlur(w // 6)))
+
+
+def _person(draw: ImageDraw.ImageDraw, rng: random.Random, cx: float, top: float, scale: float) -> None:
+    skin = rng.choice([(234, 192, 164), (198, 144, 110), (141, 94, 66), (224, 172, 135)])
+    hair = rng.choice([(40, 30, 25), (90, 60, 35), (20, 20, 20), (150, 120, 90)])
+    jacket = rng.choice([(35, 45, 70), (40, 40, 42), (90, 30, 40), (60, 70, 60)])
+    s = scale
+    draw.rounded_rectangle([cx - 210 * s, top + 330 * s, cx + 210 * s, top + 900 * s], radius=int(120 * s), fill=jacket)
+    draw.polygon(
+        [(cx - 60 * s, top + 330 * s), (cx + 60 * s, top + 330 * s), (cx, top + 470 * s)], fill=(245, 245, 240)
+    )
+    draw.rectangle([cx - 38 * s, top + 230 * s, cx + 38 * s, top + 345 * s], fill=skin)
+    draw.ellipse([cx - 95 * s, top + 40 * s, cx + 95 * s, top + 290 * s], fill=skin)
+    draw.chord([cx - 102 * s, top + 20 * s, cx + 102 * s, top + 210 * s], 180, 360, fill=hair)
+
+
+def _headshot(rng: random.Random) -> Image.Image:
+    size = (960, 1200)
+    shade = rng.choice([(200, 202, 205), (120, 130, 140), (215, 208, 196)])
+    image = _backdrop(rng, size, shade, tuple(int(c * 0.7) for c in shade))
+    _person(ImageDraw.Draw(image), rng, cx=480, top=260, scale=1.35)
+    return image.filter(ImageFilter.GaussianBlur(1.2))
+
+
+def _portrait(rng: random.Random) -> Image.Image:
+    size = (960, 1200)
+    image = _backdrop(rng, size, (226, 222, 214), (150, 140, 128))
+    draw = ImageDraw.Draw(image)
+    for x in (90, 330):  # a window behind
+        draw.rectangle([x, 140, x + 200, 560], fill=(236, 240, 244), outline=(120, 110, 100), width=10)
+    draw.rectangle([600, 250, 880, 300], fill=(120, 90, 60))  # a shelf with books
+    for i in range(7):
+        draw.rectangle([615 + i * 36, 150 + rng.randint(0, 30), 642 + i * 36, 250], fill=rng.choice(
+            [(160, 50, 40), (40, 80, 120), (200, 170, 80), (60, 100, 70)]
+        ))  # fmt: skip
+    _person(draw, rng, cx=430, top=420, scale=0.95)
+    draw.rectangle([0, 980, 960, 1200], fill=(110, 80, 55))  # a desk in front
+    draw.ellipse([720, 900, 840, 1000], fill=(60, 110, 60))  # a plant
+    return image.filter(ImageFilter.GaussianBlur(1.5))
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+_EXAMPLES = {
+    SessionType.Kind.HEADSHOT: [
+        (_headshot, "Shoulders-up headshot against a plain grey backdrop"),
+        (_headshot, "Headshot in a dark jacket against a light backdrop"),
+    ],
+    SessionType.Kind.PORTRAIT: [
+        (_portrait, "Portrait at a desk in a bright office with books and a plant"),
+        (_portrait, "Portrait in a workspace by the window"),
+    ],
+    SessionType.Kind.BOTH: [
+        (_headshot, "Clean studio headshot from a combined session"),
+        (_portrait, "Portrait at work from the same session"),
+    ],
+}

@@ -12,7 +12,8 @@ Enqueue with `task.delay_on_commit(...)` so a task never runs before the row it 
 import os
 import smtplib
 
-from celery import Celery, Task
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photostudio.settings")
@@ -50,10 +51,15 @@ app.conf.update(
     redis_socket_timeout=5,
     worker_send_task_events=True,
     task_send_sent_event=True,
+    beat_schedule={
+        # The outbox sweep: emails whose task never reached the broker (Redis down at the time)
+        # are sent once it is back.
+        "send-pending-emails": {"task": "photostudio.tasks.send_pending_emails", "schedule": 60.0},
+    },
 )
 
 
-class OutsideWorldTask(Task):
+class OutsideWorldTask(DjangoTask):
     """Base for tasks that talk to another server: transient failures retry with backoff."""
 
     autoretry_for = (OSError, smtplib.SMTPException)  # socket errors and timeouts are OSErrors

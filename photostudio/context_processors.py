@@ -9,6 +9,7 @@ def studio(request: HttpRequest) -> dict:
     return {
         "studio_name": settings.STUDIO_NAME,
         "studio_email": settings.STUDIO_EMAIL,
+        "currency": settings.CURRENCY_SYMBOL,
         # Lazy: pages that never show the profile never query it.
         "studio": SimpleLazyObject(StudioProfile.load),
     }

@@ -19,6 +19,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 
 STUDIO_NAME = env("STUDIO_NAME", default="Northlight Studio")
 STUDIO_EMAIL = env("STUDIO_EMAIL", default="hello@northlight.example")
+CURRENCY_SYMBOL = env("CURRENCY_SYMBOL", default="£")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "photostudio",

@@ -3,8 +3,26 @@ from datetime import UTC, datetime
 
 from celery import shared_task
 
+from . import outbox
+from .celery import OutsideWorldTask
+
 
 @shared_task(ignore_result=False)
 def ping() -> dict[str, str]:
     """Answer from a worker: lets `manage.py ping_worker` prove the broker and a worker work."""
     return {"worker": socket.gethostname(), "at": datetime.now(UTC).isoformat()}
+
+
+@shared_task(bind=True, base=OutsideWorldTask)
+def send_outgoing_email(self, email_id: int) -> None:
+    try:
+        outbox.deliver(email_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            outbox.mark_failed(email_id, f"gave up after {self.request.retries + 1} attempts: {exc}")
+        raise
+
+
+@shared_task
+def send_pending_emails() -> int:
+    return outbox.sweep()

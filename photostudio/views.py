@@ -3,12 +3,15 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from bookings.models import SessionType
+
 from .health import run_checks
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    sessions = SessionType.objects.filter(is_active=True).prefetch_related("photos")
+    return render(request, "home.html", {"sessions": sessions})
 
 
 @never_cache

@@ -8,6 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         demo.seed_studio_profile()
+        demo.seed_session_types()
         admin = demo.seed_demo_admin()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Admin sign-in at /admin/  username: {admin.username}  password: {admin.password}")

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import OutgoingEmail
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Every message the studio sent or is about to send: the record, and where a failure shows."""
+
+    list_display = ["created_at", "to", "subject", "status", "sent_at", "attempts"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    fields = ["kind", "to", "reply_to", "subject", "status", "attempts", "created_at", "sent_at", "last_error", "text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: OutgoingEmail | None = None) -> bool:
+        return False

@@ -1,0 +1,45 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class OutgoingEmail(models.Model):
+    """One message to one recipient, rendered and stored in the same transaction as the change it
+    tells about, then sent by a Celery task. The row is the record of what was sent, and the
+    outbox: a message whose task was lost (broker down) is found by the periodic sweep and sent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting to be sent"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+
+    kind = models.CharField(max_length=60, help_text="Which message this is, e.g. booking_confirmed.")
+    to = models.EmailField(max_length=254)
+    reply_to = models.EmailField(max_length=254, blank=True)
+    subject = models.CharField(max_length=255)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True, help_text="[{filename, content_type, content}]")
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    # What the message is about (a booking, a gallery, a contact message), for its history.
+    about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    about_id = models.CharField(max_length=64, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "email"
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["about_type", "about_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
