@@ -1,7 +1,30 @@
-from django.contrib import admin
-from django.http import HttpRequest
+from datetime import datetime, timedelta
 
-from .models import ContactMessage, SessionType, SessionTypePhoto, StudioProfile
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from photostudio.models import OutgoingEmail
+
+from . import month_calendar, scheduling, services
+from .models import (
+    Availability,
+    Booking,
+    Client,
+    ContactMessage,
+    SessionType,
+    SessionTypePhoto,
+    StudioProfile,
+    TimeOff,
+    WorkingHours,
+    new_secret,
+)
 
 
 @admin.register(StudioProfile)
@@ -55,3 +78,270 @@ class ContactMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# --- availability, clients and bookings ---
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(admin.ModelAdmin):
+    inlines = [WorkingHoursInline]
+    readonly_fields = ["calendar_feed"]
+    fieldsets = [
+        (None, {"fields": ["time_zone", "step_minutes", "max_sessions_per_day"]}),
+        ("Notice", {"fields": ["min_notice_hours", "horizon_days", "change_notice_hours"]}),
+        ("Your calendar", {"fields": ["calendar_feed"]}),
+    ]
+
+    @admin.display(description="calendar feed")
+    def calendar_feed(self, obj: Availability) -> str:
+        url = settings.SITE_URL + reverse("calendar_feed", args=[obj.calendar_token])
+        return format_html(
+            '<code>{}</code><br><span class="help">Subscribe to this address in Google, Apple or Outlook '
+            "calendar to see your sessions there. Keep it private; to stop an old address working, tick "
+            '"reset the calendar address" below and save.</span>'
+            '<p><label><input type="checkbox" name="_reset_calendar"> reset the calendar address</label></p>',
+            url,
+        )
+
+    def save_model(self, request: HttpRequest, obj: Availability, form, change: bool) -> None:
+        if "_reset_calendar" in request.POST:
+            obj.calendar_token = new_secret()
+            messages.info(request, "The calendar address has changed: subscribe again with the new one.")
+        super().save_model(request, obj, form, change)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not Availability.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["first_day", "last_day", "note"]
+    date_hierarchy = "first_day"
+
+
+class ClientBookingInline(admin.TabularInline):
+    model = Booking
+    fields = ["booking_link", "session_type", "start", "status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    ordering = ["-start"]
+
+    @admin.display(description="booking")
+    def booking_link(self, obj: Booking) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:bookings_booking_change", args=[obj.pk]), obj.reference
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "company", "phone", "created_at"]
+    search_fields = ["name", "email", "company", "phone"]
+    inlines = [ClientBookingInline]
+
+
+class EmailHistoryInline(GenericTabularInline):
+    """Every email about this booking: to whom, what, when, and whether it went out."""
+
+    model = OutgoingEmail
+    ct_field = "about_type"
+    ct_fk_field = "about_id"
+    fields = ["created_at", "to", "subject", "status", "sent_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "emails"
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class BookingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Booking
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        session, start = data.get("session_type") or getattr(self.instance, "session_type", None), data.get("start")
+        if session and start and (not self.instance.pk or "start" in self.changed_data):
+            ignoring = self.instance if self.instance.pk else None
+            if scheduling.overlaps_holding(session, start, ignoring=ignoring):
+                self.add_error("start", "This time (with the session's buffers) overlaps another booking.")
+        return data
+
+
+STATUS_COLOURS = {
+    Booking.Status.REQUESTED: "#8a6d00",
+    Booking.Status.CONFIRMED: "#1e6b3a",
+    Booking.Status.DECLINED: "#6c757d",
+    Booking.Status.CANCELLED: "#6c757d",
+    Booking.Status.COMPLETED: "#1d1d1f",
+}
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    form = BookingAdminForm
+    change_form_template = "admin/bookings/booking/change_form.html"
+    change_list_template = "admin/bookings/booking/change_list.html"
+    list_display = ["reference", "local_start", "client", "session_type", "coloured_status", "location"]
+    list_filter = ["status", "session_type", ("start", admin.DateFieldListFilter)]
+    search_fields = ["reference", "client__name", "client__email"]
+    date_hierarchy = "start"
+    list_select_related = ["client", "session_type"]
+    autocomplete_fields = ["client"]
+    actions = ["confirm_selected", "decline_selected", "complete_selected", "cancel_selected"]
+    inlines = [EmailHistoryInline]
+    readonly_fields = ["reference", "status", "held_time", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["reference", "status", "client", "session_type", "start", "end", "held_time"]}),
+        ("Details", {"fields": ["location", "address", "purpose", "people", "message"]}),
+        ("Declining", {"fields": ["decline_reason"]}),
+        ("History", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Booking | None = None) -> list[str]:
+        # `end` follows from the start and the session's length; the session can't change afterwards.
+        return [*self.readonly_fields, "end", *(["session_type", "client"] if obj else [])]
+
+    @admin.display(description="start", ordering="start")
+    def local_start(self, obj: Booking) -> str:
+        return f"{obj.start.astimezone(Availability.load().tz):%a %d %b %Y %H:%M}"
+
+    @admin.display(description="status", ordering="status")
+    def coloured_status(self, obj: Booking) -> str:
+        return format_html(
+            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:8px">{}</span>',
+            STATUS_COLOURS[obj.status],
+            obj.get_status_display(),
+        )
+
+    @admin.display(description="held, with buffers")
+    def held_time(self, obj: Booking) -> str:
+        if not obj.pk:
+            return "-"
+        tz = Availability.load().tz
+        return f"{obj.held_start.astimezone(tz):%H:%M} – {obj.held_end.astimezone(tz):%H:%M} ({tz.key})"
+
+    def save_model(self, request: HttpRequest, obj: Booking, form, change: bool) -> None:
+        if not change:
+            booking = services.request_booking(
+                services.BookingRequest(
+                    session_type=obj.session_type,
+                    start=obj.start,
+                    name=obj.client.name,
+                    email=obj.client.email,
+                    location=obj.location,
+                    address=obj.address,
+                    purpose=obj.purpose,
+                    people=obj.people,
+                    message=obj.message,
+                ),
+                by_studio=True,
+            )
+            obj.pk = booking.pk
+            return
+        if "start" in form.changed_data:
+            new_start = obj.start
+            obj.refresh_from_db(fields=["start", "end", "held_start", "held_end"])
+            services.reschedule_booking(obj, new_start=new_start, by_client=False)
+            obj.refresh_from_db()
+        super().save_model(request, obj, form, change)
+
+    def response_change(self, request: HttpRequest, obj: Booking):
+        steps = {
+            "_confirm": lambda: services.confirm_booking(obj, by=request.user),
+            "_decline": lambda: services.decline_booking(obj, reason=obj.decline_reason, by=request.user),
+            "_complete": lambda: services.complete_booking(obj, by=request.user),
+            "_cancel": lambda: services.cancel_booking(obj, by_client=False),
+        }
+        for key, step in steps.items():
+            if key in request.POST:
+                try:
+                    booking = step()
+                except services.BookingError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                else:
+                    self.message_user(request, f"{booking.reference} is now {booking.get_status_display().lower()}.")
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def _apply(self, request: HttpRequest, queryset, step, done: str) -> None:
+        changed = 0
+        for booking in queryset:
+            try:
+                step(booking)
+                changed += 1
+            except services.BookingError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        if changed:
+            self.message_user(request, f"{changed} booking{'s' if changed != 1 else ''} {done}.")
+
+    @admin.action(description="Confirm the selected requests")
+    def confirm_selected(self, request: HttpRequest, queryset) -> None:
+        self._apply(request, queryset, lambda b: services.confirm_booking(b, by=request.user), "confirmed")
+
+    @admin.action(description="Decline the selected requests (asks for a reason)")
+    def decline_selected(self, request: HttpRequest, queryset):
+        if "reason" in request.POST and "apply" in request.POST:
+            reason = request.POST["reason"].strip()
+            self._apply(
+                request, queryset, lambda b: services.decline_booking(b, reason=reason, by=request.user), "declined"
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Decline booking requests",
+            "bookings": queryset.select_related("client", "session_type"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/bookings/booking/decline.html", context)
+
+    @admin.action(description="Mark the selected sessions completed")
+    def complete_selected(self, request: HttpRequest, queryset) -> None:
+        self._apply(request, queryset, lambda b: services.complete_booking(b, by=request.user), "completed")
+
+    @admin.action(description="Cancel the selected bookings (the clients are emailed)")
+    def cancel_selected(self, request: HttpRequest, queryset) -> None:
+        self._apply(request, queryset, lambda b: services.cancel_booking(b, by_client=False), "cancelled")
+
+    def get_urls(self):
+        return [
+            path("calendar/", self.admin_site.admin_view(self.month_view), name="bookings_booking_calendar"),
+            *super().get_urls(),
+        ]
+
+    def month_view(self, request: HttpRequest):
+        tz = Availability.load().tz
+        month = month_calendar.parse_month(request.GET.get("month"), today=timezone.now().astimezone(tz).date())
+        first, last = month_calendar.month_bounds(month)
+        start = datetime.combine(first, datetime.min.time(), tz)
+        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
+        bookings = Booking.objects.filter(start__gte=start, start__lt=end).select_related("client", "session_type")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Sessions in {month:%B %Y}",
+            "opts": self.model._meta,
+            "weeks": month_calendar.weeks(month, bookings, tz),
+            "previous": month_calendar.shift(month, -1),
+            "next": month_calendar.shift(month, 1),
+            "colours": STATUS_COLOURS,
+            "zone": tz.key,
+        }
+        return TemplateResponse(request, "admin/bookings/booking/calendar.html", context)

@@ -7,14 +7,17 @@ import io
 import os
 import random
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from .models import SessionType, SessionTypePhoto, StudioProfile
+from . import scheduling
+from .models import Availability, Booking, Client, SessionType, SessionTypePhoto, StudioProfile, TimeOff, WorkingHours
 
 DEMO_ADMIN_USERNAME = "photographer"
 DEMO_ADMIN_EMAIL = "photographer@northlight.example"
@@ -231,3 +234,77 @@ _EXAMPLES = {
         (_portrait, "Portrait at work from the same session"),
     ],
 }
+
+
+DEMO_CLIENTS = [
+    ("Alice Byrne", "alice@example.com", "Byrne & Cole Architects"),
+    ("Bob Mensah", "bob@example.com", "Mensah Physiotherapy"),
+    ("Chloé Martin", "chloe@example.com", "Atelier Martin"),
+    ("Dev Patel", "dev@example.com", "Northwind Legal"),
+    ("Emma Walsh", "emma@example.com", ""),
+]
+
+
+@transaction.atomic
+def seed_availability() -> Availability:
+    availability = Availability.load()
+    if not availability.working_hours.exists():
+        for weekday in range(5):  # Monday to Friday, with a lunch break
+            WorkingHours.objects.create(availability=availability, weekday=weekday, start=time(9), end=time(12, 30))
+            WorkingHours.objects.create(
+                availability=availability, weekday=weekday, start=time(13, 30), end=time(17, 30)
+            )
+        WorkingHours.objects.create(availability=availability, weekday=5, start=time(10), end=time(14))
+    if not TimeOff.objects.exists():
+        start = timezone.localdate() + timedelta(days=40)
+        TimeOff.objects.create(first_day=start, last_day=start + timedelta(days=6), note="Summer holiday")
+    return availability
+
+
+@transaction.atomic
+def seed_bookings() -> int:
+    """A few bookings in each state, once (skipped when any booking exists)."""
+    if Booking.objects.exists():
+        return 0
+    tz = Availability.load().tz
+    sessions = {s.kind: s for s in SessionType.objects.filter(is_active=True)}
+    if not sessions:
+        return 0
+    clients = [
+        Client.objects.get_or_create(email=email, defaults={"name": name, "company": company})[0]
+        for name, email, company in DEMO_CLIENTS
+    ]
+    today = timezone.now().astimezone(tz).date()
+
+    def at(days: int, hour: int, minute: int = 0) -> datetime:
+        day = today + timedelta(days=days)
+        while day.weekday() >= 5:  # keep demo sessions on weekdays
+            day += timedelta(days=1)
+        return datetime.combine(day, time(hour, minute), tz)
+
+    plan = [
+        (clients[0], "headshot", at(3, 10), Booking.Status.REQUESTED),
+        (clients[1], "portrait", at(4, 14), Booking.Status.REQUESTED),
+        (clients[2], "both", at(6, 9, 30), Booking.Status.CONFIRMED),
+        (clients[3], "headshot", at(1, 11), Booking.Status.CONFIRMED),
+        (clients[4], "portrait", at(9, 13, 30), Booking.Status.DECLINED),
+        (clients[0], "headshot", at(12, 15), Booking.Status.CANCELLED),
+        (clients[1], "headshot", at(-10, 10), Booking.Status.COMPLETED),
+    ]
+    for client, kind, start, status in plan:
+        session = sessions.get(kind) or next(iter(sessions.values()))
+        shape = scheduling.session_shape(session)
+        Booking.objects.create(
+            client=client,
+            session_type=session,
+            start=start,
+            end=start + shape.duration,
+            held_start=start - shape.buffer_before,
+            held_end=start + shape.duration + shape.buffer_after,
+            status=status,
+            purpose="Team page and LinkedIn" if kind == "headshot" else "Website and brand",
+            decline_reason="We're away on a shoot that week. Any other week works!"
+            if status == Booking.Status.DECLINED
+            else "",
+        )
+    return len(plan)

@@ -1,9 +1,11 @@
+from datetime import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
 from . import guide
-from .models import ContactMessage
+from .models import Booking, ContactMessage, SessionType
 
 
 class GuideForm(forms.Form):
@@ -78,3 +80,92 @@ class ContactForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+
+class BookingForm(forms.Form):
+    """The booking request. Free times depend on the session type and the day, so the view passes
+    them in; with JavaScript they refresh from /book/times/ without a reload."""
+
+    session_type = forms.ModelChoiceField(
+        label="Session",
+        queryset=SessionType.objects.filter(is_active=True),
+        to_field_name="slug",
+        empty_label=None,
+        error_messages={"invalid_choice": "That session isn't available to book. Please choose one from the list."},
+    )
+    date = forms.DateField(
+        label="Day",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date like 2026-03-14."},
+    )
+    # Any well-formed time is accepted here: whether it is (still) free is the booking service's
+    # decision, made inside the transaction that stores the booking.
+    start = forms.CharField(
+        label="Start time", widget=forms.RadioSelect, error_messages={"required": "Please choose a start time."}
+    )
+    name = forms.CharField(label="Your name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(
+        label="Phone",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    company = forms.CharField(
+        label="Company", max_length=120, required=False, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    )
+    location = forms.ChoiceField(
+        label="Where", choices=Booking.Location.choices, initial=Booking.Location.STUDIO, widget=forms.RadioSelect
+    )
+    address = forms.CharField(
+        label="Address for an on-location session",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    purpose = forms.CharField(label="What are the photos for?", max_length=300, required=False)
+    people = forms.IntegerField(label="Number of people", min_value=1, max_value=50, initial=1)
+    message = forms.CharField(
+        label="Anything else we should know?", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, times: list[tuple[str, str]] = (), min_day=None, max_day=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start"].widget.choices = list(times)
+        self.min_day, self.max_day = min_day, max_day
+        if min_day and max_day:
+            self.fields["date"].widget.attrs.update(min=min_day.isoformat(), max=max_day.isoformat())
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if self.min_day and day < self.min_day:
+            raise forms.ValidationError("That day has passed. Please choose a day from today on.")
+        if self.max_day and day > self.max_day:
+            raise forms.ValidationError(
+                f"We take bookings up to {self.max_day:%-d %B %Y}. Please choose an earlier day."
+            )
+        return day
+
+    def clean_start(self):
+        try:
+            start = datetime.fromisoformat(self.cleaned_data["start"])
+        except ValueError:
+            raise forms.ValidationError("Please choose one of the start times shown.") from None
+        if start.tzinfo is None:
+            raise forms.ValidationError("Please choose one of the start times shown.")
+        return start
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        session, location = data.get("session_type"), data.get("location")
+        if session and location == Booking.Location.ON_LOCATION:
+            if not session.allows_on_location:
+                self.add_error("location", f"The {session.name.lower()} takes place in the studio only.")
+            elif not data.get("address", "").strip():
+                self.add_error("address", "Please tell us where the session should take place.")
+        if session and location == Booking.Location.STUDIO and not session.allows_studio:
+            self.add_error("location", f"The {session.name.lower()} takes place on location. Please give an address.")
+        return data

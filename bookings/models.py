@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -135,3 +136,212 @@ class ContactMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+def _default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+def new_secret() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class Availability(models.Model):
+    """The studio's booking rules; one row, edited in the admin with its working hours."""
+
+    SINGLETON_ID = 1
+
+    time_zone = models.CharField(
+        max_length=64, default=_default_time_zone, help_text="The studio's time zone, e.g. Europe/London."
+    )
+    min_notice_hours = models.PositiveSmallIntegerField(
+        "minimum notice (hours)", default=24, help_text="How soon before a session it can still be booked."
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        "booking horizon (days)", default=90, help_text="How far ahead clients can book."
+    )
+    step_minutes = models.PositiveSmallIntegerField(
+        "start every (minutes)", default=30, help_text="Offered start times fall on this grid."
+    )
+    max_sessions_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty for no limit."
+    )
+    change_notice_hours = models.PositiveSmallIntegerField(
+        "cancel or reschedule until (hours before)",
+        default=24,
+        help_text="Clients can cancel or move a session online until this many hours before it starts.",
+    )
+    calendar_token = models.CharField(
+        max_length=64, default=new_secret, editable=False, help_text="The secret in the calendar feed's address."
+    )
+
+    class Meta:
+        verbose_name = "availability"
+        verbose_name_plural = "availability"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(step_minutes__gte=5), name="availability_step_at_least_5"),
+            models.CheckConstraint(condition=models.Q(horizon_days__gte=1), name="availability_horizon_at_least_1"),
+        ]
+
+    def __str__(self) -> str:
+        return "Availability"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON_ID
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from zoneinfo import available_timezones
+
+        from django.core.exceptions import ValidationError
+
+        if self.time_zone not in available_timezones():
+            raise ValidationError({"time_zone": "Not a time zone name; use one like Europe/London."})
+
+    @classmethod
+    def load(cls) -> "Availability":
+        obj, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+        return obj
+
+    @property
+    def tz(self):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.time_zone)
+
+
+class WorkingHours(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    availability = models.ForeignKey(Availability, related_name="working_hours", on_delete=models.CASCADE)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="hours_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class TimeOff(models.Model):
+    first_day = models.DateField()
+    last_day = models.DateField()
+    note = models.CharField(max_length=120, blank=True, help_text="For you only, e.g. holiday.")
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(last_day__gte=models.F("first_day")), name="time_off_in_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_day:%d %b %Y} – {self.last_day:%d %b %Y}" + (f" ({self.note})" if self.note else "")
+
+
+class Client(models.Model):
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=40, blank=True)
+    company = models.CharField(max_length=120, blank=True)
+    notes = models.TextField("private notes", blank=True, help_text="Never shown to the client.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="client",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("email"), name="client_email_unique_any_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+def _new_reference() -> str:
+    import secrets
+
+    alphabet = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L: easy to read out on the phone
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+
+    # Requested and confirmed bookings hold their time (buffers included); no two may overlap.
+    HOLDING = (Status.REQUESTED, Status.CONFIRMED)
+
+    class Location(models.TextChoices):
+        STUDIO = "studio", "In the studio"
+        ON_LOCATION = "on_location", "On location"
+
+    reference = models.CharField(max_length=8, unique=True, default=_new_reference, editable=False)
+    client = models.ForeignKey(Client, related_name="bookings", on_delete=models.CASCADE)
+    session_type = models.ForeignKey(SessionType, related_name="bookings", on_delete=models.PROTECT)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    held_start = models.DateTimeField(editable=False, help_text="Start of the session's time, buffers included.")
+    held_end = models.DateTimeField(editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.REQUESTED)
+    location = models.CharField(max_length=12, choices=Location, default=Location.STUDIO)
+    address = models.CharField("on-location address", max_length=300, blank=True)
+    purpose = models.CharField("what the photos are for", max_length=300, blank=True)
+    people = models.PositiveSmallIntegerField("number of people", default=1)
+    message = models.TextField(max_length=3000, blank=True)
+    decline_reason = models.TextField(blank=True, help_text="Shown to the client when you decline.")
+    sequence = models.PositiveSmallIntegerField(default=0, editable=False, help_text="Bumped on each reschedule.")
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["status", "held_start", "held_end"]), models.Index(fields=["start"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="booking_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(held_start__lte=models.F("start"), held_end__gte=models.F("end")),
+                name="booking_held_covers_session",
+            ),
+            # On PostgreSQL an exclusion constraint (migration 0003) also forbids overlapping held times.
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.session_type} for {self.client.name}"
+
+    @property
+    def holds_time(self) -> bool:
+        return self.status in self.HOLDING
+
+    @property
+    def is_upcoming(self) -> bool:
+        from django.utils import timezone
+
+        return self.start > timezone.now() and self.holds_time

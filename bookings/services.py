@@ -1,11 +1,44 @@
-"""Operations that change the studio's data, each in one transaction."""
+"""Operations that change the studio's data: each runs in one transaction, checks the state it
+starts from, and queues the emails that tell people about it (sent after commit, by Celery)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from photostudio.outbox import queue_email
 
-from .models import ContactMessage
+from . import emails, scheduling
+from .models import Availability, Booking, Client, ContactMessage, SessionType
+
+
+class BookingError(Exception):
+    """A booking operation that cannot happen; the message is meant for the person who tried."""
+
+
+class TimeTaken(BookingError):
+    """The chosen time is no longer free (taken by someone else a moment ago, or never free)."""
+
+    def __init__(self, message: str, *, nearest: list[datetime]) -> None:
+        super().__init__(message)
+        self.nearest = nearest
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    session_type: SessionType
+    start: datetime
+    name: str
+    email: str
+    phone: str = ""
+    company: str = ""
+    location: str = Booking.Location.STUDIO
+    address: str = ""
+    purpose: str = ""
+    people: int = 1
+    message: str = ""
 
 
 @transaction.atomic
@@ -15,3 +48,204 @@ def receive_contact_message(*, name: str, email: str, phone: str, message: str) 
         "contact_message", to=settings.STUDIO_EMAIL, reply_to=email, context={"contact": contact}, about=contact
     )
     return contact
+
+
+def request_booking(request: BookingRequest, *, by_studio: bool = False) -> Booking:
+    """Store a booking request, holding its time, or raise TimeTaken with the nearest free times.
+
+    A client gets only the free times; the studio (booking for a client from the admin) may book
+    outside its hours, but never onto another booking."""
+    try:
+        with transaction.atomic():
+            # The check and the insert share one transaction. On SQLite it holds the write lock from
+            # its start; on PostgreSQL the exclusion constraint catches a race the check cannot see.
+            if not by_studio and not scheduling.is_free(request.session_type, request.start):
+                raise _not_free(request.session_type, request.start)
+            if by_studio and scheduling.overlaps_holding(request.session_type, request.start):
+                raise _time_taken(request.session_type, request.start)
+            client = _client_for(request)
+            booking = Booking(
+                client=client,
+                session_type=request.session_type,
+                location=request.location,
+                address=request.address if request.location == Booking.Location.ON_LOCATION else "",
+                purpose=request.purpose,
+                people=request.people,
+                message=request.message,
+            )
+            _set_times(booking, request.start)
+            booking.save()
+            emails.booking_requested(booking)
+            emails.new_booking_request(booking)
+    except IntegrityError as exc:
+        if "booking_held_times_never_overlap" in str(exc):
+            raise _time_taken(request.session_type, request.start) from exc
+        raise
+    return booking
+
+
+@transaction.atomic
+def confirm_booking(booking: Booking, *, by=None) -> Booking:
+    booking = _locked(booking)
+    if booking.status == Booking.Status.CONFIRMED:
+        return booking  # confirming twice is harmless
+    if booking.status != Booking.Status.REQUESTED:
+        raise BookingError(f"Only a requested booking can be confirmed; {booking.reference} is {booking.status}.")
+    booking.status = Booking.Status.CONFIRMED
+    booking.save(update_fields=["status", "updated_at"])
+    emails.booking_confirmed(booking)
+    return booking
+
+
+@transaction.atomic
+def decline_booking(booking: Booking, *, reason: str, by=None) -> Booking:
+    booking = _locked(booking)
+    if booking.status == Booking.Status.DECLINED:
+        return booking
+    if booking.status != Booking.Status.REQUESTED:
+        raise BookingError(f"Only a requested booking can be declined; {booking.reference} is {booking.status}.")
+    booking.status = Booking.Status.DECLINED
+    booking.decline_reason = reason.strip()
+    booking.save(update_fields=["status", "decline_reason", "updated_at"])
+    emails.booking_declined(booking)
+    return booking
+
+
+@transaction.atomic
+def complete_booking(booking: Booking, *, by=None) -> Booking:
+    booking = _locked(booking)
+    if booking.status == Booking.Status.COMPLETED:
+        return booking
+    if booking.status != Booking.Status.CONFIRMED:
+        raise BookingError(f"Only a confirmed booking can be completed; {booking.reference} is {booking.status}.")
+    booking.status = Booking.Status.COMPLETED
+    booking.save(update_fields=["status", "updated_at"])
+    return booking
+
+
+@transaction.atomic
+def cancel_booking(booking: Booking, *, by_client: bool, now: datetime | None = None) -> Booking:
+    booking = _locked(booking)
+    if booking.status == Booking.Status.CANCELLED:
+        return booking
+    if not booking.holds_time:
+        raise BookingError(f"This booking is {booking.get_status_display().lower()} and can no longer be cancelled.")
+    if by_client:
+        _check_change_window(booking, now)
+    booking.status = Booking.Status.CANCELLED
+    booking.save(update_fields=["status", "updated_at"])
+    emails.booking_cancelled(booking, by_client=by_client)
+    return booking
+
+
+def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool, now=None) -> Booking:
+    try:
+        with transaction.atomic():
+            booking = _locked(booking)
+            if not booking.holds_time:
+                raise BookingError(f"This booking is {booking.get_status_display().lower()} and can't be moved.")
+            if by_client:
+                _check_change_window(booking, now)
+            # Clients choose from the free times; the studio may also move a session outside its
+            # hours, but never onto another booking.
+            if by_client and not scheduling.is_free(booking.session_type, new_start, ignoring=booking):
+                raise _not_free(booking.session_type, new_start, ignoring=booking)
+            if scheduling.overlaps_holding(booking.session_type, new_start, ignoring=booking):
+                raise _time_taken(booking.session_type, new_start, ignoring=booking)
+            old_start = booking.start
+            _set_times(booking, new_start)
+            booking.sequence += 1
+            booking.reminder_sent_at = None
+            booking.save()
+            emails.booking_rescheduled(booking, old_start=old_start, by_client=by_client)
+    except IntegrityError as exc:
+        if "booking_held_times_never_overlap" in str(exc):
+            raise _time_taken(booking.session_type, new_start, ignoring=booking) from exc
+        raise
+    return booking
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Queue the day-before reminder for each confirmed session starting in the next 24 hours.
+    Each booking is claimed by a conditional update, so two runs never remind twice."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, reminder_sent_at__isnull=True, start__gt=now, start__lte=now + timedelta(1)
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in due:
+        with transaction.atomic():
+            if Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+                emails.booking_reminder(Booking.objects.select_related("client", "session_type").get(pk=pk))
+                sent += 1
+    return sent
+
+
+def can_client_change(booking: Booking, now: datetime | None = None) -> bool:
+    try:
+        _check_change_window(booking, now)
+    except BookingError:
+        return False
+    return booking.holds_time
+
+
+# --- helpers ---
+
+
+def _set_times(booking: Booking, start: datetime) -> None:
+    shape = scheduling.session_shape(booking.session_type)
+    booking.start = start
+    booking.end = start + shape.duration
+    booking.held_start = start - shape.buffer_before
+    booking.held_end = booking.end + shape.buffer_after
+
+
+def _client_for(request: BookingRequest) -> Client:
+    """The client with this email (any case), made on their first booking; details kept up to date."""
+    client = Client.objects.filter(email__iexact=request.email).first()
+    if client is None:
+        try:
+            with transaction.atomic():
+                return Client.objects.create(
+                    name=request.name, email=request.email, phone=request.phone, company=request.company
+                )
+        except IntegrityError:  # the same person's other request made it a moment ago
+            client = Client.objects.get(email__iexact=request.email)
+    changed = {
+        k: v for k, v in (("phone", request.phone), ("company", request.company)) if v and v != getattr(client, k)
+    }
+    if changed:
+        Client.objects.filter(pk=client.pk).update(**changed)
+    return client
+
+
+def _locked(booking: Booking) -> Booking:
+    return Booking.objects.select_for_update().select_related("client", "session_type").get(pk=booking.pk)
+
+
+def _check_change_window(booking: Booking, now: datetime | None) -> None:
+    hours = Availability.load().change_notice_hours
+    if (now or timezone.now()) > booking.start - timedelta(hours=hours):
+        raise BookingError(
+            f"Sessions can be changed online until {hours} hours before they start. "
+            f"Please call or email the studio instead."
+        )
+
+
+def _time_taken(session_type: SessionType, start: datetime, ignoring: Booking | None = None) -> TimeTaken:
+    when = start.astimezone(Availability.load().tz)
+    return TimeTaken(
+        f"Sorry, {when:%H:%M} on {when:%A %-d %B} was just taken by someone else. Please choose another time.",
+        nearest=scheduling.nearest_free_starts(session_type, start, ignoring=ignoring),
+    )
+
+
+def _not_free(session_type: SessionType, start: datetime, ignoring: Booking | None = None) -> TimeTaken:
+    """Why a time can't be had: another booking holds it, or it was never open (past, too soon, closed)."""
+    if scheduling.overlaps_holding(session_type, start, ignoring=ignoring):
+        return _time_taken(session_type, start, ignoring=ignoring)
+    return TimeTaken(
+        "That time isn't open for booking: it may be in the past, too soon, or outside our hours. "
+        "Please choose one of the times shown.",
+        nearest=scheduling.nearest_free_starts(session_type, start, ignoring=ignoring),
+    )

@@ -7,4 +7,10 @@ urlpatterns = [
     path("guide/", views.guide, name="guide"),
     path("contact/", views.contact, name="contact"),
     path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
+    path("book/", views.book, name="book"),
+    path("book/times/", views.free_times, name="free_times"),
+    path("book/requested/<str:token>/", views.booking_requested, name="booking_requested"),
+    path("bookings/<str:token>/", views.manage_booking, name="manage_booking"),
+    path("bookings/<str:token>/reschedule/", views.reschedule_booking, name="reschedule_booking"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -1,10 +1,16 @@
-from django.http import HttpRequest, HttpResponse
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services
-from .forms import ContactForm, GuideForm
-from .models import SessionType
+from . import calendar, emails, links, scheduling, services
+from .forms import BookingForm, ContactForm, GuideForm
+from .models import Availability, Booking, SessionType
 
 
 @require_GET
@@ -37,3 +43,234 @@ def contact(request: HttpRequest) -> HttpResponse:
 @require_GET
 def contact_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/contact_thanks.html")
+
+
+# --- booking ---
+
+
+def _day_bounds(rules) -> tuple[date, date]:
+    now = timezone.now()
+    return now.astimezone(rules.tz).date(), (now + rules.horizon).astimezone(rules.tz).date()
+
+
+def _time_choices(session: SessionType | None, day: date | None, rules) -> list[tuple[str, str]]:
+    if session is None or day is None:
+        return []
+    return [(s.isoformat(), f"{s:%H:%M}") for s in scheduling.free_starts(session, day, day, rules=rules)]
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _active_session(slug: str | None) -> SessionType | None:
+    if not slug:
+        return None
+    return SessionType.objects.filter(is_active=True, slug=slug).first()
+
+
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest) -> HttpResponse:
+    rules = scheduling.load_rules()
+    first_day, last_day = _day_bounds(rules)
+    source = request.POST if request.method == "POST" else request.GET
+    session = _active_session(source.get("session_type") or source.get("type"))
+    if session is None and request.method == "GET":
+        session = SessionType.objects.filter(is_active=True).first()
+    day = _parse_day(source.get("date"))
+    if request.method == "GET" and day is None and session is not None:
+        day = scheduling.first_free_day(session, rules=rules)
+    times = _time_choices(session, day, rules)
+    bounds = {"times": times, "min_day": first_day, "max_day": last_day}
+    status, nearest = 200, []
+
+    if request.method == "POST" and "show_times" not in request.POST:
+        form = BookingForm(request.POST, **bounds)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                booking = services.request_booking(
+                    services.BookingRequest(
+                        session_type=d["session_type"],
+                        start=d["start"],
+                        name=d["name"],
+                        email=d["email"],
+                        phone=d["phone"],
+                        company=d["company"],
+                        location=d["location"],
+                        address=d["address"],
+                        purpose=d["purpose"],
+                        people=d["people"],
+                        message=d["message"],
+                    )
+                )
+            except services.TimeTaken as taken:
+                form.add_error("start", str(taken))
+                nearest, status = taken.nearest, 409
+            else:
+                return redirect("booking_requested", token=links.manage_token(booking))
+        else:
+            status = 400
+    else:
+        initial = {"session_type": session.slug if session else None, "date": day}
+        if request.method == "POST":  # "show free times" without JavaScript: keep what was typed
+            initial = request.POST.dict() | initial
+        form = BookingForm(initial=initial, **bounds)
+
+    context = {
+        "form": form,
+        "session": session,
+        "day": day,
+        "times": times,
+        "nearest": nearest,
+        "zone": rules.tz.key,
+        "next_day": _next_free_day(session, day, rules) if session and day and not times else None,
+    }
+    return render(request, "bookings/book.html", context, status=status)
+
+
+def _next_free_day(session: SessionType, after: date, rules) -> date | None:
+    _, last_day = _day_bounds(rules)
+    starts = scheduling.free_starts(session, after + timedelta(days=1), last_day, rules=rules)
+    return starts[0].astimezone(rules.tz).date() if starts else None
+
+
+@require_GET
+def free_times(request: HttpRequest) -> JsonResponse:
+    """The free start times of one day, for the booking form's JavaScript."""
+    session = _active_session(request.GET.get("type"))
+    day = _parse_day(request.GET.get("date"))
+    if session is None or day is None:
+        return JsonResponse({"error": "Give an active session type (type=) and a day (date=YYYY-MM-DD)."}, status=400)
+    rules = scheduling.load_rules()
+    times = _time_choices(session, day, rules)
+    next_day = _next_free_day(session, day, rules) if not times else None
+    return JsonResponse(
+        {
+            "date": day.isoformat(),
+            "zone": rules.tz.key,
+            "times": [{"value": v, "label": label} for v, label in times],
+            "next_free_day": next_day.isoformat() if next_day else None,
+        }
+    )
+
+
+def _booking_for_link(token: str) -> Booking:
+    """The booking a manage link is for; a forged link is a 404, an old one a plain 'expired' page."""
+    try:
+        return links.booking_for_token(token)
+    except Booking.DoesNotExist:
+        raise Http404("No booking here. The link may be incomplete.") from None
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    return render(request, "bookings/link_expired.html", status=410)
+
+
+@require_GET
+def booking_requested(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        booking = _booking_for_link(token)
+    except links.LinkExpired:
+        return _expired(request)
+    return render(request, "bookings/requested.html", _manage_context(booking, token))
+
+
+@require_http_methods(["GET", "POST"])
+def manage_booking(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        booking = _booking_for_link(token)
+    except links.LinkExpired:
+        return _expired(request)
+    status = 200
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
+            services.cancel_booking(booking, by_client=True)
+        except services.BookingError as exc:
+            error, status = str(exc), 409
+        else:
+            messages.success(request, "Your session is cancelled. We've sent you an email to confirm.")
+            return redirect("manage_booking", token=token)
+    elif request.method == "POST":
+        error, status = "Unknown action.", 400
+    return render(request, "bookings/manage.html", _manage_context(booking, token) | {"error": error}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def reschedule_booking(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        booking = _booking_for_link(token)
+    except links.LinkExpired:
+        return _expired(request)
+    rules = scheduling.load_rules()
+    first_day, last_day = _day_bounds(rules)
+    source = request.POST if request.method == "POST" else request.GET
+    day = _parse_day(source.get("date")) or booking.start.astimezone(rules.tz).date()
+    day = min(max(day, first_day), last_day)
+    status, error, nearest = 200, "", []
+    if not services.can_client_change(booking):
+        error, status = "This session can no longer be moved online. Please call or email the studio.", 409
+    elif request.method == "POST":
+        try:
+            new_start = datetime.fromisoformat(request.POST.get("start", ""))
+            if new_start.tzinfo is None:
+                raise ValueError
+        except ValueError:
+            error, status = "Please choose one of the start times shown.", 400
+        else:
+            try:
+                services.reschedule_booking(booking, new_start=new_start, by_client=True)
+            except services.TimeTaken as taken:
+                error, status, nearest = str(taken), 409, taken.nearest
+            except services.BookingError as exc:
+                error, status = str(exc), 409
+            else:
+                messages.success(request, "Your session has moved. We've emailed you the new time.")
+                return redirect("manage_booking", token=token)
+    times = [
+        (s.isoformat(), f"{s:%H:%M}")
+        for s in scheduling.free_starts(booking.session_type, day, day, rules=rules, ignoring=booking)
+    ]
+    context = _manage_context(booking, token) | {
+        "day": day,
+        "times": times,
+        "error": error,
+        "nearest": nearest,
+        "min_day": first_day,
+        "max_day": last_day,
+        "zone": rules.tz.key,
+    }
+    return render(request, "bookings/reschedule.html", context, status=status)
+
+
+def _manage_context(booking: Booking, token: str) -> dict:
+    tz = scheduling.load_rules().tz
+    return {
+        "booking": booking,
+        "token": token,
+        "start": booking.start.astimezone(tz),
+        "end": booking.end.astimezone(tz),
+        "zone": tz.key,
+        "where": emails.where(booking),
+        "can_change": services.can_client_change(booking),
+        "change_hours": Availability.load().change_notice_hours,
+    }
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The photographer's private calendar: requested and confirmed sessions, for subscription."""
+    availability = Availability.load()
+    if not constant_time_compare(token, availability.calendar_token):
+        raise Http404
+    since = timezone.now() - timedelta(days=60)
+    bookings = Booking.objects.filter(status__in=Booking.HOLDING, end__gte=since).select_related(
+        "client", "session_type"
+    )
+    events = [emails.studio_calendar_event(b) for b in bookings]
+    ics = calendar.feed_ics(events, tz=availability.tz, calendar_name=f"{settings.STUDIO_NAME} sessions")
+    return HttpResponse(ics, content_type="text/calendar; charset=utf-8")

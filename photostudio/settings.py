@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 STUDIO_NAME = env("STUDIO_NAME", default="Northlight Studio")
 STUDIO_EMAIL = env("STUDIO_EMAIL", default="hello@northlight.example")
 CURRENCY_SYMBOL = env("CURRENCY_SYMBOL", default="£")
+# The site's public address, for links in emails (which have no request to take it from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -16,7 +16,7 @@ def test_home_page_shows_the_studio(client, settings):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<title>Lumen &amp; Co</title>" in html
+    assert re.search(r"<title>Lumen &amp; Co[^<]*</title>", html)
     assert 'name="viewport"' in html
 
 

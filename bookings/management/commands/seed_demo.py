@@ -9,6 +9,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         demo.seed_studio_profile()
         demo.seed_session_types()
+        demo.seed_availability()
+        demo.seed_bookings()
         admin = demo.seed_demo_admin()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Admin sign-in at /admin/  username: {admin.username}  password: {admin.password}")

@@ -1,0 +1,133 @@
+"""One function per message about a booking. Each renders templates/emails/<name>.* and queues the
+message in the outbox (sent by Celery after the transaction commits)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+
+from photostudio.outbox import queue_email
+
+from . import calendar, links
+from .models import Availability, Booking, StudioProfile
+
+
+def booking_requested(booking: Booking) -> None:
+    _to_client("booking_requested", booking)
+
+
+def new_booking_request(booking: Booking) -> None:
+    _to_studio("booking_new_request", booking)
+
+
+def booking_confirmed(booking: Booking) -> None:
+    _to_client("booking_confirmed", booking, attachments=[_ics_attachment(booking)])
+
+
+def booking_declined(booking: Booking) -> None:
+    _to_client("booking_declined", booking)
+
+
+def booking_reminder(booking: Booking) -> None:
+    _to_client("booking_reminder", booking)
+
+
+def booking_cancelled(booking: Booking, *, by_client: bool) -> None:
+    _to_client("booking_cancelled", booking, by_client=by_client)
+    _to_studio("booking_cancelled_studio", booking, by_client=by_client)
+
+
+def booking_rescheduled(booking: Booking, *, old_start: datetime, by_client: bool) -> None:
+    tz = Availability.load().tz
+    extra = {"old_start": old_start.astimezone(tz), "by_client": by_client}
+    attachments = [_ics_attachment(booking)] if booking.status == Booking.Status.CONFIRMED else []
+    _to_client("booking_rescheduled", booking, attachments=attachments, **extra)
+    _to_studio("booking_rescheduled_studio", booking, **extra)
+
+
+# --- shared ---
+
+
+def calendar_event(booking: Booking) -> calendar.CalendarEvent:
+    status = {Booking.Status.CONFIRMED: "CONFIRMED", Booking.Status.REQUESTED: "TENTATIVE"}.get(
+        booking.status, "CANCELLED"
+    )
+    return calendar.CalendarEvent(
+        uid=f"booking-{booking.reference}@photostudio",
+        start=booking.start,
+        end=booking.end,
+        summary=f"{booking.session_type.name} with {settings.STUDIO_NAME}",
+        location=where(booking),
+        description=f"Booking {booking.reference}. Manage it: {links.manage_url(booking)}",
+        status=status,
+        url=links.manage_url(booking),
+        sequence=booking.sequence,
+        last_modified=booking.updated_at,
+    )
+
+
+def studio_calendar_event(booking: Booking) -> calendar.CalendarEvent:
+    """The photographer's view of a booking in their calendar feed: who, and a link to the admin."""
+    admin_url = settings.SITE_URL + reverse("admin:bookings_booking_change", args=[booking.pk])
+    state = "" if booking.status == Booking.Status.CONFIRMED else " (requested)"
+    return calendar.CalendarEvent(
+        uid=f"booking-{booking.reference}@photostudio",
+        start=booking.start,
+        end=booking.end,
+        summary=f"{booking.session_type.name}: {booking.client.name}{state}",
+        location=where(booking),
+        description=f"{booking.client.email} {booking.client.phone}\n{booking.purpose}\n{admin_url}".strip(),
+        status="CONFIRMED" if booking.status == Booking.Status.CONFIRMED else "TENTATIVE",
+        url=admin_url,
+        sequence=booking.sequence,
+        last_modified=booking.updated_at,
+    )
+
+
+def where(booking: Booking) -> str:
+    if booking.location == Booking.Location.ON_LOCATION:
+        return booking.address
+    address = StudioProfile.load().address
+    return ", ".join(line.strip() for line in address.splitlines() if line.strip()) or settings.STUDIO_NAME
+
+
+def _ics_attachment(booking: Booking) -> tuple[str, str, bytes]:
+    tz = Availability.load().tz
+    ics = calendar.event_ics(calendar_event(booking), tz=tz, calendar_name=settings.STUDIO_NAME, method="PUBLISH")
+    return (f"{booking.reference}.ics", "text/calendar", ics)
+
+
+def _context(booking: Booking, **extra) -> dict:
+    tz = Availability.load().tz
+    return {
+        "booking": booking,
+        "client": booking.client,
+        "session": booking.session_type,
+        "start": booking.start.astimezone(tz),
+        "end": booking.end.astimezone(tz),
+        "zone": tz.key,
+        "where": where(booking),
+        "manage_url": links.manage_url(booking),
+        "book_url": settings.SITE_URL + reverse("book"),
+        "admin_url": settings.SITE_URL + reverse("admin:bookings_booking_change", args=[booking.pk]),
+        "google_url": calendar.google_calendar_url(calendar_event(booking), tz=tz),
+        "site_url": settings.SITE_URL,
+        **extra,
+    }
+
+
+def _to_client(name: str, booking: Booking, attachments=(), **extra) -> None:
+    queue_email(
+        name,
+        to=booking.client.email,
+        reply_to=settings.STUDIO_EMAIL,
+        context=_context(booking, **extra),
+        about=booking,
+        attachments=list(attachments),
+    )
+
+
+def _to_studio(name: str, booking: Booking, **extra) -> None:
+    queue_email(
+        name, to=settings.STUDIO_EMAIL, reply_to=booking.client.email, context=_context(booking, **extra), about=booking
+    )

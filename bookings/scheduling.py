@@ -1,0 +1,111 @@
+"""Free times for the booking form: loads the studio's rules and busy time, asks `slots` for starts.
+
+The queries live here; the arithmetic lives in the pure `bookings.slots` module.
+"""
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+from django.utils import timezone
+
+from . import slots
+from .models import Availability, Booking, SessionType, TimeOff
+
+
+def session_shape(session_type: SessionType) -> slots.SessionShape:
+    return slots.SessionShape(
+        duration=timedelta(minutes=session_type.duration_minutes),
+        buffer_before=timedelta(minutes=session_type.buffer_before_minutes),
+        buffer_after=timedelta(minutes=session_type.buffer_after_minutes),
+    )
+
+
+def load_rules(availability: Availability | None = None) -> slots.Rules:
+    availability = availability or Availability.load()
+    days_off: set[date] = set()
+    for first, last in TimeOff.objects.values_list("first_day", "last_day"):
+        days_off.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return slots.Rules(
+        tz=availability.tz,
+        working_hours=tuple(
+            slots.WorkingRange(weekday=h.weekday, start=h.start, end=h.end) for h in availability.working_hours.all()
+        ),
+        days_off=frozenset(days_off),
+        min_notice=timedelta(hours=availability.min_notice_hours),
+        horizon=timedelta(days=availability.horizon_days),
+        step=timedelta(minutes=availability.step_minutes),
+        max_per_day=availability.max_sessions_per_day,
+    )
+
+
+def free_starts(
+    session_type: SessionType,
+    first_day: date,
+    last_day: date,
+    *,
+    rules: slots.Rules | None = None,
+    now: datetime | None = None,
+    ignoring: Booking | None = None,
+) -> list[datetime]:
+    """Start times (aware, in the studio's zone) a client may choose between two local dates.
+
+    `ignoring` leaves one booking's own time out of the busy time (to offer times for moving it).
+    """
+    rules = rules or load_rules()
+    tz = rules.tz
+    # One day of margin either side: buffers and zone offsets can reach across midnight.
+    window_start = datetime.combine(first_day - timedelta(days=1), datetime.min.time(), tz)
+    window_end = datetime.combine(last_day + timedelta(days=2), datetime.min.time(), tz)
+    holding = Booking.objects.filter(
+        status__in=Booking.HOLDING, held_start__lt=window_end, held_end__gt=window_start
+    ).exclude(pk=ignoring.pk if ignoring else None)
+    busy = []
+    per_day: Counter[date] = Counter()
+    for held_start, held_end, start in holding.values_list("held_start", "held_end", "start"):
+        busy.append(slots.Interval(held_start, held_end))
+        per_day[start.astimezone(tz).date()] += 1
+    return slots.free_starts(
+        session_shape(session_type),
+        rules,
+        first_day,
+        last_day,
+        now=now or timezone.now(),
+        busy=busy,
+        sessions_per_day=per_day,
+    )
+
+
+def is_free(session_type: SessionType, start: datetime, *, ignoring: Booking | None = None) -> bool:
+    day = start.astimezone(load_rules().tz).date()
+    wanted = start.astimezone(UTC)
+    return any(s.astimezone(UTC) == wanted for s in free_starts(session_type, day, day, ignoring=ignoring))
+
+
+def nearest_free_starts(
+    session_type: SessionType, around: datetime, *, count: int = 5, ignoring: Booking | None = None
+) -> list[datetime]:
+    """The free starts closest to a wanted time: what to offer when that time was just taken."""
+    rules = load_rules()
+    day = around.astimezone(rules.tz).date()
+    candidates = free_starts(
+        session_type, day - timedelta(days=7), day + timedelta(days=14), rules=rules, ignoring=ignoring
+    )
+    return sorted(sorted(candidates, key=lambda s: abs(s - around))[:count])
+
+
+def first_free_day(session_type: SessionType, *, rules: slots.Rules | None = None) -> date | None:
+    rules = rules or load_rules()
+    today = timezone.now().astimezone(rules.tz).date()
+    horizon_day = (timezone.now() + rules.horizon).astimezone(rules.tz).date()
+    starts = free_starts(session_type, today, horizon_day, rules=rules)
+    return starts[0].astimezone(rules.tz).date() if starts else None
+
+
+def overlaps_holding(session_type: SessionType, start: datetime, *, ignoring: Booking | None = None) -> bool:
+    """Whether a session starting then would overlap a requested or confirmed booking."""
+    held = slots.held(start, session_shape(session_type))
+    return (
+        Booking.objects.filter(status__in=Booking.HOLDING, held_start__lt=held.end, held_end__gt=held.start)
+        .exclude(pk=ignoring.pk if ignoring else None)
+        .exists()
+    )
