@@ -1,8 +1,12 @@
 """Small helpers that make rows for tests, with sensible defaults."""
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from bookings.models import SessionType
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import Availability, Booking, SessionType, WorkingHours
 
 
 def make_session_type(**fields) -> SessionType:
@@ -22,3 +26,53 @@ def make_session_type(**fields) -> SessionType:
         "location": SessionType.Location.EITHER,
     }
     return SessionType.objects.create(**(defaults | fields))
+
+
+def open_every_day(start: time = time(9), end: time = time(17), **rules) -> Availability:
+    """The studio open every day of the week, so tests don't depend on today's weekday."""
+    availability = Availability.load()
+    for field, value in rules.items():
+        setattr(availability, field, value)
+    availability.save()
+    availability.working_hours.all().delete()
+    for weekday in range(7):
+        WorkingHours.objects.create(availability=availability, weekday=weekday, start=start, end=end)
+    return availability
+
+
+def local(days: int = 3, hour: int = 10, minute: int = 0) -> datetime:
+    """An aware datetime `days` from today at a wall-clock time in the studio's zone."""
+    tz = Availability.load().tz
+    day = timezone.now().astimezone(tz).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tz)
+
+
+def booking_data(session: SessionType, start: datetime, **fields) -> dict:
+    """What the booking form posts."""
+    return {
+        "session_type": session.slug,
+        "date": start.astimezone(Availability.load().tz).date().isoformat(),
+        "start": start.isoformat(),
+        "name": "Alice Byrne",
+        "email": "alice@example.com",
+        "phone": "07700 900123",
+        "company": "Byrne & Cole",
+        "location": "studio",
+        "address": "",
+        "purpose": "LinkedIn and our team page",
+        "people": "1",
+        "message": "",
+    } | fields
+
+
+def make_booking(session: SessionType | None = None, start: datetime | None = None, **fields) -> Booking:
+    """A booking request made through the service (so its emails are queued like a real one)."""
+    session = session or SessionType.objects.first() or make_session_type()
+    request = services.BookingRequest(
+        session_type=session,
+        start=start or local(),
+        name=fields.pop("name", "Alice Byrne"),
+        email=fields.pop("email", "alice@example.com"),
+        **fields,
+    )
+    return services.request_booking(request, by_studio=True)
