@@ -24,11 +24,11 @@ def check_database() -> Check:
     return Check("database", True, connection.vendor)
 
 
-def check_broker() -> Check:
+def check_broker(timeout: float = 1.0) -> Check:
     url = settings.REDIS_URL
     if not url:
         return Check("broker", True, "none: tasks run in-process")
-    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
     try:
         client.ping()
     except redis.RedisError as exc:

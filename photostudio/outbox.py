@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .health import check_broker
 from .models import OutgoingEmail
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,12 @@ def queue_email(
 def hand_to_worker(email_id: int) -> None:
     from .tasks import send_outgoing_email
 
+    # Publishing to a dead broker blocks for seconds while Celery retries the connection; a quick
+    # ping first keeps the web request fast, and the sweep sends the email once Redis is back.
+    broker = check_broker(timeout=0.3)
+    if not broker.ok:
+        log.warning("email %s stays in the outbox: %s", email_id, broker.detail)
+        return
     try:
         send_outgoing_email.apply_async((email_id,), retry=False)
     except Exception:  # broker down (or, in-process, the mail server): the sweep sends it later

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from photostudio.celery import app as celery_app
+from tests.helpers import closed_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -85,7 +86,7 @@ def redis_url() -> str:
     return settings.REDIS_URL
 
 
-def _database_url_for_worker() -> str:
+def database_url_for_subprocess() -> str:
     """The URL of the test database, so a worker in another process reads what the test wrote."""
     db = connection.settings_dict
     if connection.vendor == "postgresql":
@@ -94,8 +95,45 @@ def _database_url_for_worker() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
+class MailSink:
+    """A real SMTP server on loopback that keeps what it receives (for worker and server tests)."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+                import email
+
+                sink.messages.append(email.message_from_bytes(envelope.original_content or envelope.content))
+                return "250 OK"
+
+        port = closed_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+        self.controller.start()
+        self.url = f"smtp://127.0.0.1:{port}"
+
+    def wait_for(self, count: int, timeout: float = 30) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.messages
+
+
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def mail_sink() -> Iterator[MailSink]:
+    sink = MailSink()
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup, tmp_path_factory: pytest.TempPathFactory, mail_sink: MailSink
+) -> Iterator[str]:
     """A real `celery -A photostudio worker` in its own process, on the real broker.
 
     Tests that use it should use the `transactional_db` fixture: the worker only sees rows the
@@ -106,7 +144,12 @@ def celery_worker_process(django_db_setup, tmp_path_factory: pytest.TempPathFact
     celery_app.control.purge()  # nothing left over from an earlier run
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
     log = tmp_path_factory.mktemp("celery") / "worker.log"
-    env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "REDIS_URL": settings.REDIS_URL}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_subprocess(),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_URL": mail_sink.url,  # the worker's mail goes to the test's own SMTP server
+    }
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "photostudio", "worker", "--pool=solo", "--queues=default,email,images",
          "--without-mingle", "--without-gossip", "--loglevel=INFO", f"--hostname={name}"],
