@@ -1,0 +1,66 @@
+"""The whole life of a booking in a real browser: request, confirm in the admin, cancel by link."""
+
+import re
+
+import icalendar
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from bookings.models import Booking
+from tests.browser.conftest import axe_violations
+from tests.factories import local, make_session_type, open_every_day
+
+pytestmark = pytest.mark.browser
+
+
+def test_book_confirm_in_the_admin_then_cancel_through_the_emailed_link(browser, page, site):
+    open_every_day()
+    make_session_type(kind="headshot", slug="headshot", name="Headshot session", duration_minutes=60)
+    get_user_model().objects.create_superuser("sam", "sam@example.com", "a-long-test-password")
+    day = local(days=4).date()
+
+    # The client books: the free times of the chosen day appear without a reload.
+    page.goto("/book/?type=headshot")
+    page.fill("#id_date", day.isoformat())
+    page.dispatch_event("#id_date", "change")
+    page.locator("#times label", has_text="10:00").click()
+    page.fill("#id_name", "Alice Byrne")
+    page.fill("#id_email", "alice@example.com")
+    page.fill("#id_purpose", "LinkedIn")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Send booking request").click()
+    page.wait_for_url("**/book/requested/**")
+    booking = Booking.objects.get()
+    assert booking.reference in page.locator("main").inner_text()
+    assert booking.start == local(days=4, hour=10)
+
+    # The photographer confirms it from the booking's page in the admin.
+    admin = browser.new_context(base_url=site).new_page()
+    admin.goto("/admin/login/")
+    admin.fill("#id_username", "sam")
+    admin.fill("#id_password", "a-long-test-password")
+    admin.get_by_role("button", name="Log in").click()
+    assert booking.reference in admin.locator("#content").inner_text()  # waiting on the front page
+    admin.goto(f"/admin/bookings/booking/{booking.pk}/change/")
+    admin.get_by_role("button", name="Confirm the booking").click()
+    assert "is now confirmed" in admin.locator(".messagelist").inner_text()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+    # The confirmation email holds the calendar file and the link to manage the booking.
+    confirmation = next(m for m in mail.outbox if m.subject.startswith("Confirmed:"))
+    assert confirmation.to == ["alice@example.com"]
+    filename, ics, mimetype = confirmation.attachments[0]
+    event = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == booking.start
+    manage_link = re.search(rf"{re.escape(site)}/bookings/[^/\s]+/", confirmation.body).group(0)
+
+    # The client cancels through that link.
+    page.goto(manage_link)
+    assert "Confirmed" in page.locator(".booking-summary").inner_text()
+    page.get_by_role("button", name="Cancel the session").click()
+    assert "Your session is cancelled" in page.locator("main").inner_text()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert any(m.subject.startswith("Cancelled:") and m.to == ["alice@example.com"] for m in mail.outbox)

@@ -1,0 +1,63 @@
+"""A prospective client on the public site: learn, take the guide, start booking."""
+
+import pytest
+
+from bookings import demo
+from tests.browser.conftest import axe_violations, has_no_horizontal_scroll, save_screenshot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def studio(site):
+    demo.seed_studio_profile()
+    demo.seed_session_types()
+    demo.seed_availability()
+
+
+def test_home_then_guide_then_book_the_recommended_session(page, studio):
+    page.goto("/")
+    page.get_by_role("link", name="Which do I need?").first.click()
+    page.wait_for_url("**/guide/")
+
+    page.get_by_label("My website or brand: showing who I am and how I work").check()
+    page.get_by_label("Yes").check()
+    page.get_by_label("At my workplace").check()
+    page.get_by_label("2 to 5").check()
+    page.get_by_role("button", name="Show my recommendation").click()
+
+    recommendation = page.locator("#recommendation")
+    assert "We recommend: a portrait session" in recommendation.inner_text()
+    assert "Portraits at your workplace" in recommendation.inner_text()
+    recommendation.get_by_role("link", name="Book this session").click()
+
+    page.wait_for_url("**/book/?type=portrait")
+    assert page.locator("#id_session_type").input_value() == "portrait"
+    assert page.locator("#times input[type=radio]").count() > 0
+
+
+@pytest.mark.parametrize("path", ["/", "/sessions/headshot/", "/guide/", "/contact/", "/book/?type=headshot"])
+def test_public_pages_have_no_serious_accessibility_findings_on_a_laptop_or_a_phone(page, phone, studio, path):
+    for p in (page, phone):
+        p.goto(path)
+        assert axe_violations(p) == [], f"{path} at {p.viewport_size['width']} px"
+        assert has_no_horizontal_scroll(p), f"{path} scrolls sideways at {p.viewport_size['width']} px"
+
+
+def test_the_guide_works_without_javascript(browser, site, studio):
+    context = browser.new_context(java_script_enabled=False, base_url=site)
+    page = context.new_page()
+    page.goto("/guide/?purpose=profile&show_work=no&place=studio&people=1")
+
+    assert "We recommend: a headshot session" in page.locator("#recommendation").inner_text()
+    context.close()
+
+
+def test_home_page_screenshots(page, phone, studio):
+    for p, width in ((page, 1280), (phone, 375)):
+        p.goto("/")
+        assert p.locator(".session-card").count() == 3
+        p.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # the photos load lazily
+        p.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        p.evaluate("window.scrollTo(0, 0)")
+        save_screenshot(p, f"home-{width}.png")
