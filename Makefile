@@ -52,6 +52,7 @@ beat: install
 	$(VENV)/bin/celery -A photostudio beat --loglevel=INFO
 
 bench: install
+	$(PY) -m pip install --quiet -r bench/requirements.txt
 	@for script in bench/bench_*.py; do \
 		[ -e "$$script" ] || { echo "no benchmarks yet"; break; }; \
 		echo "== $$script"; $(PY) -m tests.services -- $(PY) "$$script" || exit 1; \

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from photostudio.models import OutgoingEmail
 
-from . import month_calendar, scheduling, services
+from . import month_calendar, scheduling, services, tasks
 from .models import (
     Availability,
     Booking,
@@ -44,7 +44,14 @@ class StudioProfileAdmin(admin.ModelAdmin):
 class SessionTypePhotoInline(admin.TabularInline):
     model = SessionTypePhoto
     extra = 1
-    fields = ["image", "alt", "order"]
+    fields = ["original", "preview", "alt", "order"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="on the site")
+    def preview(self, obj: SessionTypePhoto) -> str:
+        if obj.image:
+            return format_html('<img src="{}" alt="" style="height:80px">', obj.image.url)
+        return obj.error and f"Could not use this file: {obj.error}" or "being prepared…"
 
 
 @admin.register(SessionType)
@@ -61,6 +68,14 @@ class SessionTypeAdmin(admin.ModelAdmin):
         ("Booking", {"fields": ["duration_minutes", "buffer_before_minutes", "buffer_after_minutes", "location"]}),
         ("Price", {"fields": ["price", "images_included"]}),
     ]
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for photo in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
+            if isinstance(photo, SessionTypePhoto):
+                if not formset.new_objects or photo not in formset.new_objects:
+                    SessionTypePhoto.objects.filter(pk=photo.pk).update(image="", error="")  # a new file
+                tasks.prepare_example_photo.delay_on_commit(photo.pk)
 
 
 @admin.register(ContactMessage)

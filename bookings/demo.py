@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from . import scheduling
+from . import scheduling, services
 from .models import Availability, Booking, Client, SessionType, SessionTypePhoto, StudioProfile, TimeOff, WorkingHours
 
 DEMO_ADMIN_USERNAME = "photographer"
@@ -156,8 +156,11 @@ def seed_session_types() -> list[SessionType]:
         session, created = SessionType.objects.get_or_create(slug=fields.pop("slug"), defaults=fields)
         if created or not session.photos.exists():
             for n, (drawing, alt) in enumerate(_EXAMPLES[session.kind]):
-                image = ContentFile(_jpeg(drawing(random.Random(f"{session.slug}-{n}"))), name=f"example-{n + 1}.jpg")
-                SessionTypePhoto.objects.create(session_type=session, image=image, alt=alt, order=n)
+                original = ContentFile(
+                    _jpeg(drawing(random.Random(f"{session.slug}-{n}"))), name=f"example-{n + 1}.jpg"
+                )
+                photo = SessionTypePhoto.objects.create(session_type=session, original=original, alt=alt, order=n)
+                services.prepare_example_photo(photo.pk)
         sessions.append(session)
     return sessions
 

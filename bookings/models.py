@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from photostudio.storage import private_storage
+
 
 class StudioProfile(models.Model):
     """What the public site says about the studio; one row, edited in the admin.
@@ -99,17 +101,20 @@ class SessionType(models.Model):
         return self.location in (self.Location.STUDIO, self.Location.EITHER)
 
 
-def example_photo_path(instance: "SessionTypePhoto", filename: str) -> str:
+def example_original_path(instance: "SessionTypePhoto", filename: str) -> str:
     return f"session-types/{instance.session_type.slug}/{filename}"
 
 
 class SessionTypePhoto(models.Model):
-    """An example photo shown with a session type (stored resized, with no camera metadata)."""
+    """An example photo shown with a session type. The upload is kept privately; the site shows
+    a web-sized copy without camera metadata, made by the image pipeline (a Celery task)."""
 
     session_type = models.ForeignKey(SessionType, related_name="photos", on_delete=models.CASCADE)
-    image = models.ImageField(upload_to=example_photo_path, width_field="width", height_field="height")
+    original = models.ImageField(upload_to=example_original_path, storage=private_storage)
+    image = models.ImageField(upload_to="session-types/", blank=True, editable=False)
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
+    error = models.CharField(max_length=200, blank=True, editable=False)
     alt = models.CharField("description", max_length=200, help_text="What the photo shows, for screen readers.")
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -119,6 +124,11 @@ class SessionTypePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt
+
+
+def ready_photos() -> models.Prefetch:
+    """Prefetch a session type's example photos that have their web copy (the rest are pending)."""
+    return models.Prefetch("photos", queryset=SessionTypePhoto.objects.exclude(image=""))
 
 
 class ContactMessage(models.Model):
@@ -330,7 +340,7 @@ class Booking(models.Model):
                 condition=models.Q(held_start__lte=models.F("start"), held_end__gte=models.F("end")),
                 name="booking_held_covers_session",
             ),
-            # On PostgreSQL an exclusion constraint (migration 0003) also forbids overlapping held times.
+            # On PostgreSQL an exclusion constraint (migration 0002) also forbids overlapping held times.
         ]
 
     def __str__(self) -> str:

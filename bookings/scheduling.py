@@ -90,7 +90,11 @@ def nearest_free_starts(
     candidates = free_starts(
         session_type, day - timedelta(days=7), day + timedelta(days=14), rules=rules, ignoring=ignoring
     )
-    return sorted(sorted(candidates, key=lambda s: abs(s - around))[:count])
+    # Compare instants in UTC: within one zone Python compares wall clocks, which is ambiguous
+    # in the repeated hour of a fall-back night.
+    wanted = around.astimezone(UTC)
+    nearest = sorted(candidates, key=lambda s: abs(s.astimezone(UTC) - wanted))[:count]
+    return sorted(nearest, key=lambda s: s.astimezone(UTC))
 
 
 def first_free_day(session_type: SessionType, *, rules: slots.Rules | None = None) -> date | None:

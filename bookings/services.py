@@ -5,13 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from galleries import imaging
 from photostudio.outbox import queue_email
 
 from . import emails, scheduling
-from .models import Availability, Booking, Client, ContactMessage, SessionType
+from .models import Availability, Booking, Client, ContactMessage, SessionType, SessionTypePhoto
 
 
 class BookingError(Exception):
@@ -249,3 +251,21 @@ def _not_free(session_type: SessionType, start: datetime, ignoring: Booking | No
         "Please choose one of the times shown.",
         nearest=scheduling.nearest_free_starts(session_type, start, ignoring=ignoring),
     )
+
+
+def prepare_example_photo(photo_id: int) -> None:
+    """Make the web copy of a session type's example photo (no metadata, long edge 960 px).
+    Safe to run twice: a photo that has its copy is left alone."""
+    photo = SessionTypePhoto.objects.filter(pk=photo_id).select_related("session_type").first()
+    if photo is None or photo.image or not photo.original:
+        return
+    try:
+        with photo.original.open("rb") as original:
+            renditions = imaging.make_renditions(original)
+    except imaging.ImageRejected as exc:
+        SessionTypePhoto.objects.filter(pk=photo_id).update(error=str(exc))
+        return
+    photo.image.save(f"{photo.session_type.slug}-{photo.pk}.jpg", ContentFile(renditions.thumb_2x), save=False)
+    photo.width, photo.height = renditions.thumb_2x_size
+    photo.error = ""
+    photo.save(update_fields=["image", "width", "height", "error"])

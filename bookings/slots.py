@@ -125,11 +125,17 @@ def free_starts(
     first_day = max(first_day, earliest.astimezone(tz).date() - ONE_DAY)
     last_day = min(last_day, latest.astimezone(tz).date() + ONE_DAY)
 
+    before, duration = shape.buffer_before, shape.duration
+    session_and_after = duration + shape.buffer_after
+    # Only busy time a held interval could reach matters, and callers may pass much more: filter
+    # before converting and sorting. (Ordering comparisons across zones are by instant.)
+    reach_from = earliest - before
+    reach_to = min(latest, _end_of(last_day, tz)) + session_and_after
+    relevant = [b for b in busy if b.start < reach_to and b.end > reach_from]
     # Sorted once; each candidate then costs two bisections, however many busy intervals there are.
-    busy_starts = sorted([b.start.astimezone(UTC) for b in busy])
-    busy_ends = sorted([b.end.astimezone(UTC) for b in busy])
-    before, duration, after = shape.buffer_before, shape.duration, shape.buffer_after
-    session_and_after = duration + after
+    busy_starts = sorted([b.start.astimezone(UTC) for b in relevant])
+    busy_ends = sorted([b.end.astimezone(UTC) for b in relevant])
+
     # The grid of each range is the same wall-clock times every week: work it out once.
     grids: list[list[tuple[time, list[tuple[time, time]]]]] = [[] for _ in range(7)]
     for working in rules.working_hours:
@@ -178,6 +184,15 @@ def free_starts_on(
 def _require_aware(moment: datetime, name: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime, not {moment!r}")
+
+
+def _end_of(day: date, tz: ZoneInfo) -> datetime:
+    """A UTC instant no earlier than every instant of local `day`: the next local midnight.
+
+    If that midnight is skipped, fold=0 gives the instant after the jump; if it repeats, its first
+    occurrence; either way `day` is over.
+    """
+    return datetime.combine(day + ONE_DAY, time(0), tz).astimezone(UTC)
 
 
 def _grid(working: WorkingRange, step: timedelta) -> list[tuple[time, time]]:

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import calendar, emails, links, scheduling, services
 from .forms import BookingForm, ContactForm, GuideForm
-from .models import Availability, Booking, SessionType
+from .models import Availability, Booking, SessionType, ready_photos
 
 
 @require_GET
 def session_type(request: HttpRequest, slug: str) -> HttpResponse:
-    session = get_object_or_404(SessionType.objects.filter(is_active=True).prefetch_related("photos"), slug=slug)
-    others = SessionType.objects.filter(is_active=True).exclude(pk=session.pk)
+    session = get_object_or_404(SessionType.objects.filter(is_active=True).prefetch_related(ready_photos()), slug=slug)
+    others = SessionType.objects.filter(is_active=True).exclude(pk=session.pk).prefetch_related(ready_photos())
     return render(request, "bookings/session_type.html", {"session": session, "others": others})
 
 

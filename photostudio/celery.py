@@ -33,6 +33,7 @@ app.conf.update(
     task_routes={
         "*.tasks.send_*": {"queue": EMAIL_QUEUE},
         "galleries.tasks.*": {"queue": IMAGES_QUEUE},
+        "*.tasks.prepare_*": {"queue": IMAGES_QUEUE},
     },
     task_ignore_result=True,
     result_expires=3600,
@@ -55,6 +56,7 @@ app.conf.update(
         # The outbox sweep: emails whose task never reached the broker (Redis down at the time)
         # are sent once it is back.
         "send-pending-emails": {"task": "photostudio.tasks.send_pending_emails", "schedule": 60.0},
+        "send-booking-reminders": {"task": "bookings.tasks.send_booking_reminders", "schedule": 3600.0},
     },
 )
 

@@ -125,10 +125,7 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "priv
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
-    },
+    "private": {"BACKEND": "photostudio.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "photostudio.storage.StaticFilesStorage"},
 }
 # Serve straight from the app folders while developing; in production from STATIC_ROOT.

@@ -1,3 +1,7 @@
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
@@ -14,3 +18,25 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
         if not self.hashed_files:
             return name
         return super().stored_name(name)
+
+
+class PrivateStorage(FileSystemStorage):
+    """Originals and downloads, under PRIVATE_MEDIA_ROOT: never given a public URL; only views
+    that check who is asking may stream them."""
+
+    @property
+    def base_location(self) -> str:  # read each time, so a changed setting (tests) takes effect
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str) -> str:
+        raise ValueError("private files have no public address")
+
+
+def private_storage() -> PrivateStorage:
+    from django.core.files.storage import storages
+
+    return storages["private"]

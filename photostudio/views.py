@@ -3,14 +3,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from bookings.models import SessionType
+from bookings.models import SessionType, ready_photos
 
 from .health import run_checks
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    sessions = SessionType.objects.filter(is_active=True).prefetch_related("photos")
+    sessions = SessionType.objects.filter(is_active=True).prefetch_related(ready_photos())
     return render(request, "home.html", {"sessions": sessions})
 
 

@@ -228,6 +228,20 @@ def test_the_day_before_each_confirmed_client_is_reminded_once(sent):
     assert soon.reminder_sent_at is not None and later.reminder_sent_at is None
 
 
+def test_beat_sends_the_reminders_hourly(sent):
+    from bookings.tasks import send_booking_reminders
+    from photostudio.celery import app
+
+    services.confirm_booking(make_booking(start=timezone.now() + timedelta(hours=20)))
+    sent.clear()
+
+    schedule = app.conf.beat_schedule["send-booking-reminders"]
+    assert schedule["task"] == send_booking_reminders.name
+    assert schedule["schedule"] <= 3600
+    assert send_booking_reminders.delay().get() == 1
+    assert len(sent) == 1
+
+
 def test_every_email_about_a_booking_is_recorded_against_it(sent):
     booking = services.confirm_booking(make_booking())
 

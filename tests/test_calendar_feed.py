@@ -32,7 +32,8 @@ def test_the_feed_has_requested_and_confirmed_sessions_with_times_zone_and_stabl
     assert event.decoded("DTSTART") == confirmed.start
     assert event.decoded("DTEND") == confirmed.end
     assert event["DTSTART"].params["TZID"] == "Europe/London"
-    assert "Headshot session" in str(event["SUMMARY"])
+    assert str(event["SUMMARY"]) == "Headshot session: Alice Byrne"
+    assert str(event["LOCATION"]) == "Northlight Studio"  # the studio's address, when it has one
     assert str(event["STATUS"]) == "CONFIRMED"
     assert str(events[f"booking-{requested.reference}@photostudio"]["STATUS"]) == "TENTATIVE"
     assert cal.walk("VTIMEZONE")[0]["TZID"] == "Europe/London"

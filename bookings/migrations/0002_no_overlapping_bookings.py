@@ -26,6 +26,6 @@ def drop_exclusion_constraint(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bookings", "0002_availability_clients_bookings")]
+    dependencies = [("bookings", "0001_initial")]
 
     operations = [migrations.RunPython(add_exclusion_constraint, drop_exclusion_constraint)]

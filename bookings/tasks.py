@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_booking_reminders() -> int:
+    """Hourly (Celery beat): the day-before reminder for confirmed sessions; each sent once."""
+    return services.send_reminders()
+
+
+@shared_task
+def prepare_example_photo(photo_id: int) -> None:
+    services.prepare_example_photo(photo_id)

@@ -1,0 +1,717 @@
+"""The image pipeline: a photographer's upload in, web renditions out.
+
+Pure Pillow: no models, no storage, no Django. `make_renditions()` takes a file (or a path) and returns
+JPEG bytes for the proof, the two thumbnails and a tiny placeholder, plus the facts the gallery needs
+(upright size, capture time). Every file it cannot use raises `ImageRejected` with a plain reason.
+
+The choices, each made for a reason:
+- One decode per photo. JPEGs are decoded at a reduced scale (libjpeg's DCT scaling via `draft()`),
+  just large enough for the proof, so a 24 MP frame costs a 6 MP decode; each smaller rendition is
+  made from the next larger one, never from the original again.
+- The pixel limit is checked from the header, before anything is decoded, so a decompression bomb
+  never allocates memory. We read headers with the format's own opener rather than `Image.open()`:
+  its built-in guard uses the process-wide `Image.MAX_IMAGE_PIXELS` (too low for 100 MP medium
+  format, and it warns on every such frame) and refuses without saying the width and height.
+- Colours are converted to sRGB from the embedded ICC profile; files without one are taken as sRGB,
+  except camera JPEGs that say "Adobe RGB" the DCF way (EXIF colour space "uncalibrated" plus the
+  interoperability index R03), which get an Adobe RGB (1998) profile.
+- Outputs carry an sRGB profile and nothing else: no EXIF (so no GPS or serial numbers), no XMP, no
+  comments. The placeholder carries no profile at all: it is a 24 px image meant to be blurred in a
+  data: URI, and the profile's 588 bytes would more than double it.
+- The thumbnails are made from the watermarked proof, so they carry the mark too: a 480–960 px
+  headshot is already the size of a profile photo, and an unmarked one would give the session away.
+"""
+
+import base64
+import functools
+import io
+import logging
+import os
+import struct
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import BinaryIO
+
+from PIL import (
+    ExifTags,
+    Image,
+    ImageCms,
+    ImageDraw,
+    ImageFile,
+    ImageFont,
+    JpegImagePlugin,  # noqa: F401  (imported to register the openers we allow)
+    PngImagePlugin,  # noqa: F401
+    TiffImagePlugin,  # noqa: F401
+    WebPImagePlugin,  # noqa: F401
+)
+
+logger = logging.getLogger(__name__)
+
+ACCEPTED_FORMATS: tuple[str, ...] = ("JPEG", "PNG", "TIFF", "WEBP")
+# 150 MP admits 100 MP medium format (11 656 × 8 742) with room to spare; a 150 MP RGB frame decodes
+# to ~600 MB at most, and JPEGs (nearly every upload) only to a quarter of that thanks to draft mode.
+MAX_PIXELS: int = 150_000_000
+# A watermark logo is a small graphic; anything bigger than this is a mistake or an attack.
+MAX_LOGO_PIXELS: int = 4096 * 4096
+
+PROOF_LONG_EDGE = 2048
+THUMB_2X_LONG_EDGE = 960
+THUMB_LONG_EDGE = 480
+PLACEHOLDER_LONG_EDGE = 24
+
+PROOF_QUALITY = 85
+THUMB_QUALITY = 80
+PLACEHOLDER_QUALITY = 60
+
+WATERMARK_POSITIONS: tuple[str, ...] = ("center", "bottom-right", "bottom-left", "top-right", "top-left", "tiled")
+
+# Perceptual with black-point compensation: matrix profiles (Adobe RGB, Display P3) fall back to
+# relative colorimetric, and CMYK profiles keep their shadow detail. NOCACHE makes a shared transform
+# safe to use from several threads.
+RENDERING_INTENT = ImageCms.Intent.PERCEPTUAL
+TRANSFORM_FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION | ImageCms.Flags.NOCACHE
+
+_SRGB_PROFILE = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+SRGB_ICC: bytes = _SRGB_PROFILE.tobytes()
+
+# Errors Pillow raises on bad image data (as opposed to bugs of ours).
+_DATA_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    struct.error,
+    IndexError,
+    KeyError,
+    TypeError,
+    ZeroDivisionError,
+    ImageCms.PyCMSError,
+)
+
+
+class ImageRejected(Exception):
+    """A file that can't be processed. `str(exc)` is a plain reason to show the photographer, e.g.
+    'not an image', 'truncated file', 'too large: 30 000 × 30 000 px', 'unsupported format: GIF'."""
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """A mark composited onto the proof: the logo if there is one, else the text."""
+
+    text: str = ""
+    logo_png: bytes | None = None
+    position: str = "bottom-right"
+    size: float = 0.25  # fraction of the proof's width the mark spans
+    opacity: float = 0.35  # 0..1
+
+    def __post_init__(self) -> None:
+        if not self.text.strip() and not self.logo_png:
+            raise ValueError("a watermark needs text or a logo")
+        if self.position not in WATERMARK_POSITIONS:
+            raise ValueError(f"unknown watermark position {self.position!r}; use one of {WATERMARK_POSITIONS}")
+        if not 0 < self.size <= 1:
+            raise ValueError("watermark size is a fraction of the width, above 0 and at most 1")
+        if not 0 <= self.opacity <= 1:
+            raise ValueError("watermark opacity is between 0 and 1")
+
+
+@dataclass(frozen=True)
+class Renditions:
+    """What one photo becomes. Sizes are (width, height) of the upright image."""
+
+    # repr=False: a log line or a failed assertion should not print megabytes of JPEG.
+    proof: bytes = field(repr=False)  # JPEG, long edge PROOF_LONG_EDGE (never upscaled), watermarked, sRGB
+    thumb: bytes = field(repr=False)  # JPEG, long edge THUMB_LONG_EDGE, made from the proof (so watermarked too)
+    thumb_2x: bytes = field(repr=False)  # JPEG, long edge THUMB_2X_LONG_EDGE, for high-density screens
+    placeholder: bytes = field(repr=False)  # JPEG, long edge PLACEHOLDER_LONG_EDGE, no profile: blur it with CSS
+    width: int  # of the upright original, after EXIF orientation
+    height: int
+    captured_at: datetime | None  # EXIF DateTimeOriginal: naive, the camera's own clock and zone
+    source_format: str = ""  # "JPEG", "PNG", "TIFF" or "WEBP"
+    proof_size: tuple[int, int] = (0, 0)
+    thumb_size: tuple[int, int] = (0, 0)
+    thumb_2x_size: tuple[int, int] = (0, 0)
+    placeholder_size: tuple[int, int] = (0, 0)
+
+    @property
+    def placeholder_data_uri(self) -> str:
+        return "data:image/jpeg;base64," + base64.b64encode(self.placeholder).decode("ascii")
+
+
+Source = BinaryIO | str | os.PathLike[str]
+
+
+def make_renditions(source: Source, *, watermark: Watermark | None = None) -> Renditions:
+    """Decode `source` once and return its web renditions; raise ImageRejected for a bad file.
+
+    A file object is read from its start and left open; a path is opened and closed here.
+    """
+    with _opened(source) as fp:
+        im = _identify(fp)
+        try:
+            return _render(im, watermark)
+        except ImageRejected:
+            raise
+        except Image.DecompressionBombError as exc:  # a TIFF tile or WebP frame bigger than the header said
+            raise ImageRejected("too large") from exc
+        except _DATA_ERRORS as exc:
+            logger.info("could not process a %s image", im.format, exc_info=True)
+            raise ImageRejected("damaged file") from exc
+
+
+def read_capture_time(source: Source) -> datetime | None:
+    """The EXIF DateTimeOriginal of `source` without decoding its pixels (naive camera time).
+
+    Raises ImageRejected for a file that is not an accepted image. PNGs that keep their EXIF after
+    the pixel data (rare) read as None here; `make_renditions()` still finds it.
+    """
+    with _opened(source) as fp:
+        im = _identify(fp)
+        if im.format == "PNG" and "exif" not in im.info:
+            return None  # Pillow would decode the whole image to look for a later eXIf chunk
+        return _capture_time(_exif(im))
+
+
+def check_logo(png: bytes) -> tuple[int, int]:
+    """Validate an uploaded watermark logo; return its size or raise ImageRejected."""
+    return _open_logo(png).size
+
+
+# --- Reading and validating ---------------------------------------------------------------------
+
+
+class _opened:
+    """Context manager giving a seekable binary file for a path or a file object."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.owned: BinaryIO | None = None
+
+    def __enter__(self) -> BinaryIO:
+        if isinstance(self.source, str | os.PathLike):
+            self.owned = open(self.source, "rb")  # noqa: SIM115  (closed in __exit__)
+            return self.owned
+        fp = self.source
+        try:
+            fp.seek(0)
+        except (AttributeError, OSError):
+            # Some storage backends hand out streams that can't seek; Pillow needs to.
+            fp = io.BytesIO(fp.read())
+        return fp
+
+    def __exit__(self, *exc: object) -> None:
+        if self.owned is not None:
+            self.owned.close()
+
+
+def _identify(fp: BinaryIO) -> ImageFile.ImageFile:
+    """Read the header with the opener of an accepted format and check the pixel count."""
+    head = fp.read(64)
+    if not head:
+        raise ImageRejected("empty file")
+    # WebP's decoder allocates its canvas when it is created, so check its size from the raw header.
+    if (webp_size := _webp_size(head)) is not None:
+        _check_pixels(*webp_size)
+    for fmt in ACCEPTED_FORMATS:
+        opener, accept = Image.OPEN[fmt]
+        if accept is not None and accept(head) is not True:
+            continue
+        fp.seek(0)
+        try:
+            im = opener(fp, "")
+        except Image.DecompressionBombError:
+            raise ImageRejected("too large") from None
+        except _DATA_ERRORS as exc:
+            raise ImageRejected(f"damaged {fmt} file") from exc
+        _check_pixels(*im.size)
+        if fmt == "TIFF" and _is_camera_raw(im, head):
+            # Opening it as a TIFF would give the camera's little preview, not the photo.
+            raise ImageRejected("unsupported format: camera RAW")
+        return im
+    raise ImageRejected(_why_not_accepted(fp, head))
+
+
+def _check_pixels(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise ImageRejected(f"too large: {_grouped(width)} × {_grouped(height)} px")
+
+
+def _grouped(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def _webp_size(head: bytes) -> tuple[int, int] | None:
+    """Canvas size from a WebP header (RIFF....WEBP + VP8 / VP8L / VP8X), without decoding."""
+    if len(head) < 30 or head[:4] != b"RIFF" or head[8:12] != b"WEBP":
+        return None
+    chunk = head[12:16]
+    if chunk == b"VP8X":
+        return int.from_bytes(head[24:27], "little") + 1, int.from_bytes(head[27:30], "little") + 1
+    if chunk == b"VP8L" and head[20] == 0x2F:
+        bits = int.from_bytes(head[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8 " and head[23:26] == b"\x9d\x01\x2a":
+        return int.from_bytes(head[26:28], "little") & 0x3FFF, int.from_bytes(head[28:30], "little") & 0x3FFF
+    return None
+
+
+def _is_camera_raw(im: ImageFile.ImageFile, head: bytes) -> bool:
+    """Many RAW files (NEF, ARW, DNG, CR2, PEF) are TIFF containers whose first image is a preview."""
+    if head[8:10] == b"CR":  # Canon CR2
+        return True
+    tags = getattr(im, "tag_v2", {})
+    return 50706 in tags or tags.get(254) == 1  # DNGVersion; NewSubfileType "reduced-resolution copy"
+
+
+# Formats photographers upload by mistake that Pillow can't name (or would call something vaguer).
+_OTHER_SIGNATURES = (
+    (4, b"ftypheic", "HEIC"),
+    (4, b"ftypheix", "HEIC"),
+    (4, b"ftypmif1", "HEIC"),
+    (4, b"ftypcrx ", "camera RAW"),  # Canon CR3
+    (0, b"FUJIFILMCCD-RAW", "camera RAW"),  # RAF
+    (0, b"IIRO", "camera RAW"),  # Olympus ORF
+    (0, b"IIU\0", "camera RAW"),  # Panasonic RW2
+    (0, b"%PDF", "PDF"),
+)
+
+
+def _why_not_accepted(fp: BinaryIO, head: bytes) -> str:
+    """Name the format of a file we refuse, if we can (header only; nothing is decoded)."""
+    for offset, signature, name in _OTHER_SIGNATURES:
+        if head[offset : offset + len(signature)] == signature:
+            return f"unsupported format: {name}"
+    fp.seek(0)
+    try:
+        other = Image.open(fp)
+    except Exception:  # anything at all: the file is refused either way, this only picks the words
+        return "not an image"
+    return f"unsupported format: {other.format}"
+
+
+# --- The pipeline -------------------------------------------------------------------------------
+
+
+def _render(im: ImageFile.ImageFile, watermark: Watermark | None) -> Renditions:
+    source_format = "JPEG" if im.format == "MPO" else (im.format or "")
+    stored_size = im.size
+    proof_target = _fit(stored_size, PROOF_LONG_EDGE)
+
+    if source_format == "JPEG" and proof_target != stored_size:
+        # Decode at 1/2, 1/4 or 1/8 scale, whichever still covers the proof.
+        im.draft(im.mode, proof_target)
+    _load(im)
+
+    exif = _exif(im)
+    icc = im.info.get("icc_profile") or None
+    orientation = _orientation(exif)
+    if orientation in (5, 6, 7, 8):
+        width, height = stored_size[1], stored_size[0]
+    else:
+        width, height = stored_size
+
+    frame = _workable(im)
+    source_profile = _source_profile(frame.mode, icc, exif)
+    frame = _resize(frame, proof_target)
+    frame = _flatten(frame)
+    frame = _to_srgb(frame, source_profile)
+    if orientation in _TRANSPOSE:
+        frame = frame.transpose(_TRANSPOSE[orientation])
+    if watermark is not None:
+        _apply_watermark(frame, watermark)
+
+    upright = (width, height)
+    thumb_2x = _resize(frame, _fit(upright, THUMB_2X_LONG_EDGE))
+    thumb = _resize(thumb_2x, _fit(upright, THUMB_LONG_EDGE))
+    placeholder = _resize(thumb, _fit(upright, PLACEHOLDER_LONG_EDGE))
+
+    return Renditions(
+        # Progressive for the proof: it paints a rough picture early on a slow phone connection.
+        proof=_encode(frame, PROOF_QUALITY, progressive=True),
+        thumb=_encode(thumb, THUMB_QUALITY),
+        thumb_2x=_encode(thumb_2x, THUMB_QUALITY),
+        placeholder=_encode(placeholder, PLACEHOLDER_QUALITY, icc=False),
+        width=width,
+        height=height,
+        captured_at=_capture_time(exif),
+        source_format=source_format,
+        proof_size=frame.size,
+        thumb_size=thumb.size,
+        thumb_2x_size=thumb_2x.size,
+        placeholder_size=placeholder.size,
+    )
+
+
+def _load(im: ImageFile.ImageFile) -> None:
+    """Decode every pixel now, so a truncated file is refused here and not half-shown later."""
+    try:
+        im.load()
+    except Image.DecompressionBombError as exc:
+        raise ImageRejected("too large") from exc
+    except (OSError, EOFError, SyntaxError, ValueError, struct.error, IndexError) as exc:
+        truncated = isinstance(exc, EOFError) or "truncated" in str(exc).lower()
+        raise ImageRejected("truncated file" if truncated else "damaged file") from exc
+
+
+def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
+    """`size` scaled so its long edge is at most `long_edge`; never enlarged."""
+    width, height = size
+    scale = long_edge / max(width, height)
+    if scale >= 1:
+        return width, height
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _resize(im: Image.Image, size: tuple[int, int]) -> Image.Image:
+    if im.size == size:
+        return im
+    # reducing_gap lets big non-JPEG sources shrink by a cheap box filter first, then Lanczos.
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+def _workable(im: Image.Image) -> Image.Image:
+    """An 8-bit mode that resizes well: L, LA, RGB, RGBA, CMYK or LAB."""
+    mode = im.mode
+    if mode in ("L", "LA", "RGB", "RGBA", "CMYK", "LAB"):
+        return im
+    if mode == "P":
+        return im.convert("RGBA" if "transparency" in im.info else "RGB")
+    if mode == "PA":
+        return im.convert("RGBA")
+    if mode == "1":
+        return im.convert("L")
+    if mode.startswith("I;16"):
+        # 16-bit greyscale: map 0..65535 onto 0..255 (a plain convert would clip at 255).
+        return im.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+    if mode == "I":
+        _, high = im.getextrema()
+        scale = 1 if high <= 255 else 257 if high <= 65535 else high / 255
+        return im.point(lambda v: v * (1 / scale)).convert("L")
+    if mode == "F":
+        _, high = im.getextrema()
+        scale = 1 / 255 if high <= 1 else high / 255
+        return im.point(lambda v: v * (1 / scale)).convert("L")
+    try:
+        return im.convert("RGBA" if mode.endswith(("A", "a")) else "RGB")
+    except ValueError as exc:
+        raise ImageRejected(f"unsupported colour mode: {mode}") from exc
+
+
+def _flatten(im: Image.Image) -> Image.Image:
+    """Put a transparent image on white: proofs are JPEGs, and white is what a print would show."""
+    if im.mode not in ("RGBA", "LA"):
+        return im
+    background = Image.new(im.mode[:-1], im.size, 255 if im.mode == "LA" else (255, 255, 255))
+    background.paste(im, mask=im.getchannel("A"))
+    return background
+
+
+def _encode(im: Image.Image, quality: int, *, progressive: bool = False, icc: bool = True) -> bytes:
+    """JPEG bytes carrying an sRGB profile and no other metadata."""
+    out = im if im.mode == "RGB" else im.convert("RGB")
+    buf = io.BytesIO()
+    # Saving passes no exif/xmp, and comment=b"" stops Pillow reusing a comment from the source.
+    out.save(
+        buf,
+        "JPEG",
+        quality=quality,
+        optimize=not progressive,  # progressive already builds optimal Huffman tables
+        progressive=progressive,
+        icc_profile=SRGB_ICC if icc else None,
+        comment=b"",
+    )
+    return buf.getvalue()
+
+
+# --- Colour -------------------------------------------------------------------------------------
+
+_PROFILE_SPACE = {"RGB": "RGB", "RGBA": "RGB", "CMYK": "CMYK", "L": "GRAY", "LA": "GRAY", "LAB": "LAB"}
+
+
+def _source_profile(mode: str, icc: bytes | None, exif: Image.Exif) -> bytes | None:
+    """The ICC profile to read the pixels with, or None to take them as they are (sRGB)."""
+    if mode == "LAB":
+        return b"LAB"
+    if icc:
+        return icc
+    if mode in ("RGB", "RGBA") and _says_adobe_rgb(exif):
+        return adobe_rgb_icc()
+    return None
+
+
+def _to_srgb(im: Image.Image, profile: bytes | None) -> Image.Image:
+    transform = _transform_to_srgb(profile, im.mode) if profile else None
+    if transform is None:
+        return im if im.mode == "RGB" else im.convert("RGB")
+    return transform.apply(im)
+
+
+@functools.lru_cache(maxsize=32)
+def _transform_to_srgb(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """A cached transform from `icc` to sRGB, or None when converting is pointless or impossible.
+
+    Building a transform costs milliseconds and a studio's photos share a handful of profiles.
+    """
+    try:
+        if icc == b"LAB":
+            profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB"))
+        else:
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        space = profile.profile.xcolor_space.strip().upper()
+        if space != _PROFILE_SPACE.get(mode):
+            logger.info("ignoring a %s ICC profile on a %s image", space, mode)
+            return None
+        if space == "RGB" and ImageCms.getProfileDescription(profile).strip().lower().startswith("srgb"):
+            return None  # already sRGB: converting would only cost time
+        return ImageCms.buildTransform(profile, _SRGB_PROFILE, mode, "RGB", RENDERING_INTENT, TRANSFORM_FLAGS)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError) as exc:
+        # A broken profile is no reason to lose the photo: read it as sRGB, like an untagged file.
+        logger.info("ignoring an unreadable ICC profile: %r", exc)
+        return None
+
+
+def _says_adobe_rgb(exif: Image.Exif) -> bool:
+    """Camera JPEGs shot in Adobe RGB rarely embed a profile; DCF marks them this way instead."""
+    try:
+        if exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.ColorSpace) != 0xFFFF:
+            return False
+        index = exif.get_ifd(ExifTags.IFD.Interop).get(ExifTags.Interop.InteropIndex)
+    except Exception:  # damaged EXIF is common and never worth refusing a photo over
+        return False
+    if isinstance(index, bytes):
+        index = index.decode("ascii", "replace")
+    return isinstance(index, str) and index.strip("\x00 ").upper() == "R03"
+
+
+@functools.cache
+def adobe_rgb_icc() -> bytes:
+    """A minimal ICC v2 profile equivalent to Adobe RGB (1998): its D50 colorants and 563/256 gamma."""
+    return _matrix_icc(
+        "Adobe RGB (1998) compatible",
+        white=(0.95045, 1.0, 1.08905),
+        red=(0.60974, 0.31111, 0.01947),
+        green=(0.20528, 0.62567, 0.06087),
+        blue=(0.14919, 0.06322, 0.74457),
+        gamma=563 / 256,
+    )
+
+
+def _matrix_icc(
+    description: str,
+    *,
+    white: tuple[float, float, float],
+    red: tuple[float, float, float],
+    green: tuple[float, float, float],
+    blue: tuple[float, float, float],
+    gamma: float,
+) -> bytes:
+    """Bytes of a display-class RGB matrix/TRC ICC v2 profile (what Adobe RGB (1998) is)."""
+
+    def s15(v: float) -> bytes:
+        return struct.pack(">i", round(v * 65536))
+
+    def xyz(values: tuple[float, float, float]) -> bytes:
+        return b"XYZ \0\0\0\0" + b"".join(s15(v) for v in values)
+
+    text = description.encode("ascii")
+    desc = b"desc\0\0\0\0" + struct.pack(">I", len(text) + 1) + text + b"\0" + bytes(4 + 4 + 2 + 1 + 67)
+    trc = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(gamma * 256))
+    tags = [
+        (b"desc", desc),
+        (b"cprt", b"text\0\0\0\0No copyright, use freely\0"),
+        (b"wtpt", xyz(white)),
+        (b"rXYZ", xyz(red)),
+        (b"gXYZ", xyz(green)),
+        (b"bXYZ", xyz(blue)),
+        (b"rTRC", trc),
+        (b"gTRC", trc),
+        (b"bTRC", trc),
+    ]
+    table_end = 128 + 4 + 12 * len(tags)
+    body = b""
+    entries = b""
+    for signature, data in tags:
+        offset = table_end + len(body)
+        entries += signature + struct.pack(">II", offset, len(data))
+        body += data + bytes(-len(data) % 4)  # tags start on 4-byte boundaries
+    size = table_end + len(body)
+    header = (
+        struct.pack(">I", size)
+        + b"\0\0\0\0"  # preferred CMM
+        + struct.pack(">I", 0x02100000)  # version 2.1
+        + b"mntrRGB XYZ "
+        + struct.pack(">6H", 2024, 1, 1, 0, 0, 0)
+        + b"acsp"
+        + bytes(4 + 4 + 4 + 4 + 8 + 4)  # platform, flags, manufacturer, model, attributes, intent
+        + s15(0.9642)
+        + s15(1.0)
+        + s15(0.8249)  # PCS illuminant D50
+        + bytes(4 + 16 + 28)  # creator, profile id, reserved
+    )
+    return header + struct.pack(">I", len(tags)) + entries + body
+
+
+# --- Metadata -----------------------------------------------------------------------------------
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _exif(im: Image.Image) -> Image.Exif:
+    """The image's EXIF, or an empty one when it is absent or damaged (never a reason to refuse)."""
+    try:
+        return im.getexif()
+    except Exception:
+        logger.info("ignoring damaged EXIF", exc_info=True)
+        return Image.Exif()
+
+
+def _orientation(exif: Image.Exif) -> int:
+    try:
+        value = int(exif.get(ExifTags.Base.Orientation, 1))
+    except (TypeError, ValueError):
+        return 1
+    return value if value in _TRANSPOSE else 1
+
+
+def _capture_time(exif: Image.Exif) -> datetime | None:
+    """DateTimeOriginal (with its sub-seconds, which order a burst), else DateTimeDigitized."""
+    try:
+        details = exif.get_ifd(ExifTags.IFD.Exif)
+    except Exception:
+        return None
+    for tag, subsec_tag in (
+        (ExifTags.Base.DateTimeOriginal, ExifTags.Base.SubsecTimeOriginal),
+        (ExifTags.Base.DateTimeDigitized, ExifTags.Base.SubsecTimeDigitized),
+    ):
+        moment = _parse_exif_datetime(details.get(tag))
+        if moment is not None:
+            digits = _text(details.get(subsec_tag)).strip()
+            if digits.isdigit():
+                moment = moment.replace(microsecond=int(digits[:6].ljust(6, "0")))
+            return moment
+    return None
+
+
+def _parse_exif_datetime(value: object) -> datetime | None:
+    text = _text(value).strip()[:19]
+    for layout in ("%Y:%m:%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.strptime(text, layout)
+        except ValueError:
+            continue
+    return None  # absent, blank ("    :  :  ") or zeroed ("0000:00:00 00:00:00") by the camera
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    return value.replace("\x00", "") if isinstance(value, str) else ""
+
+
+# --- Watermark ----------------------------------------------------------------------------------
+
+
+def _apply_watermark(proof: Image.Image, mark: Watermark) -> None:
+    """Composite `mark` onto the (RGB, upright) proof in place."""
+    width, height = proof.size
+    margin = round(min(width, height) * 0.03)
+    rgb, alpha = _mark_tile(mark, _mark_width(mark, proof.size, margin))
+    w, h = rgb.size
+    if mark.position == "tiled":
+        step_x, step_y = w + w // 2, h * 3
+        for row, y in enumerate(range(-h // 2, height, step_y)):
+            for x in range(-w // 2 + (step_x // 2 if row % 2 else 0), width, step_x):
+                proof.paste(rgb, (x, y), alpha)
+        return
+    left, top, right, bottom = margin, margin, width - w - margin, height - h - margin
+    x, y = {
+        "center": ((width - w) // 2, (height - h) // 2),
+        "bottom-right": (right, bottom),
+        "bottom-left": (left, bottom),
+        "top-right": (right, top),
+        "top-left": (left, top),
+    }[mark.position]
+    proof.paste(rgb, (x, y), alpha)
+
+
+def _mark_width(mark: Watermark, proof_size: tuple[int, int], margin: int) -> int:
+    """The mark's width: `size` of the proof's width, shrunk if it would not fit inside the margins."""
+    width, height = proof_size
+    aspect = _mark_source(mark).width / _mark_source(mark).height
+    wanted = width * mark.size
+    room_w, room_h = max(1, width - 2 * margin), max(1, height - 2 * margin)
+    return max(1, round(min(wanted, room_w, room_h * aspect)))
+
+
+@functools.lru_cache(maxsize=8)
+def _mark_tile(mark: Watermark, width: int) -> tuple[Image.Image, Image.Image]:
+    """The mark scaled to `width` as (RGB, alpha with opacity applied), cached across photos."""
+    source = _mark_source(mark)
+    height = max(1, round(source.height * width / source.width))
+    tile = source.resize((width, height), Image.Resampling.LANCZOS)  # RGBA resizes premultiplied
+    alpha = tile.getchannel("A").point(_opacity_table(mark.opacity))
+    return tile.convert("RGB"), alpha
+
+
+def _opacity_table(opacity: float) -> list[int]:
+    return [round(a * opacity) for a in range(256)]
+
+
+@functools.lru_cache(maxsize=8)
+def _mark_source(mark: Watermark) -> Image.Image:
+    """The mark at its reference size, RGBA."""
+    if mark.logo_png:
+        return _open_logo(mark.logo_png)
+    return _render_text(mark.text.strip())
+
+
+def _render_text(text: str) -> Image.Image:
+    """White text with a dark outline, so it reads on both bright and dark backgrounds.
+
+    Drawn large once with Pillow's bundled font (no system fonts needed) and scaled to fit later.
+    """
+    font_size = 120
+    font = ImageFont.load_default(size=font_size)
+    stroke = max(1, font_size // 24)
+    left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox(
+        (0, 0), text, font=font, stroke_width=stroke
+    )
+    pad = stroke * 2
+    canvas = Image.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad), (255, 255, 255, 0))
+    ImageDraw.Draw(canvas).text(
+        (pad - left, pad - top),
+        text,
+        font=font,
+        fill=(255, 255, 255, 255),
+        stroke_width=stroke,
+        stroke_fill=(0, 0, 0, 255),
+    )
+    return canvas
+
+
+def _open_logo(png: bytes) -> Image.Image:
+    if not png:
+        raise ImageRejected("watermark logo: empty file")
+    fp = io.BytesIO(png)
+    opener, accept = Image.OPEN["PNG"]
+    if accept is not None and accept(png[:16]) is not True:
+        raise ImageRejected("watermark logo: not a PNG image")
+    try:
+        logo = opener(fp, "")
+        width, height = logo.size
+        if width * height > MAX_LOGO_PIXELS:
+            raise ImageRejected(f"watermark logo too large: {_grouped(width)} × {_grouped(height)} px")
+        logo.load()
+        return logo.convert("RGBA")
+    except ImageRejected:
+        raise
+    except _DATA_ERRORS as exc:
+        raise ImageRejected("watermark logo: damaged PNG file") from exc

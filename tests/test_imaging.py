@@ -1,0 +1,592 @@
+"""The image pipeline (galleries/imaging.py): renditions, orientation, colour, privacy, watermarks
+and the files it refuses. Pure Pillow, no database; every image is made in memory."""
+
+import contextlib
+import io
+import os
+import time
+from datetime import datetime
+
+import pytest
+from PIL import Image, ImageChops, ImageCms, ImageFile, JpegImagePlugin
+
+from galleries import imaging
+from galleries.imaging import ImageRejected, Renditions, Watermark, make_renditions, read_capture_time
+from tests.imaging_samples import (
+    adobe_rgb_profile,
+    big_photo_jpeg,
+    decode,
+    display_p3_profile,
+    encode,
+    exif,
+    flat,
+    jpeg_segments,
+    marked,
+    photo,
+    png_header,
+    srgb_reference,
+    webp_header,
+    with_jpeg_size,
+)
+
+GREY = (128, 128, 128)
+APP0, APP1, APP2, COM = 0xE0, 0xE1, 0xE2, 0xFE
+
+
+def renditions(im: Image.Image, fmt: str = "JPEG", watermark: Watermark | None = None, **params) -> Renditions:
+    return make_renditions(io.BytesIO(encode(im, fmt, **params)), watermark=watermark)
+
+
+def outputs(result: Renditions) -> dict[str, bytes]:
+    return {
+        "proof": result.proof,
+        "thumb": result.thumb,
+        "thumb_2x": result.thumb_2x,
+        "placeholder": result.placeholder,
+    }
+
+
+def centre(data: bytes) -> tuple[int, int, int]:
+    im = decode(data)
+    return im.getpixel((im.width // 2, im.height // 2))
+
+
+def close(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 3) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
+
+
+def rejection(data: bytes) -> str:
+    with pytest.raises(ImageRejected) as caught:
+        make_renditions(io.BytesIO(data))
+    return str(caught.value)
+
+
+# --- Sizes --------------------------------------------------------------------------------------
+
+
+def test_it_makes_each_rendition_at_its_long_edge():
+    result = make_renditions(io.BytesIO(big_photo_jpeg()))
+
+    assert (result.width, result.height) == (4096, 2732)
+    assert result.proof_size == (2048, 1366)
+    assert result.thumb_2x_size == (960, 640)
+    assert result.thumb_size == (480, 320)
+    assert result.placeholder_size == (24, 16)
+    for name, data in outputs(result).items():
+        im = decode(data)
+        assert (im.format, im.mode) == ("JPEG", "RGB"), name
+        assert im.size == getattr(result, f"{name}_size"), name
+
+
+def test_it_never_enlarges_a_small_source():
+    result = renditions(photo((300, 200)))
+
+    assert result.proof_size == (300, 200)
+    assert result.thumb_2x_size == (300, 200)
+    assert result.thumb_size == (300, 200)
+    assert result.placeholder_size == (24, 16)
+    assert decode(result.proof).size == (300, 200)
+
+
+def test_a_tiny_source_keeps_its_size_everywhere():
+    result = renditions(flat((10, 7), GREY), "PNG")
+
+    assert result.proof_size == result.thumb_size == result.placeholder_size == (10, 7)
+
+
+def test_a_big_jpeg_is_decoded_once_at_reduced_scale(monkeypatch):
+    decodes = []
+    real_load = JpegImagePlugin.JpegImageFile.load
+
+    def counting_load(im):
+        if im.tile:  # later calls find the pixels already there and return at once
+            decodes.append(im.size)
+        return real_load(im)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", counting_load)
+
+    make_renditions(io.BytesIO(big_photo_jpeg()))
+
+    # Half scale still covers the 2048 px proof; the thumbnails come from the proof, not the file.
+    assert decodes == [(2048, 1366)]
+
+
+def test_a_path_is_accepted_as_well_as_a_file(tmp_path):
+    path = tmp_path / "IMG_0001.JPG"
+    path.write_bytes(encode(photo((400, 300)), "JPEG"))
+
+    assert make_renditions(path).proof_size == (400, 300)
+    assert make_renditions(str(path)).proof_size == (400, 300)
+
+
+def test_a_file_object_is_read_from_its_start_and_left_open():
+    fp = io.BytesIO(encode(photo((400, 300)), "JPEG"))
+    fp.seek(100)
+
+    make_renditions(fp)
+
+    assert not fp.closed
+
+
+def test_a_stream_that_cannot_seek_is_read_whole():
+    class Stream:
+        def __init__(self, data: bytes) -> None:
+            self.data = io.BytesIO(data)
+
+        def read(self, size: int = -1) -> bytes:
+            return self.data.read(size)
+
+    result = make_renditions(Stream(encode(photo((400, 300)), "JPEG")))
+
+    assert result.proof_size == (400, 300)
+
+
+def test_the_placeholder_is_ready_for_a_data_uri():
+    result = renditions(photo((400, 300)))
+
+    assert result.placeholder_data_uri.startswith("data:image/jpeg;base64,/9j/")
+    assert len(result.placeholder) < 1500
+
+
+# --- Orientation --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("orientation", "upright_corner"),
+    [
+        (1, "top-left"),
+        (3, "bottom-right"),
+        (6, "top-right"),  # the camera was turned clockwise: view = stored turned 90° clockwise
+        (8, "bottom-left"),  # the camera was turned anticlockwise
+    ],
+)
+def test_exif_orientation_turns_the_photo_upright(orientation, upright_corner):
+    stored = marked((4096, 2732), "top-left")  # big enough to take the draft-mode path too
+
+    result = renditions(stored, exif=exif(orientation=orientation), quality=90)
+
+    sideways = orientation in (6, 8)
+    assert (result.width, result.height) == ((2732, 4096) if sideways else (4096, 2732))
+    for name in ("proof", "thumb"):
+        im = decode(getattr(result, name))
+        assert im.size == getattr(result, f"{name}_size")
+        assert (im.width < im.height) == sideways
+        x = im.width // 16 if "left" in upright_corner else im.width - 1 - im.width // 16
+        y = im.height // 16 if "top" in upright_corner else im.height - 1 - im.height // 16
+        assert close(im.getpixel((x, y)), (255, 0, 0), 12), (name, im.getpixel((x, y)))
+        assert close(im.getpixel((im.width - 1 - x, im.height - 1 - y)), GREY, 12), name
+
+
+def test_an_unknown_orientation_value_is_ignored():
+    result = renditions(photo((300, 200)), exif=exif(orientation=9))
+
+    assert (result.width, result.height) == (300, 200)
+
+
+# --- Privacy ------------------------------------------------------------------------------------
+
+
+def test_no_rendition_carries_exif_gps_xmp_or_comments():
+    source = exif(orientation=6, taken="2024:05:17 14:03:22", gps=True, private=True)
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/>Jane Photographer, Brighton</x:xmpmeta>'
+
+    result = renditions(photo((2400, 1600)), exif=source, xmp=xmp, comment=b"shot for Alice", quality=90)
+
+    for name, data in outputs(result).items():
+        im = decode(data)
+        assert len(im.getexif()) == 0, name
+        assert not {"exif", "xmp", "comment"} & im.info.keys(), name
+        markers = {marker for marker, _ in jpeg_segments(data)}
+        assert APP1 not in markers and COM not in markers, name  # APP1 holds EXIF and XMP
+        assert b"Canon" not in data and b"Brighton" not in data and b"Alice" not in data, name
+
+
+def test_proofs_and_thumbnails_carry_an_srgb_profile():
+    result = renditions(photo((400, 300)), icc_profile=adobe_rgb_profile())
+
+    for name in ("proof", "thumb", "thumb_2x"):
+        icc = decode(getattr(result, name)).info.get("icc_profile")
+        assert icc == imaging.SRGB_ICC, name
+        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc)))
+        assert description.strip().startswith("sRGB"), name
+    # The placeholder is inlined as a data: URI, where a profile would triple its size.
+    assert "icc_profile" not in decode(result.placeholder).info
+
+
+# --- Colour -------------------------------------------------------------------------------------
+
+ADOBE_RED = (200, 60, 60)
+
+
+def test_an_adobe_rgb_photo_is_converted_to_srgb():
+    expected = srgb_reference(ADOBE_RED, adobe_rgb_profile())
+    assert expected[0] - ADOBE_RED[0] > 20  # read as sRGB, the same numbers would look dull
+
+    result = renditions(flat((400, 300), ADOBE_RED), "PNG", icc_profile=adobe_rgb_profile())
+
+    for name in ("proof", "thumb", "thumb_2x"):
+        assert close(centre(getattr(result, name)), expected), (name, centre(getattr(result, name)), expected)
+
+
+def test_a_display_p3_photo_is_converted_to_srgb():
+    expected = srgb_reference(ADOBE_RED, display_p3_profile())
+
+    result = renditions(flat((400, 300), ADOBE_RED), "JPEG", icc_profile=display_p3_profile(), quality=100)
+
+    assert close(centre(result.proof), expected, 4), (centre(result.proof), expected)
+    assert not close(centre(result.proof), ADOBE_RED, 10)
+
+
+def test_a_big_tagged_jpeg_is_converted_on_the_draft_mode_path():
+    expected = srgb_reference(ADOBE_RED, adobe_rgb_profile())
+
+    result = renditions(flat((4096, 2732), ADOBE_RED), icc_profile=adobe_rgb_profile(), quality=100, subsampling=0)
+
+    assert close(centre(result.proof), expected), (centre(result.proof), expected)
+
+
+def test_a_camera_jpeg_marked_adobe_rgb_without_a_profile_is_converted():
+    expected = srgb_reference(ADOBE_RED, adobe_rgb_profile())
+
+    result = renditions(flat((400, 300), ADOBE_RED), exif=exif(adobe_rgb=True), quality=100, subsampling=0)
+
+    assert close(centre(result.proof), expected), (centre(result.proof), expected)
+
+
+def test_an_untagged_photo_is_taken_as_srgb():
+    result = renditions(flat((400, 300), ADOBE_RED), "PNG")
+
+    assert close(centre(result.proof), ADOBE_RED, 2)
+
+
+def test_an_srgb_tagged_photo_keeps_its_colours():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+    result = renditions(flat((400, 300), ADOBE_RED), "PNG", icc_profile=srgb)
+
+    assert close(centre(result.proof), ADOBE_RED, 2)
+
+
+def test_a_broken_profile_is_ignored_and_the_photo_read_as_srgb():
+    result = renditions(flat((400, 300), ADOBE_RED), "PNG", icc_profile=b"not really a profile" * 10)
+
+    assert close(centre(result.proof), ADOBE_RED, 2)
+
+
+def test_a_profile_for_another_colour_space_is_ignored():
+    # An RGB profile on a greyscale image can't be applied; the grey is kept as it is.
+    result = renditions(flat((400, 300), 90, "L"), "PNG", icc_profile=adobe_rgb_profile())
+
+    assert close(centre(result.proof), (90, 90, 90), 2)
+
+
+def test_a_cmyk_jpeg_becomes_rgb():
+    result = renditions(flat((400, 300), (0, 255, 255, 0), "CMYK"), "JPEG", quality=95)
+
+    im = decode(result.proof)
+    assert im.mode == "RGB"
+    red, green, blue = centre(result.proof)
+    assert red > 200 and green < 60 and blue < 60
+
+
+def test_a_transparent_png_is_put_on_white():
+    im = flat((400, 300), (0, 0, 0, 0), "RGBA")
+    im.paste((20, 40, 200, 255), (200, 0, 400, 300))
+
+    result = renditions(im, "PNG")
+
+    proof = decode(result.proof)
+    assert close(proof.getpixel((50, 150)), (255, 255, 255), 2)
+    assert close(proof.getpixel((350, 150)), (20, 40, 200), 3)
+
+
+def test_a_16_bit_greyscale_tiff_keeps_its_tones():
+    im = Image.new("I;16", (400, 300), 0x8000)  # half of full scale, not "brighter than white"
+
+    result = renditions(im, "TIFF")
+
+    assert close(centre(result.proof), GREY, 2)
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt", "color"),
+    [
+        ("L", "TIFF", 128),
+        ("L", "JPEG", 128),
+        ("LA", "PNG", (128, 255)),
+        ("P", "PNG", None),
+        ("1", "PNG", 1),
+        ("RGB", "TIFF", GREY),
+        ("RGB", "WEBP", GREY),
+        ("RGBA", "WEBP", (128, 128, 128, 255)),
+        ("CMYK", "TIFF", (0, 0, 0, 127)),
+        ("I;16", "PNG", 0x8000),
+        ("I", "TIFF", 128),
+        ("F", "TIFF", 0.5),
+        ("LAB", "TIFF", (127, 128, 128)),
+    ],
+)
+def test_every_accepted_format_and_mode_ends_as_an_rgb_jpeg(mode, fmt, color):
+    im = Image.new(mode, (400, 300), color) if color is not None else flat((400, 300), GREY).convert("P")
+
+    result = renditions(im, fmt)
+
+    proof = decode(result.proof)
+    assert (proof.format, proof.mode, proof.size) == ("JPEG", "RGB", (400, 300))
+    assert result.source_format == fmt
+
+
+def test_a_camera_jpeg_with_a_preview_frame_is_read_as_a_jpeg():
+    # Many cameras write MPO: the photo, then a preview, in one .JPG.
+    data = encode(photo((800, 600)), "MPO", save_all=True, append_images=[photo((160, 120))])
+
+    result = make_renditions(io.BytesIO(data))
+
+    assert (result.source_format, result.proof_size) == ("JPEG", (800, 600))
+
+
+# --- Watermark ----------------------------------------------------------------------------------
+
+CORNERS = {
+    "top-left": (0, 0),
+    "top-right": (1, 0),
+    "bottom-left": (0, 1),
+    "bottom-right": (1, 1),
+}
+
+
+def quadrant_changed(before: Image.Image, after: Image.Image, qx: int, qy: int) -> bool:
+    w, h = before.width // 2, before.height // 2
+    box = (qx * w, qy * h, qx * w + w, qy * h + h)
+    extrema = ImageChops.difference(before.crop(box), after.crop(box)).getextrema()
+    return max(high for _, high in extrema) > 30
+
+
+@pytest.mark.parametrize("position", list(CORNERS))
+def test_a_text_watermark_marks_its_corner_and_not_the_opposite_one(position):
+    source = flat((1800, 1200), GREY)
+    plain = decode(renditions(source, "PNG").proof)
+
+    marked_proof = decode(renditions(source, "PNG", Watermark(text="© Studio Lumen", position=position)).proof)
+
+    qx, qy = CORNERS[position]
+    assert quadrant_changed(plain, marked_proof, qx, qy)
+    assert not quadrant_changed(plain, marked_proof, 1 - qx, 1 - qy)
+
+
+def test_a_centred_watermark_leaves_the_corners_alone():
+    source = flat((1200, 800), GREY)
+    plain = decode(renditions(source, "PNG").proof)
+
+    proof = decode(renditions(source, "PNG", Watermark(text="PROOF", position="center", size=0.3)).proof)
+
+    assert (
+        proof.getpixel((600, 400)) != plain.getpixel((600, 400))
+        or proof.crop((450, 350, 750, 450)).tobytes() != plain.crop((450, 350, 750, 450)).tobytes()
+    )
+    for qx, qy in CORNERS.values():
+        x, y = qx * 1199, qy * 799
+        assert proof.getpixel((x, y)) == plain.getpixel((x, y))
+
+
+def test_a_tiled_watermark_covers_every_quadrant():
+    source = flat((1600, 1200), GREY)
+    plain = decode(renditions(source, "PNG").proof)
+
+    proof = decode(renditions(source, "PNG", Watermark(text="PROOF", position="tiled", size=0.2)).proof)
+
+    assert all(quadrant_changed(plain, proof, qx, qy) for qx, qy in CORNERS.values())
+
+
+def test_a_logo_watermark_is_blended_at_its_opacity_and_size():
+    logo = flat((200, 100), (255, 0, 0, 255), "RGBA")
+    logo.paste((0, 0, 0, 0), (0, 0, 100, 100))  # left half fully transparent
+    mark = Watermark(logo_png=encode(logo, "PNG"), position="bottom-left", size=0.5, opacity=0.5)
+
+    result = renditions(flat((2048, 1024), GREY), "PNG", mark)
+
+    proof = decode(result.proof)
+    margin = round(1024 * 0.03)
+    mark_width, mark_height = 1024, 512  # half the proof's width, the logo's 2:1 shape
+    top = 1024 - margin - mark_height
+    opaque_half = proof.getpixel((margin + 3 * mark_width // 4, top + mark_height // 2))
+    clear_half = proof.getpixel((margin + mark_width // 4, top + mark_height // 2))
+    assert close(opaque_half, (191, 64, 64), 4), opaque_half  # half red over half grey
+    assert close(clear_half, GREY, 2), clear_half
+    assert close(proof.getpixel((margin + mark_width + 24, top + 24)), GREY, 2)  # past its right edge
+    assert close(proof.getpixel((margin + mark_width - 24, top + 24)), (191, 64, 64), 4)  # inside it
+
+
+def test_the_thumbnails_are_made_from_the_watermarked_proof():
+    source = flat((2400, 1600), GREY)
+    mark = Watermark(logo_png=encode(flat((100, 100), (255, 0, 0, 255), "RGBA"), "PNG"), position="center", opacity=1)
+
+    result = renditions(source, "PNG", mark)
+
+    assert close(centre(result.thumb), (255, 0, 0), 12)
+    assert close(centre(result.thumb_2x), (255, 0, 0), 12)
+
+
+def test_a_mark_too_big_for_a_panorama_is_shrunk_to_fit():
+    logo = encode(flat((100, 100), (255, 0, 0, 255), "RGBA"), "PNG")
+
+    result = renditions(flat((2048, 200), GREY), "PNG", Watermark(logo_png=logo, size=1.0, opacity=1))
+
+    proof = decode(result.proof)
+    red = [x for x in range(proof.width) if proof.getpixel((x, 100))[0] > 192]
+    margin = round(200 * 0.03)
+    assert 150 < len(red) <= 200 - 2 * margin  # as tall as the margins allow, so as wide
+    assert red[-1] < proof.width - margin
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"text": ""},
+        {"text": "x", "position": "middle"},
+        {"text": "x", "size": 0},
+        {"text": "x", "size": 1.5},
+        {"text": "x", "opacity": 2},
+    ],
+)
+def test_a_watermark_with_impossible_settings_is_refused(fields):
+    with pytest.raises(ValueError):
+        Watermark(**fields)
+
+
+def test_a_logo_that_is_not_a_png_is_refused():
+    with pytest.raises(ImageRejected, match="watermark logo"):
+        imaging.check_logo(encode(flat((50, 50), GREY), "JPEG"))
+    with pytest.raises(ImageRejected, match="watermark logo"):
+        renditions(flat((50, 50), GREY), "PNG", Watermark(logo_png=b"\x89PNG\r\n\x1a\n broken"))
+    assert imaging.check_logo(encode(flat((50, 40), (1, 2, 3, 4), "RGBA"), "PNG")) == (50, 40)
+
+
+# --- Capture time -------------------------------------------------------------------------------
+
+
+def test_the_capture_time_comes_from_date_time_original():
+    data = encode(photo((400, 300)), "JPEG", exif=exif(taken="2024:05:17 14:03:22", subsec="27"))
+
+    result = make_renditions(io.BytesIO(data))
+
+    assert result.captured_at == datetime(2024, 5, 17, 14, 3, 22, 270000)
+
+
+def test_reading_the_capture_time_alone_decodes_no_pixels(monkeypatch):
+    data = encode(photo((400, 300)), "JPEG", exif=exif(taken="2024:05:17 14:03:22"))
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda im: pytest.fail("decoded the pixels"))
+
+    assert read_capture_time(io.BytesIO(data)) == datetime(2024, 5, 17, 14, 3, 22)
+
+
+def test_a_png_keeps_its_capture_time():
+    result = renditions(photo((400, 300)), "PNG", exif=exif(taken="2023:12:31 23:59:59"))
+
+    assert result.captured_at == datetime(2023, 12, 31, 23, 59, 59)
+
+
+@pytest.mark.parametrize("value", [None, "0000:00:00 00:00:00", "    :  :     :  :  ", "yesterday"])
+def test_a_missing_or_blank_capture_time_is_none(value):
+    data = encode(photo((100, 80)), "JPEG", exif=exif(taken=value))
+
+    assert make_renditions(io.BytesIO(data)).captured_at is None
+    assert read_capture_time(io.BytesIO(data)) is None
+
+
+# --- Refusals -----------------------------------------------------------------------------------
+
+
+def test_random_bytes_are_not_an_image():
+    assert rejection(bytes((i * 73 + 41) % 256 for i in range(5000))) == "not an image"
+    assert rejection(b"Notes from the shoot: Alice prefers the blue backdrop.\n" * 20) == "not an image"
+
+
+def test_an_empty_file_is_refused():
+    assert rejection(b"") == "empty file"
+
+
+def test_a_jpeg_cut_in_half_is_a_truncated_file():
+    data = encode(photo((600, 400)), "JPEG")
+
+    assert rejection(data[: len(data) // 2]) == "truncated file"
+
+
+def test_a_big_jpeg_cut_in_half_is_refused_on_the_draft_mode_path_too():
+    data = big_photo_jpeg()
+
+    assert rejection(data[: len(data) // 2]) == "truncated file"
+
+
+def test_a_png_cut_short_is_a_truncated_file():
+    data = encode(photo((300, 200)), "PNG")
+
+    assert rejection(data[: len(data) * 3 // 4]) == "truncated file"
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("GIF", "GIF"), ("BMP", "BMP")])
+def test_other_formats_are_refused_by_name(fmt, name):
+    assert rejection(encode(flat((40, 30), GREY), fmt)) == f"unsupported format: {name}"
+
+
+def test_a_pdf_is_refused_by_name():
+    assert rejection(encode(flat((40, 30), GREY), "PDF")) == "unsupported format: PDF"
+
+
+def test_a_camera_raw_is_refused_rather_than_shown_as_its_tiny_preview():
+    preview = flat((160, 120), GREY)
+    nef_like = encode(preview, "TIFF", tiffinfo={254: 1})  # first image is a "reduced-resolution copy"
+    dng_like = encode(preview, "TIFF", tiffinfo={50706: b"\x01\x04\x00\x00"})
+    heic = b"\0\0\0\x18ftypheic" + bytes(200)
+
+    assert rejection(nef_like) == "unsupported format: camera RAW"
+    assert rejection(dng_like) == "unsupported format: camera RAW"
+    assert rejection(heic) == "unsupported format: HEIC"
+
+
+def test_a_decompression_bomb_is_refused_from_its_header_without_decoding(monkeypatch):
+    def no_decoding(im):
+        raise AssertionError("the pixels must not be decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    started = time.perf_counter()
+
+    assert rejection(png_header(30000, 30000)) == "too large: 30 000 × 30 000 px"
+    assert rejection(with_jpeg_size(encode(photo((64, 64)), "JPEG"), 20000, 15000)) == "too large: 20 000 × 15 000 px"
+    assert rejection(webp_header(16383, 16383) + bytes(64)) == "too large: 16 383 × 16 383 px"
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_100_megapixel_frame_is_within_the_limit():
+    assert imaging.MAX_PIXELS >= 11656 * 8742  # a 100 MP medium-format frame
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow warns about the damaged TIFF tags it skips
+def test_no_raw_pillow_error_escapes_from_a_damaged_file():
+    sources = [
+        encode(photo((64, 48)), "JPEG", exif=exif(orientation=6, taken="2024:01:01 10:00:00")),
+        encode(photo((64, 48)), "PNG", icc_profile=adobe_rgb_profile()),
+        encode(photo((64, 48)), "TIFF", compression="tiff_lzw"),
+        encode(photo((64, 48)), "WEBP"),
+    ]
+    for data in sources:
+        for cut in range(1, len(data), max(1, len(data) // 40)):
+            for damaged in (data[:cut], data[:cut] + bytes(16) + data[cut + 16 :], data[:cut] + b"\xff" * 8):
+                with contextlib.suppress(ImageRejected):  # anything else fails the test
+                    make_renditions(io.BytesIO(damaged))
+
+
+def test_it_leaves_pillows_global_settings_alone():
+    limit, truncated = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
+
+    make_renditions(io.BytesIO(big_photo_jpeg()))
+    with pytest.raises(ImageRejected):
+        make_renditions(io.BytesIO(png_header(30000, 30000)))
+
+    assert (limit, truncated) == (Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES)
+
+
+def test_a_missing_path_is_not_mistaken_for_a_bad_image(tmp_path):
+    # A storage problem is the caller's to retry, not the photographer's to fix.
+    with pytest.raises(FileNotFoundError):
+        make_renditions(os.fspath(tmp_path / "gone.jpg"))
