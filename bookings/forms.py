@@ -39,13 +39,6 @@ class GuideForm(forms.Form):
         choices=[(guide.People.ONE, "Just me"), (guide.People.FEW, "2 to 5"), (guide.People.MANY, "6 or more")],
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_action = "#recommendation"
-        self.helper.add_input(Submit("", "Show my recommendation", css_class="btn-dark"))
-
     def recommendation(self) -> guide.Recommendation:
         d = self.cleaned_data
         return guide.recommend(
@@ -121,7 +114,7 @@ class BookingForm(forms.Form):
         label="Address for an on-location session",
         max_length=300,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     purpose = forms.CharField(label="What are the photos for?", max_length=300, required=False)
     people = forms.IntegerField(label="Number of people", min_value=1, max_value=50, initial=1)

@@ -59,6 +59,11 @@ def test_book_confirm_in_the_admin_then_cancel_through_the_emailed_link(browser,
     # The client cancels through that link.
     page.goto(manage_link)
     assert "Confirmed" in page.locator(".booking-summary").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Move to another time").click()
+    assert page.locator("#times input[type=radio]").count() > 0  # the same free times as the form
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Keep the current time").click()
     page.get_by_role("button", name="Cancel the session").click()
     assert "Your session is cancelled" in page.locator("main").inner_text()
     booking.refresh_from_db()
