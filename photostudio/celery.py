@@ -40,9 +40,6 @@ app.conf.update(
     task_serializer="json",
     accept_content=["json"],
     timezone="UTC",
-    # Redis hands an unacknowledged message to another worker after this long; it must exceed
-    # the longest job (a zip of a large gallery), or that job would run twice.
-    broker_transport_options={"visibility_timeout": 2 * 3600, "socket_connect_timeout": 2, "socket_timeout": 5},
     # A publish to an unreachable broker gives up quickly instead of hanging a web request.
     broker_connection_timeout=2,
     task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
@@ -57,6 +54,8 @@ app.conf.update(
         # are sent once it is back.
         "send-pending-emails": {"task": "photostudio.tasks.send_pending_emails", "schedule": 60.0},
         "send-booking-reminders": {"task": "bookings.tasks.send_booking_reminders", "schedule": 3600.0},
+        # Photos whose worker died, or whose task never reached the broker, are processed again.
+        "requeue-stalled-photos": {"task": "galleries.tasks.requeue_stalled_photos", "schedule": 300.0},
     },
 )
 

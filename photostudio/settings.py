@@ -95,6 +95,19 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 
+# Redis hands an unacknowledged task (its worker died) to another worker after this many seconds.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+# A photo claimed by a worker longer ago than this is taken to be abandoned and may be redone.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # With a short timeout, look for abandoned messages as often (the transport's default: ~100 s).
+    **({"unacked_restore_interval": 1, "unacked_restore_throttle": 1} if CELERY_VISIBILITY_TIMEOUT < 60 else {}),
+}
+PHOTO_CLAIM_TIMEOUT = env.int("PHOTO_CLAIM_TIMEOUT", default=10 * 60)
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # one photo
+
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -126,6 +139,7 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "priv
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "photostudio.storage.PrivateStorage"},
+    "renditions": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"allow_overwrite": True}},
     "staticfiles": {"BACKEND": "photostudio.storage.StaticFilesStorage"},
 }
 # Serve straight from the app folders while developing; in production from STATIC_ROOT.

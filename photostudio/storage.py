@@ -40,3 +40,11 @@ def private_storage() -> PrivateStorage:
     from django.core.files.storage import storages
 
     return storages["private"]
+
+
+def rendition_storage():
+    """Proofs and thumbnails: public files under MEDIA_ROOT with unguessable names. Written under
+    fixed names per photo (overwriting), so reprocessing never leaves a second set of files."""
+    from django.core.files.storage import storages
+
+    return storages["renditions"]

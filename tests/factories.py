@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import Availability, Booking, SessionType, WorkingHours
+from bookings.models import Availability, Booking, Client, SessionType, WorkingHours
+from galleries.models import Gallery
 
 
 def make_session_type(**fields) -> SessionType:
@@ -76,3 +77,24 @@ def make_booking(session: SessionType | None = None, start: datetime | None = No
         **fields,
     )
     return services.request_booking(request, by_studio=True)
+
+
+def make_client(name: str = "Alice Byrne", email: str = "alice@example.com") -> Client:
+    return Client.objects.get_or_create(email=email, defaults={"name": name})[0]
+
+
+def make_gallery(client: Client | None = None, **fields) -> Gallery:
+    return Gallery.objects.create(client=client or make_client(), title=fields.pop("title", "Headshots"), **fields)
+
+
+def jpeg_bytes(size=(1200, 800), colour=(120, 140, 160), seed: int = 0) -> bytes:
+    """A small camera-like JPEG; a different seed gives a different file (and hash)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, colour)
+    ImageDraw.Draw(image).rectangle([seed % size[0], 0, seed % size[0] + 40, 40], fill=(255, 255 - seed % 255, 0))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()

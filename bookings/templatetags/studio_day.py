@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 
 from bookings.models import Availability, Booking
+from galleries.models import Gallery
 
 register = template.Library()
 
@@ -27,6 +28,10 @@ def studio_day() -> dict:
             (b.start.astimezone(tz), b)
             for b in upcoming.filter(start__gte=day_start + timedelta(days=1), start__lt=week_end).order_by("start")
         ],
+        "galleries_with_client": Gallery.objects.filter(status=Gallery.Status.PROOFING).select_related("client"),
+        "galleries_to_deliver": Gallery.objects.filter(status=Gallery.Status.SELECTION_SUBMITTED).select_related(
+            "client"
+        ),
         "waiting": [
             (b.start.astimezone(tz), b) for b in upcoming.filter(status=Booking.Status.REQUESTED).order_by("created_at")
         ],

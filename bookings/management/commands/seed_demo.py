@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from bookings import demo
+from galleries import demo as galleries_demo
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         demo.seed_session_types()
         demo.seed_availability()
         demo.seed_bookings()
+        galleries_demo.seed_gallery()
         admin = demo.seed_demo_admin()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Admin sign-in at /admin/  username: {admin.username}  password: {admin.password}")

@@ -1,0 +1,181 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .models import Gallery, Photo, WatermarkSettings
+
+
+@admin.register(WatermarkSettings)
+class WatermarkAdmin(admin.ModelAdmin):
+    fields = ["text", "logo", "position", "size", "opacity"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not WatermarkSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        self.message_user(
+            request, "Saved. New proofs use it; to update existing ones, use “Reprocess” on a gallery.", messages.INFO
+        )
+
+
+def thumbnail(photo: Photo, height: int = 72) -> str:
+    if photo.thumb:
+        return format_html('<img src="{}" alt="" loading="lazy" style="height:{}px">', photo.thumb.url, height)
+    return "—"
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    fields = ["preview", "original_name", "state", "error", "captured_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = True
+    show_change_link = False
+    verbose_name_plural = "photos (tick “delete” to remove failed or unwanted ones, then save)"
+
+    @admin.display(description="")
+    def preview(self, obj: Photo) -> str:
+        return thumbnail(obj)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Gallery)
+class GalleryAdmin(admin.ModelAdmin):
+    change_form_template = "admin/galleries/gallery/change_form.html"
+    list_display = ["title", "client", "status", "photo_count", "failed_count", "expires_on", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "client__name", "client__email", "public_id"]
+    autocomplete_fields = ["client", "booking"]
+    inlines = [PhotoInline]
+    actions = ["reprocess_selected"]
+    readonly_fields = ["status", "public_id", "published_at"]
+    fields = [
+        "client", "booking", "title", "message", "selection_limit", "price_per_extra", "expires_on",
+        "status", "public_id", "published_at",
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("client")
+            .annotate(n_photos=Count("photos"), n_failed=Count("photos", filter=Q(photos__state=Photo.State.FAILED)))
+        )
+
+    @admin.display(description="photos", ordering="n_photos")
+    def photo_count(self, obj: Gallery) -> int:
+        return obj.n_photos
+
+    @admin.display(description="failed", ordering="n_failed")
+    def failed_count(self, obj: Gallery) -> int:
+        return obj.n_failed
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/upload/", wrap(self.upload_view), name="galleries_gallery_upload"),
+            path("<int:pk>/progress/", wrap(self.progress_view), name="galleries_gallery_progress"),
+            path("<int:pk>/publish/", wrap(self.publish_view), name="galleries_gallery_publish"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["progress"] = services.progress(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _gallery(self, request: HttpRequest, pk: int) -> Gallery:
+        gallery = get_object_or_404(Gallery, pk=pk)
+        if not self.has_change_permission(request, gallery):
+            raise PermissionDenied
+        return gallery
+
+    def upload_view(self, request: HttpRequest, pk: int):
+        """Files for a gallery: one or many per request (the page's script sends them one by one)."""
+        if request.method != "POST":
+            return JsonResponse({"error": "POST the files as multipart form data, field “photos”."}, status=405)
+        gallery = self._gallery(request, pk)
+        report = services.add_photos(gallery, request.FILES.getlist("photos"))
+        if request.headers.get("Accept") == "application/json":
+            body = report.as_dict() | {"progress": services.progress(gallery).as_dict()}
+            return JsonResponse(body, status=200 if report.added or not report.skipped else 400)
+        if report.added:
+            self.message_user(request, f"{len(report.added)} photo(s) added; they are being processed.")
+        for reason in report.skipped:
+            self.message_user(request, f"Skipped {reason}", messages.WARNING)
+        return HttpResponseRedirect(gallery.get_admin_url())
+
+    def progress_view(self, request: HttpRequest, pk: int):
+        return require_GET(lambda r: JsonResponse(services.progress(self._gallery(r, pk)).as_dict()))(request)
+
+    def publish_view(self, request: HttpRequest, pk: int):
+        def publish(request):
+            gallery = self._gallery(request, pk)
+            try:
+                services.publish_gallery(gallery)
+            except services.GalleryError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"Published: {gallery.client.name} has been emailed a link to the gallery.")
+            return HttpResponseRedirect(gallery.get_admin_url())
+
+        return require_POST(publish)(request)
+
+    @admin.action(description="Reprocess all photos (after changing the watermark)")
+    def reprocess_selected(self, request: HttpRequest, queryset) -> None:
+        count = services.reprocess(Photo.objects.filter(gallery__in=queryset))
+        self.message_user(request, f"{count} photo(s) queued for processing again.")
+
+    def delete_model(self, request: HttpRequest, obj: Gallery) -> None:
+        services.remove_photos(obj.photos.all())
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        services.remove_photos(Photo.objects.filter(gallery__in=queryset))
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is Photo:
+            # Removing a photo removes its files too.
+            formset.save(commit=False)
+            services.remove_photos(formset.deleted_objects)
+            return
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    list_display = ["preview", "original_name", "gallery", "state", "error", "captured_at"]
+    list_filter = ["state", "gallery"]
+    search_fields = ["original_name", "gallery__title"]
+    actions = ["reprocess_selected"]
+    readonly_fields = [f.name for f in Photo._meta.fields]
+
+    @admin.display(description="")
+    def preview(self, obj: Photo) -> str:
+        return thumbnail(obj, 48)
+
+    @admin.action(description="Reprocess the selected photos")
+    def reprocess_selected(self, request: HttpRequest, queryset) -> None:
+        self.message_user(request, f"{services.reprocess(queryset)} photo(s) queued for processing again.")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Photo) -> None:
+        services.remove_photos([obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        services.remove_photos(queryset)

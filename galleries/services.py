@@ -1,0 +1,248 @@
+"""Galleries: adding photos, processing them through the pipeline, publishing. Each change of
+state is one transaction; image work runs in Celery tasks that call `process_photo`."""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from photostudio.outbox import queue_email
+
+from . import imaging, tasks
+from .models import Gallery, Photo, WatermarkSettings
+
+
+class GalleryError(Exception):
+    """A gallery operation that cannot happen; the message is for the photographer."""
+
+
+@dataclass
+class UploadReport:
+    added: list[Photo] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # plain messages naming each file
+
+    def as_dict(self) -> dict:
+        return {"added": [p.original_name for p in self.added], "skipped": self.skipped}
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    done: int
+    failed: int
+    waiting: int  # pending or processing
+
+    @property
+    def finished(self) -> bool:
+        return self.waiting == 0
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "processed": self.done,
+            "failed": self.failed,
+            "waiting": self.waiting,
+            "finished": self.finished,
+        }
+
+
+def add_photos(gallery: Gallery, files) -> UploadReport:
+    """Store each uploaded file privately and queue its processing. `files` are Django File
+    objects (uploads stream to temporary files, so a batch is never held in memory)."""
+    report = UploadReport()
+    for upload in files:
+        name = str(getattr(upload, "name", "") or "unnamed")[:255]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            limit = settings.MAX_UPLOAD_BYTES / 2**20
+            report.skipped.append(f"{name}: too big ({upload.size / 2**20:.1f} MB; the limit is {limit:g} MB a photo)")
+            continue
+        if upload.size == 0:
+            report.skipped.append(f"{name}: an empty file")
+            continue
+        digest = _sha256(upload)
+        try:
+            with transaction.atomic():
+                photo = Photo(gallery=gallery, original_name=name, content_hash=digest, size_bytes=upload.size)
+                photo.original.save(name, upload, save=False)
+                photo.save()
+                if gallery.status == Gallery.Status.DRAFT:
+                    Gallery.objects.filter(pk=gallery.pk).update(status=Gallery.Status.PROCESSING)
+                tasks.process_photo.delay_on_commit(photo.pk)
+        except IntegrityError:
+            photo.original.delete(save=False)  # keep nothing of a duplicate
+            report.skipped.append(f"{name}: already in this gallery (the same file)")
+            continue
+        report.added.append(photo)
+    return report
+
+
+def add_photo_from_path(gallery: Gallery, path) -> UploadReport:
+    with open(path, "rb") as fh:
+        upload = File(fh, name=path.name)
+        upload.size = path.stat().st_size
+        return add_photos(gallery, [upload])
+
+
+def process_photo(photo_id: int) -> bool:
+    """Make the photo's renditions. Claims the photo first, so two workers never do it twice and
+    a rerun of a finished photo does nothing; renditions are written under fixed names, so a redo
+    after a crash replaces files instead of adding a second set. True if this call did the work."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.PHOTO_CLAIM_TIMEOUT)
+    claimed = (
+        Photo.objects.filter(pk=photo_id)
+        .filter(Q(state=Photo.State.PENDING) | Q(state=Photo.State.PROCESSING, claimed_at__lt=stale))
+        .update(state=Photo.State.PROCESSING, claimed_at=now, attempts=F("attempts") + 1, error="")
+    )
+    if not claimed:
+        return False
+    photo = Photo.objects.select_related("gallery").get(pk=photo_id)
+    try:
+        with photo.original.open("rb") as original:
+            result = imaging.make_renditions(original, watermark=current_watermark())
+    except imaging.ImageRejected as exc:
+        Photo.objects.filter(pk=photo_id, claimed_at=now).update(state=Photo.State.FAILED, error=str(exc)[:200])
+        return False
+    except Exception:
+        # A transient failure (storage, memory): hand the photo back so the retry can claim it.
+        Photo.objects.filter(pk=photo_id, claimed_at=now).update(state=Photo.State.PENDING, claimed_at=None)
+        raise
+    names = _write_renditions(photo, result)
+    Photo.objects.filter(pk=photo_id, claimed_at=now).update(
+        state=Photo.State.DONE,
+        processed_at=timezone.now(),
+        placeholder=result.placeholder_data_uri,
+        width=result.width,
+        height=result.height,
+        thumb_width=result.thumb_size[0],
+        thumb_height=result.thumb_size[1],
+        captured_at=_aware(result.captured_at),
+        **names,
+    )
+    return True
+
+
+def current_watermark() -> imaging.Watermark:
+    mark = WatermarkSettings.load()
+    logo = None
+    if mark.logo:
+        with mark.logo.open("rb") as fh:
+            logo = fh.read()
+    return imaging.Watermark(
+        text=mark.text or settings.STUDIO_NAME,
+        logo_png=logo,
+        position=mark.position,
+        size=float(mark.size),
+        opacity=float(mark.opacity),
+    )
+
+
+def progress(gallery: Gallery) -> Progress:
+    counts = gallery.photos.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(state=Photo.State.DONE)),
+        failed=Count("pk", filter=Q(state=Photo.State.FAILED)),
+    )
+    return Progress(waiting=counts["total"] - counts["done"] - counts["failed"], **counts)
+
+
+def reprocess(photos) -> int:
+    """Make the renditions again (after the watermark changed, say), for done and failed photos."""
+    ids = list(photos.exclude(state=Photo.State.PROCESSING).values_list("pk", flat=True))
+    with transaction.atomic():
+        Photo.objects.filter(pk__in=ids).update(state=Photo.State.PENDING, claimed_at=None, error="")
+        for pk in ids:
+            tasks.process_photo.delay_on_commit(pk)
+    return len(ids)
+
+
+def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Photos whose task was lost (broker down) or whose worker died: process them again."""
+    cutoff = timezone.now() - older_than
+    stale_claim = timezone.now() - timedelta(seconds=settings.PHOTO_CLAIM_TIMEOUT)
+    stalled = Photo.objects.filter(
+        Q(state=Photo.State.PENDING, created_at__lt=cutoff, claimed_at__isnull=True)
+        | Q(state=Photo.State.PROCESSING, claimed_at__lt=stale_claim)
+    ).values_list("pk", flat=True)[:1000]
+    ids = list(stalled)
+    for pk in ids:
+        tasks.process_photo.delay(pk)
+    return len(ids)
+
+
+@transaction.atomic
+def publish_gallery(gallery: Gallery) -> Gallery:
+    gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
+    if gallery.status not in (Gallery.Status.DRAFT, Gallery.Status.PROCESSING):
+        raise GalleryError("This gallery is already published.")
+    state = progress(gallery)
+    if state.done == 0:
+        raise GalleryError("Add photos first: the gallery has no processed photos yet.")
+    if state.waiting:
+        raise GalleryError(f"{state.waiting} photo{'s are' if state.waiting != 1 else ' is'} still being processed.")
+    if state.failed:
+        raise GalleryError(
+            f"{state.failed} photo{'s' if state.failed != 1 else ''} could not be processed: "
+            "remove or replace them, then publish."
+        )
+    gallery.status = Gallery.Status.PROOFING
+    gallery.published_at = timezone.now()
+    gallery.save(update_fields=["status", "published_at"])
+    queue_email(
+        "gallery_published",
+        to=gallery.client.email,
+        reply_to=settings.STUDIO_EMAIL,
+        context={"gallery": gallery, "client": gallery.client, "count": state.done, "url": gallery.portal_url},
+        about=gallery,
+    )
+    return gallery
+
+
+def remove_photos(photos) -> int:
+    """Delete photos and every file of theirs (original and renditions)."""
+    removed = 0
+    for photo in photos:
+        for f in (photo.original, photo.proof, photo.thumb, photo.thumb_2x):
+            if f:
+                f.delete(save=False)
+        photo.delete()
+        removed += 1
+    return removed
+
+
+# --- helpers ---
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _write_renditions(photo: Photo, result: imaging.Renditions) -> dict[str, str]:
+    base = f"proofs/{photo.key}"  # the photo's random key makes the names unguessable
+    names = {}
+    for field_name, data, filename in (
+        ("proof", result.proof, "proof.jpg"),
+        ("thumb", result.thumb, "thumb.jpg"),
+        ("thumb_2x", result.thumb_2x, "thumb@2x.jpg"),
+    ):
+        storage = getattr(photo, field_name).storage
+        names[field_name] = storage.save(f"{base}/{filename}", ContentFile(data))
+    return names
+
+
+def _aware(captured):
+    """Camera clocks have no zone: read them as the studio's local time."""
+    if captured is None:
+        return None
+    from bookings.models import Availability
+
+    return captured.replace(tzinfo=Availability.load().tz) if captured.tzinfo is None else captured
