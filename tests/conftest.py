@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -137,49 +138,80 @@ def mail_sink() -> Iterator[MailSink]:
     sink.controller.stop()
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(
-    django_db_setup, tmp_path_factory: pytest.TempPathFactory, mail_sink: MailSink
-) -> Iterator[str]:
-    """A real `celery -A photostudio worker` in its own process, on the real broker.
+@dataclass
+class WorkerProcess:
+    name: str
+    process: subprocess.Popen
+    log: Path
+    media_root: Path
+    private_root: Path
 
-    Tests that use it should use the `transactional_db` fixture: the worker only sees rows the
-    test has committed. Yields the worker's node name.
-    """
-    if problem := _redis_problem():
-        pytest.fail(problem) if REQUIRE_SERVICES else pytest.skip(problem)
-    celery_app.control.purge()  # nothing left over from an earlier run
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_celery_worker(
+    folder: Path,
+    *,
+    queues: str = "default,email,images",
+    env: dict | None = None,
+    email_url: str = "",
+    like: WorkerProcess | None = None,
+) -> WorkerProcess:
+    """A real `celery -A photostudio worker` in its own process, on the real broker and the test
+    database, with media folders of its own (or those of the worker `like`). Waits until it answers."""
     name = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    log = tmp_path_factory.mktemp("celery") / "worker.log"
-    env = {
+    log = folder / f"{name}.log"
+    media, private = (like.media_root, like.private_root) if like else (folder / "media", folder / "private")
+    environment = {
         **os.environ,
         "DATABASE_URL": database_url_for_subprocess(),
         "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": mail_sink.url,  # the worker's mail goes to the test's own SMTP server
+        "MEDIA_ROOT": str(media),
+        "PRIVATE_MEDIA_ROOT": str(private),
+        **({"EMAIL_URL": email_url} if email_url else {}),
+        **(env or {}),
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "photostudio", "worker", "--pool=solo", "--queues=default,email,images",
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "photostudio", "worker", "--pool=solo", f"--queues={queues}",
          "--without-mingle", "--without-gossip", "--loglevel=INFO", f"--hostname={name}"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[name], timeout=0.5):
-            if worker.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not start:\n{log.read_text()}")
-        yield name
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    worker = WorkerProcess(name, process, log, media, private)
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(destination=[name], timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            worker.stop(signal.SIGKILL)
+            pytest.fail(f"the Celery worker did not start:\n{log.read_text()}")
+    return worker
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup, tmp_path_factory: pytest.TempPathFactory, mail_sink: MailSink
+) -> Iterator[WorkerProcess]:
+    """The suite's shared worker. Tests that use it should use `transactional_db`: the worker
+    only sees rows the test has committed."""
+    if problem := _redis_problem():
+        pytest.fail(problem) if REQUIRE_SERVICES else pytest.skip(problem)
+    celery_app.control.purge()  # nothing left over from an earlier run
+    worker = start_celery_worker(tmp_path_factory.mktemp("celery"), email_url=mail_sink.url)
+    yield worker
+    worker.stop()
 
 
 @pytest.fixture
-def celery_worker(celery_worker_process: str) -> Iterator[str]:
-    """Send tasks through the broker to the real worker (instead of running them in-process)."""
+def celery_worker(celery_worker_process: WorkerProcess, settings) -> Iterator[WorkerProcess]:
+    """Send tasks through the broker to the real worker (instead of running them in-process);
+    the test's files live where the worker reads and writes them."""
+    settings.MEDIA_ROOT = celery_worker_process.media_root
+    settings.PRIVATE_MEDIA_ROOT = celery_worker_process.private_root
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     yield celery_worker_process
