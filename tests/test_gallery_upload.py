@@ -257,3 +257,26 @@ def _without_photo(client, gallery, name: str) -> dict:
         if photo.original_name == name:
             data[f"photos-{i}-DELETE"] = "on"
     return data
+
+
+def test_photos_left_behind_by_a_lost_task_or_a_dead_worker_are_processed_again(settings):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    gallery = make_gallery()
+    lost, abandoned, busy = (
+        Photo(gallery=gallery, original_name=f"{n}.jpg", content_hash=n) for n in ("lost", "abandoned", "busy")
+    )
+    for n, photo in enumerate((lost, abandoned, busy)):
+        photo.original.save(f"{n}.jpg", ContentFile(jpeg_bytes(seed=n + 1)))
+    long_ago = timezone.now() - timedelta(hours=1)
+    Photo.objects.filter(pk=lost.pk).update(created_at=long_ago)  # its task never reached a worker
+    Photo.objects.filter(pk=abandoned.pk).update(state="processing", claimed_at=long_ago)  # its worker died
+    Photo.objects.filter(pk=busy.pk).update(state="processing", claimed_at=timezone.now())  # still at work
+
+    assert services.requeue_stalled() == 2
+
+    states = dict(Photo.objects.values_list("original_name", "state"))
+    assert states == {"lost.jpg": "done", "abandoned.jpg": "done", "busy.jpg": "processing"}
