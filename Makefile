@@ -52,11 +52,9 @@ beat: install
 	$(VENV)/bin/celery -A photostudio beat --loglevel=INFO
 
 bench: install
-	$(PY) -m pip install --quiet -r bench/requirements.txt
-	@for script in bench/bench_*.py; do \
-		[ -e "$$script" ] || { echo "no benchmarks yet"; break; }; \
-		echo "== $$script"; $(PY) -m tests.services -- $(PY) "$$script" || exit 1; \
-	done
+	$(PY) bench/bench_slots.py
+	$(PY) bench/imaging.py
+	$(PY) -m tests.services -- $(PY) bench/gallery_page.py
 
 vendor:
 	bin/vendor

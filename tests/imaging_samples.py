@@ -48,14 +48,41 @@ def photo(size: tuple[int, int]) -> Image.Image:
     return Image.merge("RGB", [Image.blend(band, grain, 0.2) for band in (red, green, blue)])
 
 
-def marked(size: tuple[int, int], corner: str) -> Image.Image:
-    """Mid grey with a red square in one corner of the stored (not yet rotated) pixels."""
-    im = flat(size, (128, 128, 128))
+# Corner colours of `corner_pattern()`, and the grey the rest of it is.
+RED, GREEN, BLUE, GREY = (255, 0, 0), (0, 255, 0), (0, 0, 255), (128, 128, 128)
+
+
+def corner_pattern(size: tuple[int, int]) -> Image.Image:
+    """Grey with a red top-left, green top-right and blue bottom-left corner (of the stored pixels).
+
+    Three different corners pin down all eight orientations: a turn or a mirror each move them
+    somewhere else, and the bottom-right corner, grey, tells a mirror from a turn.
+    """
+    width, height = size
+    im = flat(size, GREY)
     side = min(size) // 4
-    x = 0 if "left" in corner else size[0] - side
-    y = 0 if "top" in corner else size[1] - side
-    im.paste((255, 0, 0), (x, y, x + side, y + side))
+    im.paste(RED, (0, 0, side, side))
+    im.paste(GREEN, (width - side, 0, width, side))
+    im.paste(BLUE, (0, height - side, side, height))
     return im
+
+
+def corner_colours(im: Image.Image) -> dict[str, str]:
+    """{"top-left": "red", ...}: the named colour nearest to each corner of `im` (JPEG noise allowed)."""
+    names = {"red": RED, "green": GREEN, "blue": BLUE, "grey": GREY}
+    rgb = im.convert("RGB")
+    inset = max(0, min(rgb.size) // 8 - 1)  # inside the corner squares, which span a quarter
+    right, bottom = rgb.width - 1 - inset, rgb.height - 1 - inset
+    found = {}
+    for corner, xy in (
+        ("top-left", (inset, inset)),
+        ("top-right", (right, inset)),
+        ("bottom-left", (inset, bottom)),
+        ("bottom-right", (right, bottom)),
+    ):
+        pixel = rgb.getpixel(xy)
+        found[corner] = min(names, key=lambda name: sum((a - b) ** 2 for a, b in zip(pixel, names[name], strict=True)))
+    return found
 
 
 def exif(
@@ -113,14 +140,83 @@ def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
     return segments
 
 
+def png_chunk(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+
+def png(width: int, height: int, idat: bytes, *, bit_depth: int = 8, colour_type: int = 2) -> bytes:
+    """A PNG from its parts: IHDR with these values, one IDAT holding `idat` as it is, IEND."""
+    ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+
+
 def png_header(width: int, height: int) -> bytes:
     """A PNG whose IHDR claims `width` × `height` with one tiny IDAT: a decompression bomb's shape."""
+    return png(width, height, zlib.compress(bytes(64)))
 
-    def chunk(kind: bytes, payload: bytes) -> bytes:
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(64))) + chunk(b"IEND", b"")
+def compressible_png(width: int, height: int) -> bytes:
+    """A real, complete black 1-bit PNG: `width` × `height` pixels in a few kilobytes (zlib's ~1000:1)."""
+    row = b"\0" + bytes((width + 7) // 8)  # filter type "none", then the row's bits
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return png(width, height, idat, bit_depth=1, colour_type=0)
+
+
+def png_16bit_rgb(size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
+    """A 16-bit RGB PNG (as Lightroom exports) of one 8-bit colour widened to 16 bits (v * 257)."""
+    width, height = size
+    row = b"\0" + struct.pack(">3H", *(v * 257 for v in colour)) * width
+    return png(width, height, zlib.compress(row * height), bit_depth=16, colour_type=2)
+
+
+def tiff(
+    size: tuple[int, int],
+    pixels: bytes,
+    *,
+    bits: tuple[int, ...] = (8, 8, 8),
+    photometric: int = 2,
+    after_header: bytes = b"",
+    tags: dict[int, int] | None = None,
+) -> bytes:
+    """A little-endian, uncompressed, one-strip TIFF, written field by field.
+
+    For what Pillow can't save (16-bit RGB) and for headers that must be just so: `after_header`
+    goes between the 8-byte header and the first IFD (where a Canon CR2 keeps "CR" and a version).
+    `tags` adds SHORT fields, e.g. {254: 1} for NewSubfileType "reduced-resolution copy".
+    """
+    width, height = size
+    ifd_at = 8 + len(after_header)
+    fields: dict[int, tuple[int, tuple[int, ...]]] = {  # tag: (TIFF type: 3 SHORT, 4 LONG; values)
+        256: (4, (width,)),
+        257: (4, (height,)),
+        258: (3, bits),
+        259: (3, (1,)),  # no compression
+        262: (3, (photometric,)),  # 1 black is zero, 2 RGB
+        273: (4, (0,)),  # StripOffsets: filled in below
+        277: (3, (len(bits),)),
+        278: (4, (height,)),
+        279: (4, (len(pixels),)),
+    }
+    fields.update({tag: (3, (value,)) for tag, value in (tags or {}).items()})
+    extra_at = ifd_at + 2 + 12 * len(fields) + 4  # values longer than 4 bytes follow the IFD
+
+    def packed(tag: int) -> bytes:
+        kind, values = fields[tag]
+        return struct.pack("<" + ("H" if kind == 3 else "I") * len(values), *values)
+
+    out_of_line = sum(len(packed(tag)) for tag in fields if len(packed(tag)) > 4)
+    fields[273] = (4, (extra_at + out_of_line,))  # the pixels come last
+    entries, extra = b"", b""
+    for tag in sorted(fields):  # TIFF wants its fields in tag order
+        kind, values = fields[tag]
+        if len(packed(tag)) > 4:
+            entries += struct.pack("<HHII", tag, kind, len(values), extra_at + len(extra))
+            extra += packed(tag)
+        else:
+            entries += struct.pack("<HHI", tag, kind, len(values)) + packed(tag).ljust(4, b"\0")
+    ifd = struct.pack("<H", len(fields)) + entries + struct.pack("<I", 0)  # 0: no next IFD
+    return b"II*\0" + struct.pack("<I", ifd_at) + after_header + ifd + extra + pixels
 
 
 def with_jpeg_size(data: bytes, width: int, height: int) -> bytes:
@@ -205,3 +301,29 @@ def srgb_reference(color: tuple[int, int, int], icc: bytes) -> tuple[int, int, i
     srgb = ImageCms.createProfile("sRGB")
     pixel = ImageCms.profileToProfile(flat((1, 1), color), source, srgb, outputMode="RGB")
     return pixel.getpixel((0, 0))
+
+
+# Adobe RGB (1998) → XYZ (D65) and XYZ → linear sRGB, as published in the two specifications.
+ADOBE_RGB_TO_XYZ = (
+    (0.5767309, 0.1855540, 0.1881852),
+    (0.2973769, 0.6273491, 0.0752741),
+    (0.0270343, 0.0706872, 0.9911085),
+)
+XYZ_TO_SRGB = (
+    (3.2404542, -1.5371385, -0.4985314),
+    (-0.9692660, 1.8760108, 0.0415560),
+    (0.0556434, -0.2040259, 1.0572252),
+)
+
+
+def adobe_rgb_to_srgb(color: tuple[int, int, int]) -> tuple[int, int, int]:
+    """`color` read as Adobe RGB (1998), in sRGB: worked out by hand with the published matrices and
+    tone curves, so no colour engine (and none of the pipeline's code) is involved in the answer."""
+
+    def times(matrix: tuple[tuple[float, ...], ...], vector: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(sum(m * v for m, v in zip(row, vector, strict=True)) for row in matrix)
+
+    linear = tuple((v / 255) ** (563 / 256) for v in color)
+    srgb_linear = times(XYZ_TO_SRGB, times(ADOBE_RGB_TO_XYZ, linear))
+    encoded = (12.92 * v if v <= 0.0031308 else 1.055 * v ** (1 / 2.4) - 0.055 for v in srgb_linear)
+    return tuple(round(255 * min(1.0, max(0.0, v))) for v in encoded)

@@ -8,20 +8,22 @@ import time
 from datetime import datetime
 
 import pytest
-from PIL import Image, ImageChops, ImageCms, ImageFile, JpegImagePlugin
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageFile, JpegImagePlugin
 
 from galleries import imaging
 from galleries.imaging import ImageRejected, Renditions, Watermark, make_renditions, read_capture_time
 from tests.imaging_samples import (
     adobe_rgb_profile,
+    adobe_rgb_to_srgb,
     big_photo_jpeg,
+    corner_colours,
+    corner_pattern,
     decode,
     display_p3_profile,
     encode,
     exif,
     flat,
     jpeg_segments,
-    marked,
     photo,
     png_header,
     srgb_reference,
@@ -151,30 +153,42 @@ def test_the_placeholder_is_ready_for_a_data_uri():
 # --- Orientation --------------------------------------------------------------------------------
 
 
+# Where the stored red (top-left), green (top-right) and blue (bottom-left) corners of
+# `corner_pattern()` must be once the photo is upright: (top-left, top-right, bottom-left, bottom-right).
+# Worked out from the EXIF specification, which says for each value which side of the picture the
+# stored first row and first column are: 1 top/left, 2 top/right, 3 bottom/right, 4 bottom/left,
+# 5 left/top, 6 right/top, 7 right/bottom, 8 left/bottom. 2, 4, 5 and 7 are mirror images: going
+# clockwise from red they meet blue first, where 1, 3, 6 and 8 meet green.
+CORNER_NAMES = ("top-left", "top-right", "bottom-left", "bottom-right")
+UPRIGHT_CORNERS = {
+    1: ("red", "green", "blue", "grey"),
+    2: ("green", "red", "grey", "blue"),
+    3: ("grey", "blue", "green", "red"),
+    4: ("blue", "grey", "red", "green"),
+    5: ("red", "blue", "green", "grey"),
+    6: ("blue", "red", "grey", "green"),
+    7: ("grey", "green", "blue", "red"),
+    8: ("green", "grey", "red", "blue"),
+}
+
+
+@pytest.mark.parametrize("orientation", list(UPRIGHT_CORNERS))
 @pytest.mark.parametrize(
-    ("orientation", "upright_corner"),
-    [
-        (1, "top-left"),
-        (3, "bottom-right"),
-        (6, "top-right"),  # the camera was turned clockwise: view = stored turned 90° clockwise
-        (8, "bottom-left"),  # the camera was turned anticlockwise
-    ],
+    ("fmt", "stored"),
+    [("JPEG", (4096, 2732)), ("PNG", (300, 200))],
+    ids=["big-jpeg-in-draft-mode", "small-png"],
 )
-def test_exif_orientation_turns_the_photo_upright(orientation, upright_corner):
-    stored = marked((4096, 2732), "top-left")  # big enough to take the draft-mode path too
+def test_every_exif_orientation_comes_out_upright_and_unmirrored(orientation, fmt, stored):
+    result = renditions(corner_pattern(stored), fmt, exif=exif(orientation=orientation))
 
-    result = renditions(stored, exif=exif(orientation=orientation), quality=90)
-
-    sideways = orientation in (6, 8)
-    assert (result.width, result.height) == ((2732, 4096) if sideways else (4096, 2732))
-    for name in ("proof", "thumb"):
-        im = decode(getattr(result, name))
-        assert im.size == getattr(result, f"{name}_size")
-        assert (im.width < im.height) == sideways
-        x = im.width // 16 if "left" in upright_corner else im.width - 1 - im.width // 16
-        y = im.height // 16 if "top" in upright_corner else im.height - 1 - im.height // 16
-        assert close(im.getpixel((x, y)), (255, 0, 0), 12), (name, im.getpixel((x, y)))
-        assert close(im.getpixel((im.width - 1 - x, im.height - 1 - y)), GREY, 12), name
+    sideways = orientation >= 5  # 5 to 8 swap width and height
+    assert (result.width, result.height) == ((stored[1], stored[0]) if sideways else stored)
+    expected = dict(zip(CORNER_NAMES, UPRIGHT_CORNERS[orientation], strict=True))
+    for name, data in outputs(result).items():
+        im = decode(data)
+        assert im.size == getattr(result, f"{name}_size"), name
+        assert (im.height > im.width) == sideways, name
+        assert corner_colours(im) == expected, name
 
 
 def test_an_unknown_orientation_value_is_ignored():
@@ -199,6 +213,21 @@ def test_no_rendition_carries_exif_gps_xmp_or_comments():
         markers = {marker for marker, _ in jpeg_segments(data)}
         assert APP1 not in markers and COM not in markers, name  # APP1 holds EXIF and XMP
         assert b"Canon" not in data and b"Brighton" not in data and b"Alice" not in data, name
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
+def test_no_rendition_of_any_accepted_format_keeps_exif_or_gps(fmt):
+    source = encode(photo((600, 400)), fmt, exif=exif(taken="2024:05:17 14:03:22", gps=True, private=True))
+    assert decode(source).getexif().get_ifd(ExifTags.IFD.GPSInfo), "the source should carry a location"
+
+    result = make_renditions(io.BytesIO(source))
+
+    assert result.captured_at == datetime(2024, 5, 17, 14, 3, 22)  # read, then left behind
+    for name, data in outputs(result).items():
+        im = decode(data)
+        assert len(im.getexif()) == 0 and not im.getexif().get_ifd(ExifTags.IFD.GPSInfo), name
+        assert APP1 not in {marker for marker, _ in jpeg_segments(data)}, name
+        assert b"Exif\0\0" not in data and b"012345678901" not in data and b"Canon" not in data, name
 
 
 def test_proofs_and_thumbnails_carry_an_srgb_profile():
@@ -226,6 +255,25 @@ def test_an_adobe_rgb_photo_is_converted_to_srgb():
 
     for name in ("proof", "thumb", "thumb_2x"):
         assert close(centre(getattr(result, name)), expected), (name, centre(getattr(result, name)), expected)
+
+
+@pytest.mark.parametrize("color", [ADOBE_RED, (60, 160, 80), (40, 90, 200), (230, 200, 150), (128, 128, 128)])
+@pytest.mark.parametrize(
+    ("fmt", "params"),
+    [
+        ("JPEG", {"icc_profile": adobe_rgb_profile(), "quality": 100, "subsampling": 0}),  # exported from an editor
+        ("JPEG", {"exif": exif(adobe_rgb=True), "quality": 100, "subsampling": 0}),  # straight from a camera
+        ("PNG", {"icc_profile": adobe_rgb_profile()}),
+    ],
+    ids=["jpeg-with-profile", "camera-jpeg-marked-adobe-rgb", "png-with-profile"],
+)
+def test_an_adobe_rgb_pixel_lands_where_the_published_matrices_put_it(color, fmt, params):
+    expected = adobe_rgb_to_srgb(color)  # e.g. (200, 60, 60) → (231, 57, 57)
+
+    result = renditions(flat((400, 300), color), fmt, **params)
+
+    for name, data in outputs(result).items():
+        assert close(centre(data), expected, 3), (name, centre(data), expected)
 
 
 def test_a_display_p3_photo_is_converted_to_srgb():
@@ -425,6 +473,24 @@ def test_the_thumbnails_are_made_from_the_watermarked_proof():
 
     assert close(centre(result.thumb), (255, 0, 0), 12)
     assert close(centre(result.thumb_2x), (255, 0, 0), 12)
+
+
+def test_a_camera_jpeg_comes_out_upright_in_srgb_without_metadata_and_watermarked():
+    stored = flat((4096, 2732), ADOBE_RED)  # shot vertically: the sensor stores it on its side
+    params = {"icc_profile": adobe_rgb_profile(), "quality": 95, "subsampling": 0}
+    params["exif"] = exif(orientation=6, taken="2024:05:17 14:03:22", gps=True, private=True)
+    plain = renditions(stored, **params)
+    mark = Watermark(text="© Studio Lumen", position="bottom-right")
+
+    result = renditions(stored, watermark=mark, **params)
+
+    proof, before = decode(result.proof), decode(plain.proof)
+    assert proof.size == result.proof_size == (1366, 2048)
+    assert proof.info["icc_profile"] == imaging.SRGB_ICC and len(proof.getexif()) == 0
+    assert close(proof.getpixel((100, 100)), adobe_rgb_to_srgb(ADOBE_RED), 3)  # away from the mark
+    assert quadrant_changed(before, proof, 1, 1)  # the mark, bottom right of the upright proof
+    assert not any(quadrant_changed(before, proof, qx, qy) for qx, qy in ((0, 0), (1, 0), (0, 1)))
+    assert quadrant_changed(decode(plain.thumb), decode(result.thumb), 1, 1)
 
 
 def test_a_mark_too_big_for_a_panorama_is_shrunk_to_fit():
