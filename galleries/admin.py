@@ -7,8 +7,8 @@ from django.urls import path
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
-from .models import Gallery, Photo, WatermarkSettings
+from . import delivery, selection, services
+from .models import Download, Gallery, Photo, WatermarkSettings
 
 
 @admin.register(WatermarkSettings)
@@ -59,11 +59,11 @@ class GalleryAdmin(admin.ModelAdmin):
     search_fields = ["title", "client__name", "client__email", "public_id"]
     autocomplete_fields = ["client", "booking"]
     inlines = [PhotoInline]
-    actions = ["reprocess_selected"]
-    readonly_fields = ["status", "public_id", "published_at"]
+    actions = ["reprocess_selected", "reopen_selection", "deliver_selected"]
+    readonly_fields = ["status", "public_id", "published_at", "delivered_at"]
     fields = [
         "client", "booking", "title", "message", "selection_limit", "price_per_extra", "expires_on",
-        "status", "public_id", "published_at",
+        "status", "public_id", "published_at", "delivered_at",
     ]  # fmt: skip
 
     def get_queryset(self, request):
@@ -88,13 +88,71 @@ class GalleryAdmin(admin.ModelAdmin):
             path("<int:pk>/upload/", wrap(self.upload_view), name="galleries_gallery_upload"),
             path("<int:pk>/progress/", wrap(self.progress_view), name="galleries_gallery_progress"),
             path("<int:pk>/publish/", wrap(self.publish_view), name="galleries_gallery_publish"),
+            path("<int:pk>/selection.csv", wrap(self.selection_csv), name="galleries_gallery_selection_csv"),
+            path("<int:pk>/deliver/", wrap(self.deliver_view), name="galleries_gallery_deliver"),
             *super().get_urls(),
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["progress"] = services.progress(obj)
+            chosen = list(
+                Photo.objects.filter(favourite__gallery=obj).prefetch_related("comments").order_by("original_name")
+            )
+            context |= {
+                "progress": services.progress(obj),
+                "chosen": chosen,
+                "search_names": selection.search_names(chosen),
+                "count": selection.count(obj),
+                "downloads": Download.objects.filter(gallery=obj).select_related("photo", "user")[:50],
+            }
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def selection_csv(self, request: HttpRequest, pk: int):
+        """The client's choice as a spreadsheet: file name, comments, when chosen."""
+        import csv
+
+        from django.http import HttpResponse
+
+        gallery = self._gallery(request, pk)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="selection-{gallery.public_id}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["file name", "comments", "chosen at"])
+        for fav in gallery.favourites.select_related("photo").prefetch_related("photo__comments"):
+            comments = " | ".join(c.text for c in fav.photo.comments.all())
+            writer.writerow([_csv_safe(fav.photo.original_name), _csv_safe(comments), fav.created_at.isoformat()])
+        return response
+
+    def deliver_view(self, request: HttpRequest, pk: int):
+        def deliver(request):
+            gallery = self._gallery(request, pk)
+            try:
+                count = delivery.deliver(gallery)
+            except delivery.DeliveryError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"Delivered {count} photo(s); {gallery.client.name} has been emailed.")
+            return HttpResponseRedirect(gallery.get_admin_url())
+
+        return require_POST(deliver)(request)
+
+    @admin.action(description="Reopen the selection (the client can change it again)")
+    def reopen_selection(self, request: HttpRequest, queryset) -> None:
+        for gallery in queryset:
+            try:
+                selection.reopen_selection(gallery)
+                self.message_user(request, f"“{gallery.title}” is open for choosing again.")
+            except selection.SelectionError as exc:
+                self.message_user(request, f"{gallery.title}: {exc}", messages.WARNING)
+
+    @admin.action(description="Deliver (the finals if uploaded, else the chosen originals)")
+    def deliver_selected(self, request: HttpRequest, queryset) -> None:
+        for gallery in queryset:
+            try:
+                count = delivery.deliver(gallery)
+                self.message_user(request, f"“{gallery.title}”: {count} photo(s) delivered.")
+            except delivery.DeliveryError as exc:
+                self.message_user(request, f"{gallery.title}: {exc}", messages.WARNING)
 
     def _gallery(self, request: HttpRequest, pk: int) -> Gallery:
         gallery = get_object_or_404(Gallery, pk=pk)
@@ -179,3 +237,21 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         services.remove_photos(queryset)
+
+
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: keep client text inert."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@admin.register(Download)
+class DownloadAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "gallery", "photo", "archive"]
+    list_filter = ["gallery"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -88,6 +88,8 @@ class Gallery(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expiry_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -110,6 +112,20 @@ class Gallery(models.Model):
     @property
     def portal_url(self) -> str:
         return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_on is not None and timezone.localdate() > self.expires_on
+
+    @property
+    def allows_extras(self) -> bool:
+        return self.price_per_extra is not None
+
+    @property
+    def is_open_for_selection(self) -> bool:
+        return self.status == self.Status.PROOFING and not self.is_expired
 
 
 class Photo(models.Model):
@@ -142,6 +158,10 @@ class Photo(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
+    is_final = models.BooleanField(
+        default=False, help_text="An edited final for delivery (not a proof to choose from)."
+    )
+    delivered = models.BooleanField(default=False, help_text="The client can download it full size.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -153,3 +173,92 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Favourite(models.Model):
+    """A photo the client has chosen (their selection is their favourites)."""
+
+    photo = models.OneToOneField(Photo, related_name="favourite", on_delete=models.CASCADE)
+    gallery = models.ForeignKey(Gallery, related_name="favourites", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["photo__order", "photo__captured_at", "photo__original_name"]
+
+    def __str__(self) -> str:
+        return f"♥ {self.photo}"
+
+
+class Comment(models.Model):
+    photo = models.ForeignKey(Photo, related_name="comments", on_delete=models.CASCADE)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Selection(models.Model):
+    """The client's submitted choice: a record that stays as it was sent."""
+
+    gallery = models.ForeignKey(Gallery, related_name="selections", on_delete=models.CASCADE)
+    photos = models.ManyToManyField(Photo, related_name="selections")
+    extras = models.PositiveSmallIntegerField(default=0)
+    extras_price = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Selection of {self.gallery} on {self.submitted_at:%d %b %Y}"
+
+
+def zip_path(archive: "ZipArchive", filename: str) -> str:
+    return f"zips/{archive.key}.zip"
+
+
+class ZipArchive(models.Model):
+    """Every delivered photo of a gallery in one zip, built by a Celery task; removed after a while."""
+
+    class State(models.TextChoices):
+        BUILDING = "building", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    gallery = models.ForeignKey(Gallery, related_name="zips", on_delete=models.CASCADE)
+    key = models.CharField(max_length=32, unique=True, default=new_photo_key, editable=False)
+    file = models.FileField(upload_to=zip_path, storage=private_storage, blank=True, max_length=200)
+    state = models.CharField(max_length=10, choices=State, default=State.BUILDING)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Zip of {self.gallery}"
+
+
+class Download(models.Model):
+    """Who downloaded what, and when: visible to the photographer."""
+
+    gallery = models.ForeignKey(Gallery, related_name="downloads", on_delete=models.CASCADE)
+    photo = models.ForeignKey(Photo, null=True, blank=True, related_name="downloads", on_delete=models.SET_NULL)
+    archive = models.ForeignKey(ZipArchive, null=True, blank=True, on_delete=models.SET_NULL)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} downloaded {self.photo or 'the zip'}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from photostudio.outbox import queue_email
 
-from . import imaging, tasks
+from . import accounts, imaging, tasks
 from .models import Gallery, Photo, WatermarkSettings
 
 
@@ -197,7 +197,13 @@ def publish_gallery(gallery: Gallery) -> Gallery:
         "gallery_published",
         to=gallery.client.email,
         reply_to=settings.STUDIO_EMAIL,
-        context={"gallery": gallery, "client": gallery.client, "count": state.done, "url": gallery.portal_url},
+        context={
+            "gallery": gallery,
+            "client": gallery.client,
+            "count": state.done,
+            # The link signs the client in (once) and opens the gallery.
+            "url": accounts.sign_in_url(gallery.client, next_url=gallery.get_absolute_url()),
+        },
         about=gallery,
     )
     return gallery

@@ -13,3 +13,24 @@ def process_photo(photo_id: int) -> bool:
 @shared_task
 def requeue_stalled_photos() -> int:
     return services.requeue_stalled()
+
+
+@shared_task(acks_late=True)
+def build_zip(archive_id: int) -> bool:
+    from . import delivery
+
+    return delivery.build_zip(archive_id)
+
+
+@shared_task
+def remove_expired_zips() -> int:
+    from . import delivery
+
+    return delivery.remove_expired_zips()
+
+
+@shared_task
+def remind_expiring_galleries() -> int:
+    from . import delivery
+
+    return delivery.remind_expiring()

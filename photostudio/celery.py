@@ -56,6 +56,8 @@ app.conf.update(
         "send-booking-reminders": {"task": "bookings.tasks.send_booking_reminders", "schedule": 3600.0},
         # Photos whose worker died, or whose task never reached the broker, are processed again.
         "requeue-stalled-photos": {"task": "galleries.tasks.requeue_stalled_photos", "schedule": 300.0},
+        "remove-expired-zips": {"task": "galleries.tasks.remove_expired_zips", "schedule": 3600.0},
+        "remind-expiring-galleries": {"task": "galleries.tasks.remind_expiring_galleries", "schedule": 6 * 3600.0},
     },
 )
 

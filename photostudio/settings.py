@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "sesame",
     "crispy_forms",
     "crispy_bootstrap5",
     "photostudio",
@@ -155,6 +156,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",  # clients sign in by emailed link
+]
+LOGIN_URL = "/portal/login/"
+LOGIN_REDIRECT_URL = "/portal/"
+# Emailed sign-in links (django-sesame): each works once; the longest any link may live is a week
+# (links requested on the sign-in page are held to minutes by the view); 128-bit signatures.
+SESAME_MAX_AGE = 7 * 24 * 3600
+SESAME_ONE_TIME = True
+SESAME_SIGNATURE_SIZE = 16
+PORTAL_LOGIN_LINK_MINUTES = 15
+RATELIMIT_VIEW = "photostudio.views.rate_limited"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

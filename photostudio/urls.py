@@ -15,6 +15,7 @@ admin.site.index_title = "Your studio"
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("bookings.urls")),
+    path("portal/", include("galleries.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),

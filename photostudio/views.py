@@ -25,3 +25,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
     }
     return JsonResponse(body, status=503 if failing else 200)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Too many attempts from one address or for one email: a plain 429, not an error page."""
+    return render(request, "rate_limited.html", status=429)

@@ -183,7 +183,8 @@ def test_publishing_waits_for_processing_and_failures_then_emails_the_client(cli
     assert "has been emailed a link" in response.content.decode()
     (email,) = mail.outbox
     assert email.to == ["alice@example.com"]
-    assert f"/portal/galleries/{gallery.public_id}/" in email.body
+    assert "/portal/login/link/?sesame=" in email.body  # the link signs the client in
+    assert f"next=%2Fportal%2Fgalleries%2F{gallery.public_id}%2F" in email.body  # and opens the gallery
 
 
 def test_removing_a_photo_removes_its_files(client, photographer):

@@ -80,3 +80,20 @@
   form.addEventListener("drop", (e) => { e.preventDefault(); form.classList.remove("dragging"); add(e.dataTransfer.files); });
   if (Number(document.getElementById("count-waiting").textContent) > 0) polling = setInterval(poll, 1500);
 })();
+
+// The selection: one click copies the file names, ready to paste into the editing software's search.
+(function () {
+  "use strict";
+  const button = document.getElementById("copy-names");
+  if (!button) return;
+  button.addEventListener("click", async () => {
+    const field = document.getElementById(button.dataset.target);
+    try {
+      await navigator.clipboard.writeText(field.value);
+    } catch (err) {
+      field.select();
+      document.execCommand("copy");
+    }
+    button.textContent = "Copied";
+  });
+})();

@@ -1,0 +1,75 @@
+"""Client sign-in for the portal: no passwords, one-time links sent by email (django-sesame)."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from sesame.utils import get_token, get_user
+
+from bookings.models import Client
+from photostudio.outbox import queue_email
+
+SCOPE_REQUESTED = "portal:requested"  # asked for on the sign-in page: lives minutes
+SCOPE_EMAILED = "portal:emailed"  # inside the studio's emails: lives days
+
+
+def ensure_user(client: Client):
+    """The client's portal account, made on first need. It has no usable password."""
+    if client.user_id:
+        return client.user
+    User = get_user_model()
+    try:
+        with transaction.atomic():
+            user = User(username=f"client-{client.pk}", email=client.email, first_name=client.name[:150])
+            user.set_unusable_password()
+            user.save()
+    except IntegrityError:
+        user = User.objects.get(username=f"client-{client.pk}")
+    Client.objects.filter(pk=client.pk, user__isnull=True).update(user=user)
+    client.user = user
+    return user
+
+
+def sign_in_url(client: Client, *, next_url: str = "/portal/", scope: str = SCOPE_EMAILED) -> str:
+    user = ensure_user(client)
+    query = urlencode({"sesame": get_token(user, scope=scope), "next": next_url})
+    return f"{settings.SITE_URL}{reverse('portal:link')}?{query}"
+
+
+def user_for_link(request):
+    """The user a sign-in link is for, or None if it is forged, used or too old."""
+    minutes = settings.PORTAL_LOGIN_LINK_MINUTES
+    return get_user(request, scope=SCOPE_REQUESTED, max_age=minutes * 60) or get_user(request, scope=SCOPE_EMAILED)
+
+
+def send_sign_in_link(email: str) -> bool:
+    """Email a short-lived link if a client has this address. Says nothing either way to the page."""
+    client = Client.objects.filter(email__iexact=email.strip()).first()
+    if client is None:
+        return False
+    with transaction.atomic():
+        queue_email(
+            "portal_sign_in",
+            to=client.email,
+            context={
+                "client": client,
+                "url": sign_in_url(client, scope=SCOPE_REQUESTED),
+                "minutes": settings.PORTAL_LOGIN_LINK_MINUTES,
+            },
+            about=client,
+        )
+    return True
+
+
+def client_for(user) -> Client | None:
+    if not user.is_authenticated:
+        return None
+    return Client.objects.filter(user=user).first()
+
+
+def sign_out_everywhere(user) -> None:
+    """A new (unusable) password hash ends every session and voids every link already sent."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])

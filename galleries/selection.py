@@ -1,0 +1,135 @@
+"""The client's choice: favourites within the package's limit, comments, submitting the selection."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from photostudio.outbox import queue_email
+
+from .models import Comment, Favourite, Gallery, Photo, Selection
+
+
+class SelectionError(Exception):
+    """Something the client can't do right now; the message says why, in their words."""
+
+
+@dataclass(frozen=True)
+class Count:
+    chosen: int
+    limit: int
+    price_per_extra: Decimal | None
+
+    @property
+    def extras(self) -> int:
+        return max(0, self.chosen - self.limit)
+
+    @property
+    def extras_price(self) -> Decimal:
+        return (self.price_per_extra or Decimal(0)) * self.extras
+
+
+def count(gallery: Gallery) -> Count:
+    return Count(gallery.favourites.count(), gallery.selection_limit or 0, gallery.price_per_extra)
+
+
+def set_favourite(gallery: Gallery, photo: Photo, *, chosen: bool) -> Count:
+    """Make the photo chosen or not, as asked (not a toggle), so a double tap or a second tab ends
+    in the state the client last chose. The gallery row is locked, so the limit holds under races."""
+    with transaction.atomic():
+        gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
+        _check_open(gallery)
+        if photo.gallery_id != gallery.pk or photo.is_final or photo.state != Photo.State.DONE:
+            raise SelectionError("That photo isn't part of this gallery's proofs.")
+        if chosen:
+            current = count(gallery)
+            already = Favourite.objects.filter(photo=photo).exists()
+            if not already and current.chosen >= current.limit and not gallery.allows_extras:
+                raise SelectionError(
+                    f"You've chosen {current.chosen} of {current.limit}, all your package includes. "
+                    "Remove a favourite to choose this one instead."
+                )
+            if not already:
+                try:
+                    with transaction.atomic():
+                        Favourite.objects.create(photo=photo, gallery=gallery)
+                except IntegrityError:
+                    pass  # chosen a moment ago in another tab: the state is what was asked
+        else:
+            Favourite.objects.filter(photo=photo).delete()
+        return count(gallery)
+
+
+def add_comment(gallery: Gallery, photo: Photo, *, author, text: str) -> Comment:
+    text = text.strip()
+    if not text:
+        raise SelectionError("Write something first.")
+    if len(text) > 2000:
+        raise SelectionError("Please keep a comment under 2000 characters.")
+    with transaction.atomic():
+        gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
+        _check_open(gallery)
+        if photo.gallery_id != gallery.pk:
+            raise SelectionError("That photo isn't part of this gallery.")
+        return Comment.objects.create(photo=photo, author=author, text=text)
+
+
+def submit_selection(gallery: Gallery) -> Selection:
+    """Lock the selection and tell the photographer. Submitting twice changes nothing the second time."""
+    with transaction.atomic():
+        gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
+        if gallery.status == Gallery.Status.SELECTION_SUBMITTED:
+            return gallery.selections.first()
+        _check_open(gallery)
+        current = count(gallery)
+        if current.chosen == 0:
+            raise SelectionError("Choose at least one photo with the heart before you send your selection.")
+        if current.extras and not gallery.allows_extras:
+            raise SelectionError(f"Your package includes {current.limit} photos: remove {current.extras} first.")
+        selection = Selection.objects.create(gallery=gallery, extras=current.extras, extras_price=current.extras_price)
+        photos = list(Photo.objects.filter(favourite__gallery=gallery).prefetch_related("comments"))
+        selection.photos.set(photos)
+        gallery.status = Gallery.Status.SELECTION_SUBMITTED
+        gallery.save(update_fields=["status"])
+        queue_email(
+            "selection_submitted",
+            to=settings.STUDIO_EMAIL,
+            reply_to=gallery.client.email,
+            context={
+                "gallery": gallery,
+                "client": gallery.client,
+                "photos": photos,
+                "count": current,
+                "names": search_names(photos),
+                "admin_url": settings.SITE_URL + gallery.get_admin_url(),
+            },
+            about=gallery,
+        )
+        return selection
+
+
+def reopen_selection(gallery: Gallery) -> Gallery:
+    with transaction.atomic():
+        gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
+        if gallery.status != Gallery.Status.SELECTION_SUBMITTED:
+            raise SelectionError("Only a submitted selection can be reopened.")
+        gallery.status = Gallery.Status.PROOFING
+        gallery.save(update_fields=["status"])
+        gallery.selections.filter(reopened_at__isnull=True).update(reopened_at=timezone.now())
+        return gallery
+
+
+def search_names(photos) -> str:
+    """File names as photo-editing software searches for them: `DSC_0012 OR DSC_0047`."""
+    return " OR ".join(p.original_name.rsplit(".", 1)[0] for p in photos)
+
+
+def _check_open(gallery: Gallery) -> None:
+    if gallery.is_expired:
+        raise SelectionError("This gallery has expired. Please ask the studio to open it again.")
+    if gallery.status == Gallery.Status.SELECTION_SUBMITTED:
+        raise SelectionError("Your selection has been sent, so it can't be changed. Ask the studio if you need to.")
+    if gallery.status != Gallery.Status.PROOFING:
+        raise SelectionError("This gallery isn't open for choosing.")

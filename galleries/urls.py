@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", views.sign_in, name="sign_in"),
+    path("login/link/", views.sign_in_link, name="link"),
+    path("logout/", views.sign_out, name="sign_out"),
+    path("galleries/<str:public_id>/", views.gallery, name="gallery"),
+    path("galleries/<str:public_id>/review/", views.review, name="review"),
+    path("galleries/<str:public_id>/submit/", views.submit, name="submit"),
+    path("galleries/<str:public_id>/photos/<str:key>/", views.photo, name="photo"),
+    path("galleries/<str:public_id>/photos/<str:key>/proof.jpg", views.proof_file, name="proof"),
+    path("galleries/<str:public_id>/photos/<str:key>/favourite/", views.favourite, name="favourite"),
+    path("galleries/<str:public_id>/photos/<str:key>/comment/", views.comment, name="comment"),
+    path("galleries/<str:public_id>/photos/<str:key>/download/", views.download_photo, name="download"),
+    path("galleries/<str:public_id>/zip/", views.request_zip, name="request_zip"),
+    path("galleries/<str:public_id>/zip/<str:key>/", views.zip_status, name="zip"),
+    path("galleries/<str:public_id>/zip/<str:key>/download/", views.zip_download, name="zip_download"),
+]

@@ -1,0 +1,335 @@
+"""The client portal: sign-in by emailed link, the dashboard, proof galleries, downloads."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from bookings.models import Booking
+
+from . import accounts, delivery, selection
+from .models import Comment, Favourite, Gallery, Photo, ZipArchive
+
+# --- signing in ---
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="10/m", method="POST", block=True)
+@ratelimit(key="post:email", rate="5/h", method="POST", block=True)
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        email = request.POST.get("email", "").strip()
+        if not email or "@" not in email or len(email) > 254:
+            return render(
+                request, "galleries/sign_in.html", {"error": "Enter the email address you booked with."}, status=400
+            )
+        accounts.send_sign_in_link(email)
+        # The same answer whether or not the address is known: the page never says who is a client.
+        return render(request, "galleries/sign_in_sent.html", {"email": email})
+    return render(request, "galleries/sign_in.html", {"next": request.GET.get("next", "")})
+
+
+@require_GET
+def sign_in_link(request: HttpRequest) -> HttpResponse:
+    user = accounts.user_for_link(request)
+    if user is None:
+        return render(request, "galleries/link_invalid.html", status=403)
+    login(request, user, backend="sesame.backends.ModelBackend")
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("portal:dashboard")
+    return redirect(next_url)
+
+
+@require_POST
+@login_required
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("everywhere"):
+        accounts.sign_out_everywhere(request.user)
+    logout(request)
+    messages.info(request, "You're signed out.")
+    return redirect("portal:sign_in")
+
+
+# --- dashboard ---
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    client = accounts.client_for(request.user)
+    if client is None:
+        return render(request, "galleries/no_client.html", status=200 if request.user.is_staff else 404)
+    now = timezone.now()
+    bookings = list(Booking.objects.filter(client=client).select_related("session_type").order_by("start"))
+    galleries = (
+        Gallery.objects.filter(client=client)
+        .exclude(status=Gallery.Status.DRAFT)
+        .exclude(status=Gallery.Status.PROCESSING)
+        .annotate(chosen=Count("favourites", distinct=True))
+    )
+    from bookings import links
+
+    context = {
+        "client": client,
+        "upcoming": [(b, links.manage_token(b)) for b in bookings if b.start >= now and b.holds_time],
+        "past": [b for b in bookings if b.start < now or not b.holds_time][::-1],
+        "galleries": galleries,
+    }
+    return render(request, "galleries/dashboard.html", context)
+
+
+# --- a gallery ---
+
+
+def _client_gallery_or_404(request: HttpRequest, public_id: str) -> Gallery:
+    """The gallery if it belongs to the signed-in client (or staff is looking); 404 for anyone
+    else, so a guessed or shared address never reveals that a gallery exists."""
+    gallery = Gallery.objects.select_related("client").filter(public_id=public_id).first()
+    if gallery is None:
+        raise Http404("No such gallery.")
+    if request.user.is_staff:
+        return gallery
+    if gallery.client.user_id != request.user.id or gallery.status in (Gallery.Status.DRAFT, Gallery.Status.PROCESSING):
+        raise Http404("No such gallery.")
+    return gallery
+
+
+def _photo_or_404(gallery: Gallery, key: str, **filters) -> Photo:
+    photo = gallery.photos.filter(key=key, state=Photo.State.DONE, **filters).first()
+    if photo is None:
+        raise Http404("No such photo.")
+    return photo
+
+
+def _expired(request: HttpRequest, gallery: Gallery) -> HttpResponse | None:
+    if gallery.is_expired and not request.user.is_staff and gallery.status != Gallery.Status.DELIVERED:
+        return render(request, "galleries/expired.html", {"gallery": gallery}, status=410)
+    return None
+
+
+def proofs_of(gallery: Gallery):
+    """The gallery's proofs with what the page shows of each, in a fixed number of queries."""
+    return (
+        gallery.photos.filter(state=Photo.State.DONE, is_final=False)
+        .annotate(
+            is_favourite=Exists(Favourite.objects.filter(photo=OuterRef("pk"))),
+            n_comments=Count("comments"),
+        )
+        .only("key", "original_name", "thumb", "thumb_2x", "placeholder", "thumb_width", "thumb_height", "order",
+              "captured_at", "gallery_id")
+    )  # fmt: skip
+
+
+@require_GET
+@login_required
+def gallery(request: HttpRequest, public_id: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    if response := _expired(request, gallery):
+        return response
+    photos = proofs_of(gallery)
+    favourites_only = request.GET.get("show") == "favourites"
+    if favourites_only:
+        photos = photos.filter(is_favourite=True)
+    delivered = (
+        gallery.photos.filter(delivered=True, state=Photo.State.DONE)
+        if gallery.status == Gallery.Status.DELIVERED
+        else []
+    )
+    context = {
+        "gallery": gallery,
+        "photos": photos,
+        "count": selection.count(gallery),
+        "favourites_only": favourites_only,
+        "delivered": delivered,
+        "zip": gallery.zips.filter(expires_at__gt=timezone.now()).first() if delivered else None,
+    }
+    return render(request, "galleries/gallery.html", context)
+
+
+@require_GET
+@login_required
+def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    if response := _expired(request, gallery):
+        return response
+    keys = list(proofs_of(gallery).values_list("key", flat=True))
+    if key not in keys:
+        raise Http404("No such photo.")
+    current = (
+        proofs_of(gallery)
+        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+        .get(key=key)
+    )
+    i = keys.index(key)
+    context = {
+        "gallery": gallery,
+        "photo": current,
+        "previous": keys[i - 1] if i > 0 else None,
+        "next": keys[i + 1] if i + 1 < len(keys) else None,
+        "position": i + 1,
+        "total": len(keys),
+        "count": selection.count(gallery),
+    }
+    return render(request, "galleries/photo.html", context)
+
+
+@require_GET
+@login_required
+def proof_file(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    return _send(_photo_or_404(gallery, key).proof, "image/jpeg")
+
+
+@require_POST
+@login_required
+def favourite(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    target = _photo_or_404(gallery, key, is_final=False)
+    chosen = request.POST.get("chosen") == "1"
+    try:
+        count = selection.set_favourite(gallery, target, chosen=chosen)
+        error, status = "", 200
+    except selection.SelectionError as exc:
+        count, error, status = selection.count(gallery), str(exc), 409
+        chosen = Favourite.objects.filter(photo=target).exists()
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(
+            {"chosen": chosen, "count": count.chosen, "limit": count.limit, "extras": count.extras, "error": error},
+            status=status,
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(_back(request, gallery) + f"#photo-{target.key}")
+
+
+@require_POST
+@login_required
+def comment(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    target = _photo_or_404(gallery, key)
+    try:
+        selection.add_comment(gallery, target, author=request.user, text=request.POST.get("text", ""))
+    except selection.SelectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Comment saved.")
+    return redirect("portal:photo", public_id=gallery.public_id, key=target.key)
+
+
+@require_GET
+@login_required
+def review(request: HttpRequest, public_id: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    if response := _expired(request, gallery):
+        return response
+    chosen = proofs_of(gallery).filter(is_favourite=True).prefetch_related("comments")
+    return render(
+        request, "galleries/review.html", {"gallery": gallery, "photos": chosen, "count": selection.count(gallery)}
+    )
+
+
+@require_POST
+@login_required
+def submit(request: HttpRequest, public_id: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    try:
+        selection.submit_selection(gallery)
+    except selection.SelectionError as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:review", public_id=gallery.public_id)
+    messages.success(request, "Selection received — we're editing your photos. We'll email you when they're ready.")
+    return redirect("portal:gallery", public_id=gallery.public_id)
+
+
+# --- downloads ---
+
+
+@require_GET
+@login_required
+def download_photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    target = _photo_or_404(gallery, key, delivered=True)
+    delivery.record_download(gallery, request.user, photo=target)
+    return _send(target.original, None, filename=target.original_name)
+
+
+@require_POST
+@login_required
+def request_zip(request: HttpRequest, public_id: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    try:
+        archive = delivery.request_zip(gallery)
+    except delivery.DeliveryError as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:gallery", public_id=gallery.public_id)
+    return redirect("portal:zip", public_id=gallery.public_id, key=archive.key)
+
+
+def _zip_or_404(gallery: Gallery, key: str) -> ZipArchive:
+    archive = gallery.zips.filter(key=key, expires_at__gt=timezone.now()).first()
+    if archive is None:
+        raise Http404("This download link has expired. Ask for a new zip on the gallery page.")
+    return archive
+
+
+@require_GET
+@login_required
+def zip_status(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    archive = _zip_or_404(gallery, key)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(
+            {"state": archive.state, "done": archive.files_done, "total": archive.files_total,
+             "url": reverse("portal:zip_download", args=[gallery.public_id, archive.key])}
+        )  # fmt: skip
+    return render(request, "galleries/zip.html", {"gallery": gallery, "archive": archive})
+
+
+@require_GET
+@login_required
+def zip_download(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    gallery = _client_gallery_or_404(request, public_id)
+    archive = _zip_or_404(gallery, key)
+    if archive.state != ZipArchive.State.READY:
+        return redirect("portal:zip", public_id=gallery.public_id, key=archive.key)
+    delivery.record_download(gallery, request.user, archive=archive)
+    name = f"{gallery.title} - {settings.STUDIO_NAME}.zip".replace("/", "-")
+    return _send(archive.file, "application/zip", filename=name)
+
+
+# --- helpers ---
+
+
+def _send(field_file, content_type: str | None, *, filename: str | None = None) -> HttpResponse:
+    """Stream a private file to someone already checked. Behind nginx, set PROTECTED_MEDIA_PREFIX
+    and nginx sends the file itself (X-Accel-Redirect) from an internal-only location."""
+    if not field_file:
+        raise Http404
+    prefix = getattr(settings, "PROTECTED_MEDIA_PREFIX", "")
+    if prefix:
+        response = HttpResponse(content_type=content_type or "application/octet-stream")
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{field_file.name}"
+        if filename:
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=bool(filename), filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _back(request: HttpRequest, gallery: Gallery) -> str:
+    back = request.POST.get("next", "")
+    if back.startswith(f"/portal/galleries/{gallery.public_id}/"):
+        return back
+    return reverse("portal:gallery", args=[gallery.public_id])
