@@ -89,6 +89,14 @@ def _media_in_a_temporary_folder(settings, tmp_path: Path) -> None:
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def _a_fresh_cache_per_test(settings) -> None:
+    """Rate-limit counters and other cached values never leak from one test into the next."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+
+
 @pytest.fixture
 def redis_url() -> str:
     return settings.REDIS_URL

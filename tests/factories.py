@@ -98,3 +98,39 @@ def jpeg_bytes(size=(1200, 800), colour=(120, 140, 160), seed: int = 0) -> bytes
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90)
     return out.getvalue()
+
+
+def make_user_client(name: str, email: str) -> Client:
+    """A client with a portal account."""
+    from galleries.accounts import ensure_user
+
+    client = make_client(name=name, email=email)
+    ensure_user(client)
+    return client
+
+
+def make_ready_gallery(
+    client: Client, *, photos: int = 3, limit: int = 2, with_files: bool = True, **fields
+) -> Gallery:
+    """A published gallery whose photos are processed (tiny stand-in files, no pipeline run)."""
+    from django.core.files.base import ContentFile
+
+    from galleries.models import Photo
+
+    gallery = make_gallery(client, **({"status": Gallery.Status.PROOFING, "selection_limit": limit} | fields))
+    rows = []
+    for n in range(photos):
+        photo = Photo(
+            gallery=gallery, original_name=f"DSC_{n:04d}.jpg", content_hash=f"{gallery.pk}-{n}", state="done",
+            width=1200, height=800, thumb_width=480, thumb_height=320, order=n,
+        )  # fmt: skip
+        if with_files:
+            data = jpeg_bytes(size=(60, 40), seed=n + 1)
+            photo.original.save(f"{n}.jpg", ContentFile(data), save=False)
+            for field in ("proof", "thumb", "thumb_2x"):
+                getattr(photo, field).save(f"proofs/{photo.key}/{field}.jpg", ContentFile(data), save=False)
+        else:
+            photo.thumb.name = photo.thumb_2x.name = f"proofs/{photo.key}/thumb.jpg"
+        rows.append(photo)
+    Photo.objects.bulk_create(rows)
+    return gallery

@@ -48,11 +48,17 @@ def test_seed_demo_prints_an_admin_sign_in_that_works(client, capsys):
 
 
 def test_seed_demo_can_run_again_without_duplicating(capsys):
+    from bookings.models import Booking, SessionType
+    from galleries.models import Gallery, Photo
+
+    models = (get_user_model(), StudioProfile, SessionType, Booking, Gallery, Photo)
     call_command("seed_demo")
+    first = {m.__name__: m.objects.count() for m in models}
     call_command("seed_demo")
 
-    assert get_user_model().objects.count() == 1
-    assert StudioProfile.objects.count() == 1
+    assert {m.__name__: m.objects.count() for m in models} == first
+    assert get_user_model().objects.filter(is_superuser=True).count() == 1
+    assert first["Photo"] == 12 and Photo.objects.filter(state="done").count() == 12
 
 
 def test_unknown_pages_are_a_plain_404(client):

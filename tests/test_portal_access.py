@@ -1,0 +1,159 @@
+"""Only a gallery's client (and the studio) reach it, its photos, files, zips and comments. Everyone
+else gets 404 whatever the address; someone signed out is sent to sign in. Every URL of the portal
+must have a case here: adding one without it fails the last test."""
+
+import secrets
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from galleries import urls as portal_urls
+from galleries.models import Comment, Favourite, Gallery, Photo, ZipArchive
+from tests.factories import make_ready_gallery, make_user_client
+
+pytestmark = pytest.mark.django_db
+
+# name -> (method, what the URL needs): "gallery", "photo" or "zip".
+PRIVATE = {
+    "gallery": ("get", "gallery"),
+    "review": ("get", "gallery"),
+    "submit": ("post", "gallery"),
+    "photo": ("get", "photo"),
+    "proof": ("get", "photo"),
+    "favourite": ("post", "photo"),
+    "comment": ("post", "photo"),
+    "download": ("get", "photo"),
+    "request_zip": ("post", "gallery"),
+    "zip": ("get", "zip"),
+    "zip_download": ("get", "zip"),
+}
+# Pages about no one gallery: checked in test_portal.py (sign-in) and below (dashboard).
+NOT_OBJECT_PAGES = {"dashboard", "sign_in", "link", "sign_out"}
+
+
+@pytest.fixture
+def world(db):
+    alice = make_user_client("Alice Byrne", "alice@example.com")
+    bob = make_user_client("Bob Mensah", "bob@example.com")
+    alices = make_ready_gallery(alice, status=Gallery.Status.DELIVERED)
+    bobs = make_ready_gallery(bob)
+    Photo.objects.filter(gallery=alices).update(delivered=True)
+    photo = alices.photos.first()
+    Favourite.objects.create(photo=photo, gallery=alices)
+    Comment.objects.create(photo=photo, author=alice.user, text="Softer background, please")
+    archive = ZipArchive.objects.create(
+        gallery=alices, state="ready", expires_at=timezone.now() + timedelta(days=1), files_total=3
+    )
+    archive.file.save("x.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    staff = get_user_model().objects.create_user("sam", "sam@example.com", "pw", is_staff=True)
+    return {"alice": alice, "bob": bob, "alices": alices, "bobs": bobs, "photo": photo, "zip": archive, "staff": staff}
+
+
+def url_for(name: str, gallery: Gallery, photo: Photo | None = None, archive=None) -> str:
+    needs = PRIVATE[name][1]
+    args = [gallery.public_id] + ([photo.key] if needs == "photo" else []) + ([archive.key] if needs == "zip" else [])
+    return reverse(f"portal:{name}", args=args)
+
+
+def fetch(client, name: str, url: str):
+    method = PRIVATE[name][0]
+    data = {"chosen": "1", "text": "hello"} if method == "post" else None
+    return getattr(client, method)(url, data) if data else getattr(client, method)(url)
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE))
+def test_alice_reaches_her_own(client, world, name):
+    client.force_login(world["alice"].user)
+
+    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"]))
+
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 302:
+        assert "/login/" not in response["Location"]
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE))
+def test_the_studio_reaches_every_gallery(client, world, name):
+    client.force_login(world["staff"])
+
+    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"]))
+
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE))
+def test_bob_gets_404_for_everything_of_alices(client, world, name):
+    client.force_login(world["bob"].user)
+
+    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"]))
+
+    assert response.status_code == 404
+    assert b"Softer background" not in response.content
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE))
+def test_someone_signed_out_is_sent_to_sign_in(client, world, name):
+    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/portal/login/?next=")
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE))
+def test_altered_ids_are_404_even_for_alice(client, world, name):
+    client.force_login(world["alice"].user)
+    alices, bobs, photo, archive = world["alices"], world["bobs"], world["photo"], world["zip"]
+    fake_gallery = Gallery(public_id=secrets.token_urlsafe(16))
+    fake_photo = Photo(key=secrets.token_hex(16))
+    fake_zip = ZipArchive(key=secrets.token_hex(16))
+
+    attempts = [url_for(name, fake_gallery, photo, archive)]
+    if PRIVATE[name][1] == "photo":
+        attempts += [url_for(name, alices, fake_photo), url_for(name, bobs, bobs.photos.first())]
+        attempts += [url_for(name, bobs, photo)]  # her photo under someone else's gallery
+    if PRIVATE[name][1] == "zip":
+        attempts += [url_for(name, alices, archive=fake_zip), url_for(name, bobs, archive=archive)]
+    for url in attempts:
+        assert fetch(client, name, url).status_code == 404, url
+
+
+def test_a_gallery_not_yet_published_is_404_for_its_own_client(client, world):
+    client.force_login(world["alice"].user)
+    draft = make_ready_gallery(world["alice"], status=Gallery.Status.PROCESSING)
+
+    assert client.get(reverse("portal:gallery", args=[draft.public_id])).status_code == 404
+
+
+def test_originals_and_zips_are_never_under_the_public_media_address(world, settings):
+    from pathlib import Path
+
+    for f in (world["photo"].original, world["zip"].file):
+        assert Path(f.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+        with pytest.raises(ValueError):
+            f.url  # noqa: B018
+
+
+def test_the_dashboard_shows_only_the_signed_in_clients_galleries(client, world):
+    client.force_login(world["bob"].user)
+
+    html = client.get("/portal/").content.decode()
+
+    assert world["bobs"].public_id in html
+    assert world["alices"].public_id not in html
+
+
+def test_public_ids_and_keys_carry_128_random_bits(world):
+    gallery, photo = world["alices"], world["photo"]
+
+    assert len(gallery.public_id) >= 22 and len(photo.key) == 32  # 16 bytes of urlsafe base64 / hex
+    assert str(gallery.pk) not in reverse("portal:gallery", args=[gallery.public_id])
+
+
+def test_every_portal_url_has_an_access_case():
+    names = {p.name for p in get_resolver(portal_urls).url_patterns}
+
+    assert names == set(PRIVATE) | NOT_OBJECT_PAGES, "add an access case for each new portal URL"
