@@ -157,7 +157,7 @@ def seed_session_types() -> list[SessionType]:
         if created or not session.photos.exists():
             for n, (drawing, alt) in enumerate(_EXAMPLES[session.kind]):
                 original = ContentFile(
-                    _jpeg(drawing(random.Random(f"{session.slug}-{n}"))), name=f"example-{n + 1}.jpg"
+                    as_jpeg(drawing(random.Random(f"{session.slug}-{n}"))), name=f"example-{n + 1}.jpg"
                 )
                 photo = SessionTypePhoto.objects.create(session_type=session, original=original, alt=alt, order=n)
                 services.prepare_example_photo(photo.pk)
@@ -192,7 +192,7 @@ def _person(draw: ImageDraw.ImageDraw, rng: random.Random, cx: float, top: float
     draw.chord([cx - 102 * s, top + 20 * s, cx + 102 * s, top + 210 * s], 180, 360, fill=hair)
 
 
-def _headshot(rng: random.Random) -> Image.Image:
+def draw_headshot(rng: random.Random) -> Image.Image:
     size = (960, 1200)
     shade = rng.choice([(200, 202, 205), (120, 130, 140), (215, 208, 196)])
     image = _backdrop(rng, size, shade, tuple(int(c * 0.7) for c in shade))
@@ -200,7 +200,7 @@ def _headshot(rng: random.Random) -> Image.Image:
     return image.filter(ImageFilter.GaussianBlur(1.2))
 
 
-def _portrait(rng: random.Random) -> Image.Image:
+def draw_portrait(rng: random.Random) -> Image.Image:
     size = (960, 1200)
     image = _backdrop(rng, size, (226, 222, 214), (150, 140, 128))
     draw = ImageDraw.Draw(image)
@@ -217,7 +217,7 @@ def _portrait(rng: random.Random) -> Image.Image:
     return image.filter(ImageFilter.GaussianBlur(1.5))
 
 
-def _jpeg(image: Image.Image) -> bytes:
+def as_jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
     return out.getvalue()
@@ -225,16 +225,16 @@ def _jpeg(image: Image.Image) -> bytes:
 
 _EXAMPLES = {
     SessionType.Kind.HEADSHOT: [
-        (_headshot, "Shoulders-up headshot against a plain grey backdrop"),
-        (_headshot, "Headshot in a dark jacket against a light backdrop"),
+        (draw_headshot, "Shoulders-up headshot against a plain grey backdrop"),
+        (draw_headshot, "Headshot in a dark jacket against a light backdrop"),
     ],
     SessionType.Kind.PORTRAIT: [
-        (_portrait, "Portrait at a desk in a bright office with books and a plant"),
-        (_portrait, "Portrait in a workspace by the window"),
+        (draw_portrait, "Portrait at a desk in a bright office with books and a plant"),
+        (draw_portrait, "Portrait in a workspace by the window"),
     ],
     SessionType.Kind.BOTH: [
-        (_headshot, "Clean studio headshot from a combined session"),
-        (_portrait, "Portrait at work from the same session"),
+        (draw_headshot, "Clean studio headshot from a combined session"),
+        (draw_portrait, "Portrait at work from the same session"),
     ],
 }
 

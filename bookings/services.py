@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from galleries import imaging
+from galleries import accounts, imaging
 from photostudio.outbox import queue_email
 
 from . import emails, scheduling
@@ -66,6 +66,7 @@ def request_booking(request: BookingRequest, *, by_studio: bool = False) -> Book
             if by_studio and scheduling.overlaps_holding(request.session_type, request.start):
                 raise _time_taken(request.session_type, request.start)
             client = _client_for(request)
+            accounts.ensure_user(client)  # the portal account, for their galleries later
             booking = Booking(
                 client=client,
                 session_type=request.session_type,

@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
-from . import delivery, selection, services
+from . import accounts, delivery, selection, services
 from .models import Download, Gallery, Photo, WatermarkSettings
 
 
@@ -81,6 +81,10 @@ class GalleryAdmin(admin.ModelAdmin):
     @admin.display(description="failed", ordering="n_failed")
     def failed_count(self, obj: Gallery) -> int:
         return obj.n_failed
+
+    def save_model(self, request: HttpRequest, obj: Gallery, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        accounts.ensure_user(obj.client)  # so the gallery's emails can sign the client in
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

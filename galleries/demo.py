@@ -5,7 +5,7 @@ import random
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from bookings.demo import _headshot, _jpeg, _portrait
+from bookings.demo import as_jpeg, draw_headshot, draw_portrait
 from bookings.models import Booking, Client
 
 from . import services
@@ -30,8 +30,8 @@ def seed_gallery() -> Gallery | None:
     photos = []
     for n in range(DEMO_PHOTOS):
         rng = random.Random(f"demo-gallery-{n}")
-        drawing = _headshot if n % 3 else _portrait
-        data = ContentFile(_jpeg(drawing(rng)), name=f"DSC_{1040 + n * 7:04d}.jpg")
+        drawing = draw_headshot if n % 3 else draw_portrait
+        data = ContentFile(as_jpeg(drawing(rng)), name=f"DSC_{1040 + n * 7:04d}.jpg")
         data.size = len(data)
         photos += services.add_photos(gallery, [data]).added
     for photo in photos:  # synchronously here: seeding is not a web request
