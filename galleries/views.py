@@ -310,11 +310,11 @@ def zip_download(request: HttpRequest, public_id: str, key: str) -> HttpResponse
 
 
 def _send(field_file, content_type: str | None, *, filename: str | None = None) -> HttpResponse:
-    """Stream a private file to someone already checked. Behind nginx, set PROTECTED_MEDIA_PREFIX
-    and nginx sends the file itself (X-Accel-Redirect) from an internal-only location."""
+    """Stream a private file to someone already checked. With PROTECTED_MEDIA_PREFIX set, nginx
+    sends the file itself (X-Accel-Redirect) from an internal-only location."""
     if not field_file:
         raise Http404
-    prefix = getattr(settings, "PROTECTED_MEDIA_PREFIX", "")
+    prefix = settings.PROTECTED_MEDIA_PREFIX
     if prefix:
         response = HttpResponse(content_type=content_type or "application/octet-stream")
         response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{field_file.name}"

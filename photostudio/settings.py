@@ -144,6 +144,9 @@ STORAGES = {
     "renditions": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"allow_overwrite": True}},
     "staticfiles": {"BACKEND": "photostudio.storage.StaticFilesStorage"},
 }
+# Behind nginx: an `internal` location aliasing PRIVATE_MEDIA_ROOT, e.g. /protected/; access-checked
+# downloads are then sent by nginx (X-Accel-Redirect) instead of the Python process.
+PROTECTED_MEDIA_PREFIX = env("PROTECTED_MEDIA_PREFIX", default="")
 # Serve straight from the app folders while developing; in production from STATIC_ROOT.
 WHITENOISE_USE_FINDERS = DEBUG
 

@@ -362,3 +362,16 @@ def test_the_photographer_sees_the_selection_copies_names_and_exports_csv(client
     assert 'id="copy-names"' in page
     assert csv.splitlines()[0] == "file name,comments,chosen at"
     assert "'=HYPERLINK(evil).jpg" in csv  # a spreadsheet won't run it
+
+
+def test_behind_nginx_a_download_is_handed_to_nginx_after_the_access_check(client, alice, gallery, settings):
+    settings.PROTECTED_MEDIA_PREFIX = "/protected/"
+    photo = gallery.photos.first()
+    Photo.objects.filter(pk=photo.pk).update(delivered=True)
+    Gallery.objects.filter(pk=gallery.pk).update(status=Gallery.Status.DELIVERED)
+    client.force_login(alice.user)
+
+    response = client.get(reverse("portal:download", args=[gallery.public_id, photo.key]))
+
+    assert response["X-Accel-Redirect"] == f"/protected/{photo.original.name}"
+    assert response.content == b""
