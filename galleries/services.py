@@ -55,6 +55,7 @@ def add_photos(gallery: Gallery, files) -> UploadReport:
     """Store each uploaded file privately and queue its processing. `files` are Django File
     objects (uploads stream to temporary files, so a batch is never held in memory)."""
     report = UploadReport()
+    status = Gallery.objects.filter(pk=gallery.pk).values_list("status", flat=True).get()
     for upload in files:
         name = str(getattr(upload, "name", "") or "unnamed")[:255]
         if upload.size > settings.MAX_UPLOAD_BYTES:
@@ -67,10 +68,17 @@ def add_photos(gallery: Gallery, files) -> UploadReport:
         digest = _sha256(upload)
         try:
             with transaction.atomic():
-                photo = Photo(gallery=gallery, original_name=name, content_hash=digest, size_bytes=upload.size)
+                photo = Photo(
+                    gallery=gallery,
+                    original_name=name,
+                    content_hash=digest,
+                    size_bytes=upload.size,
+                    # Photos added once the client has chosen are the edited finals to deliver.
+                    is_final=status == Gallery.Status.SELECTION_SUBMITTED,
+                )
                 photo.original.save(name, upload, save=False)
                 photo.save()
-                if gallery.status == Gallery.Status.DRAFT:
+                if status == Gallery.Status.DRAFT:
                     Gallery.objects.filter(pk=gallery.pk).update(status=Gallery.Status.PROCESSING)
                 tasks.process_photo.delay_on_commit(photo.pk)
         except IntegrityError:

@@ -375,3 +375,23 @@ def test_behind_nginx_a_download_is_handed_to_nginx_after_the_access_check(clien
 
     assert response["X-Accel-Redirect"] == f"/protected/{photo.original.name}"
     assert response.content == b""
+
+
+def test_finals_uploaded_after_the_selection_are_what_gets_delivered(alice, gallery):
+    from django.core.files.base import ContentFile
+
+    from galleries import services
+    from tests.factories import jpeg_bytes
+
+    Favourite.objects.create(photo=gallery.photos.first(), gallery=gallery)
+    selection.submit_selection(gallery)
+    final = ContentFile(jpeg_bytes(seed=77), name="DSC_0000-edit.jpg")
+    final.size = len(final)
+
+    (added,) = services.add_photos(gallery, [final]).added
+    count = delivery.deliver(gallery)
+
+    added.refresh_from_db()
+    assert added.is_final and added.state == Photo.State.DONE and added.delivered
+    assert count == 1
+    assert list(gallery.photos.filter(delivered=True)) == [added]  # not the unedited original
