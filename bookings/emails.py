@@ -49,20 +49,13 @@ def booking_rescheduled(booking: Booking, *, old_start: datetime, by_client: boo
 
 
 def calendar_event(booking: Booking) -> calendar.CalendarEvent:
-    status = {Booking.Status.CONFIRMED: "CONFIRMED", Booking.Status.REQUESTED: "TENTATIVE"}.get(
-        booking.status, "CANCELLED"
-    )
-    return calendar.CalendarEvent(
-        uid=f"booking-{booking.reference}@photostudio",
-        start=booking.start,
-        end=booking.end,
+    """The client's calendar entry: the studio, where, and the link to manage the booking."""
+    url = links.manage_url(booking)
+    return _event(
+        booking,
         summary=f"{booking.session_type.name} with {settings.STUDIO_NAME}",
-        location=where(booking),
-        description=f"Booking {booking.reference}. Manage it: {links.manage_url(booking)}",
-        status=status,
-        url=links.manage_url(booking),
-        sequence=booking.sequence,
-        last_modified=booking.updated_at,
+        description=f"Booking {booking.reference}. Manage it: {url}",
+        url=url,
     )
 
 
@@ -70,15 +63,27 @@ def studio_calendar_event(booking: Booking) -> calendar.CalendarEvent:
     """The photographer's view of a booking in their calendar feed: who, and a link to the admin."""
     admin_url = settings.SITE_URL + reverse("admin:bookings_booking_change", args=[booking.pk])
     state = "" if booking.status == Booking.Status.CONFIRMED else " (requested)"
+    return _event(
+        booking,
+        summary=f"{booking.session_type.name}: {booking.client.name}{state}",
+        description=f"{booking.client.email} {booking.client.phone}\n{booking.purpose}\n{admin_url}".strip(),
+        url=admin_url,
+    )
+
+
+def _event(booking: Booking, *, summary: str, description: str, url: str) -> calendar.CalendarEvent:
+    status = {Booking.Status.CONFIRMED: "CONFIRMED", Booking.Status.REQUESTED: "TENTATIVE"}.get(
+        booking.status, "CANCELLED"
+    )
     return calendar.CalendarEvent(
-        uid=f"booking-{booking.reference}@photostudio",
+        uid=f"booking-{booking.reference}@photostudio",  # the same for a booking's every version
         start=booking.start,
         end=booking.end,
-        summary=f"{booking.session_type.name}: {booking.client.name}{state}",
+        summary=summary,
         location=where(booking),
-        description=f"{booking.client.email} {booking.client.phone}\n{booking.purpose}\n{admin_url}".strip(),
-        status="CONFIRMED" if booking.status == Booking.Status.CONFIRMED else "TENTATIVE",
-        url=admin_url,
+        description=description,
+        status=status,
+        url=url,
         sequence=booking.sequence,
         last_modified=booking.updated_at,
     )

@@ -1,16 +1,15 @@
 from django.conf import settings
 from django.db import models
 
+from photostudio.models import Singleton
 from photostudio.storage import private_storage
 
 
-class StudioProfile(models.Model):
+class StudioProfile(Singleton):
     """What the public site says about the studio; one row, edited in the admin.
 
     The studio's name and sending address are deployment settings (STUDIO_NAME, STUDIO_EMAIL).
     """
-
-    SINGLETON_ID = 1
 
     tagline = models.CharField(max_length=160, blank=True, help_text="One line under the studio name on the home page.")
     about = models.TextField(blank=True, help_text="A short introduction shown on the home page.")
@@ -24,15 +23,6 @@ class StudioProfile(models.Model):
 
     def __str__(self) -> str:
         return "Studio profile"
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = self.SINGLETON_ID
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> "StudioProfile":
-        """The saved profile, or an empty unsaved one (reading a page never writes a row)."""
-        return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
 
 
 class SessionType(models.Model):
@@ -158,10 +148,8 @@ def new_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Availability(models.Model):
+class Availability(Singleton):
     """The studio's booking rules; one row, edited in the admin with its working hours."""
-
-    SINGLETON_ID = 1
 
     time_zone = models.CharField(
         max_length=64, default=_default_time_zone, help_text="The studio's time zone, e.g. Europe/London."
@@ -198,10 +186,6 @@ class Availability(models.Model):
     def __str__(self) -> str:
         return "Availability"
 
-    def save(self, *args, **kwargs) -> None:
-        self.pk = self.SINGLETON_ID
-        super().save(*args, **kwargs)
-
     def clean(self) -> None:
         from zoneinfo import available_timezones
 
@@ -212,6 +196,7 @@ class Availability(models.Model):
 
     @classmethod
     def load(cls) -> "Availability":
+        # Stored on first use: the calendar feed's secret must stay the same from then on.
         obj, _ = cls.objects.get_or_create(pk=cls.SINGLETON_ID)
         return obj
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from photostudio.models import Singleton
 from photostudio.storage import private_storage, rendition_storage
 
 
@@ -21,10 +22,8 @@ def original_path(photo: "Photo", filename: str) -> str:
     return f"originals/{photo.gallery.public_id}/{secrets.token_hex(16)}.{suffix}"
 
 
-class WatermarkSettings(models.Model):
+class WatermarkSettings(Singleton):
     """The studio's mark on every proof; one row, edited in the admin."""
-
-    SINGLETON_ID = 1
 
     class Position(models.TextChoices):
         CENTER = "center", "Centre"
@@ -53,14 +52,6 @@ class WatermarkSettings(models.Model):
 
     def __str__(self) -> str:
         return "Watermark"
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = self.SINGLETON_ID
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> "WatermarkSettings":
-        return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
 
 
 class Gallery(models.Model):

@@ -3,6 +3,24 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
+class Singleton(models.Model):
+    """A settings-like model with one row, edited in the admin."""
+
+    SINGLETON_ID = 1
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON_ID
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The saved row, or an unsaved one with the defaults (reading a page never writes a row)."""
+        return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls(pk=cls.SINGLETON_ID)
+
+
 class OutgoingEmail(models.Model):
     """One message to one recipient, rendered and stored in the same transaction as the change it
     tells about, then sent by a Celery task. The row is the record of what was sent, and the
