@@ -155,8 +155,12 @@ class Photo(models.Model):
     delivered = models.BooleanField(default=False, help_text="The client can download it full size.")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The order of a shoot: as the photographer arranged it, else as taken, else by file name.
+    # (Querysets that aggregate drop Meta.ordering: they order_by(*Photo.ORDER) themselves.)
+    ORDER = ("order", models.F("captured_at").asc(nulls_last=True), "original_name", "pk")
+
     class Meta:
-        ordering = ["order", "captured_at", "original_name", "pk"]
+        ordering = ["order", models.F("captured_at").asc(nulls_last=True), "original_name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["gallery", "content_hash"], name="photo_once_per_gallery"),
         ]

@@ -75,6 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .exclude(status=Gallery.Status.DRAFT)
         .exclude(status=Gallery.Status.PROCESSING)
         .annotate(chosen=Count("favourites", distinct=True))
+        .order_by("-created_at")
     )
     from bookings import links
 
@@ -126,6 +127,7 @@ def proofs_of(gallery: Gallery):
         )
         .only("key", "original_name", "thumb", "thumb_2x", "placeholder", "thumb_width", "thumb_height", "order",
               "captured_at", "gallery_id")
+        .order_by(*Photo.ORDER)
     )  # fmt: skip
 
 

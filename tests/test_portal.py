@@ -2,6 +2,7 @@
 delivery and downloads; and what the photographer sees."""
 
 import io
+import re
 import threading
 import zipfile
 from datetime import timedelta
@@ -395,3 +396,16 @@ def test_finals_uploaded_after_the_selection_are_what_gets_delivered(alice, gall
     assert added.is_final and added.state == Photo.State.DONE and added.delivered
     assert count == 1
     assert list(gallery.photos.filter(delivered=True)) == [added]  # not the unedited original
+
+
+def test_the_gallery_shows_the_shoot_in_the_order_it_was_taken(client, alice):
+    gallery = make_ready_gallery(alice, photos=4, with_files=False)
+    taken = timezone.now() - timedelta(days=1)
+    for n, photo in enumerate(gallery.photos.order_by("-original_name")):  # shot in reverse name order
+        Photo.objects.filter(pk=photo.pk).update(order=0, captured_at=taken + timedelta(minutes=n))
+    client.force_login(alice.user)
+
+    html = client.get(reverse("portal:gallery", args=[gallery.public_id])).content.decode()
+
+    names = re.findall(r'alt="Proof \d+: (DSC_\d+\.jpg)"', html)
+    assert names == ["DSC_0003.jpg", "DSC_0002.jpg", "DSC_0001.jpg", "DSC_0000.jpg"]
