@@ -90,7 +90,9 @@ def test_choose_send_deliver_and_download(browser, site, phone, tmp_path):
 
     # Alice downloads everything as one zip.
     desk.goto(f"/portal/galleries/{gallery.public_id}/")
+    assert axe_violations(desk) == []
     desk.get_by_role("button", name="Download everything as a zip").click()
+    assert axe_violations(desk) == []
     with desk.expect_download() as download:
         desk.get_by_role("link", name="Download the zip").click()
     path = tmp_path / "photos.zip"
@@ -116,3 +118,24 @@ def test_the_sign_in_and_dashboard_pages_are_accessible(phone, page):
     assert "Hello Alice Byrne" in phone.locator("main").inner_text()
     assert axe_violations(phone) == []
     assert alice.user.is_authenticated
+
+
+def test_an_expired_gallery_shows_a_plain_accessible_page(phone):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import make_ready_gallery
+
+    alice = make_user_client("Alice Byrne", "alice@example.com")
+    gallery = make_ready_gallery(alice, expires_on=timezone.localdate() - timedelta(days=1))
+    phone.goto(re.sub(r"^https?://[^/]+", "", _sign_in(alice, gallery)))
+
+    assert "This gallery has expired" in phone.locator("main").inner_text()
+    assert axe_violations(phone) == []
+
+
+def _sign_in(client, gallery) -> str:
+    from galleries.accounts import sign_in_url
+
+    return sign_in_url(client, next_url=gallery.get_absolute_url())
