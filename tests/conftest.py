@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.db import connection
 
@@ -80,6 +81,10 @@ def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+    # Celery marks "inside a task" in one process-wide flag around each in-process task; tasks run
+    # by several threads at once (the live server, racing clients) can leave it set, which would
+    # make a later test's result.get() refuse to wait.
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,9 @@ def test_book_confirm_in_the_admin_then_cancel_through_the_emailed_link(browser,
     # The client books: the free times of the chosen day appear without a reload.
     page.goto("/book/?type=headshot")
     page.fill("#id_date", day.isoformat())
-    page.dispatch_event("#id_date", "change")
+    with page.expect_response("**/book/times/**"):
+        page.dispatch_event("#id_date", "change")
+    page.wait_for_function("!document.getElementById('times').hasAttribute('aria-busy')")  # redrawn
     page.locator("#times label", has_text="10:00").click()
     page.fill("#id_name", "Alice Byrne")
     page.fill("#id_email", "alice@example.com")
