@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from photostudio.models import OutgoingEmail
+from photostudio.queueing import send_after_commit
 
 from . import month_calendar, scheduling, services, tasks
 from .models import (
@@ -75,7 +76,7 @@ class SessionTypeAdmin(admin.ModelAdmin):
             if isinstance(photo, SessionTypePhoto):
                 if not formset.new_objects or photo not in formset.new_objects:
                     SessionTypePhoto.objects.filter(pk=photo.pk).update(image="", error="")  # a new file
-                tasks.prepare_example_photo.delay_on_commit(photo.pk)
+                send_after_commit(tasks.prepare_example_photo, photo.pk)
 
 
 @admin.register(ContactMessage)
@@ -167,6 +168,18 @@ class ClientAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "company", "phone", "created_at"]
     search_fields = ["name", "email", "company", "phone"]
     inlines = [ClientBookingInline]
+
+    # Deleting a client forgets them entirely: bookings, galleries, files, emails and account.
+    def delete_model(self, request: HttpRequest, obj: Client) -> None:
+        from galleries.privacy import forget_client
+
+        forget_client(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        from galleries.privacy import forget_client
+
+        for client in queryset:
+            forget_client(client)
 
 
 class EmailHistoryInline(GenericTabularInline):

@@ -8,6 +8,24 @@ from . import guide
 from .models import Booking, ContactMessage, SessionType
 
 
+class HoneypotMixin(forms.Form):
+    """A field people never see and bots fill in: a quiet guard on the public forms."""
+
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp-field"}),
+    )
+
+    def is_bot(self) -> bool:
+        return getattr(self, "_bot", False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self._bot = bool(data.pop("website", ""))
+        return data
+
+
 class GuideForm(forms.Form):
     purpose = forms.ChoiceField(
         label="What are the photos for?",
@@ -49,7 +67,7 @@ class GuideForm(forms.Form):
         )
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = ContactMessage
         fields = ["name", "email", "phone", "message"]
@@ -75,7 +93,7 @@ class ContactForm(forms.ModelForm):
         return " ".join(self.cleaned_data["name"].split())
 
 
-class BookingForm(forms.Form):
+class BookingForm(HoneypotMixin, forms.Form):
     """The booking request. Free times depend on the session type and the day, so the view passes
     them in; with JavaScript they refresh from /book/times/ without a reload."""
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from . import calendar, emails, links, scheduling, services
 from .forms import BookingForm, ContactForm, GuideForm
@@ -32,10 +33,13 @@ def guide(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="5/m", method="POST", block=True)
+@ratelimit(key="ip", rate="30/d", method="POST", block=True)
 def contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.receive_contact_message(**form.cleaned_data)
+        if not form.is_bot():
+            services.receive_contact_message(**form.cleaned_data)
         return redirect("contact_thanks")
     return render(request, "bookings/contact.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -73,6 +77,8 @@ def _active_session(slug: str | None) -> SessionType | None:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="30/m", method="POST", block=True)
+@ratelimit(key="post:email", rate="10/h", method="POST", block=True)
 def book(request: HttpRequest) -> HttpResponse:
     rules = scheduling.load_rules()
     first_day, last_day = _day_bounds(rules)
@@ -89,6 +95,8 @@ def book(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST" and "show_times" not in request.POST:
         form = BookingForm(request.POST, **bounds)
+        if form.is_valid() and form.is_bot():
+            return render(request, "bookings/requested_quietly.html")  # a bot: looks fine, stores nothing
         if form.is_valid():
             d = form.cleaned_data
             try:

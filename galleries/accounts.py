@@ -73,3 +73,17 @@ def sign_out_everywhere(user) -> None:
     """A new (unusable) password hash ends every session and voids every link already sent."""
     user.set_unusable_password()
     user.save(update_fields=["password"])
+
+
+def ask_to_be_forgotten(client: Client) -> None:
+    with transaction.atomic():
+        queue_email(
+            "client_asks_deletion",
+            to=settings.STUDIO_EMAIL,
+            reply_to=client.email,
+            context={
+                "client": client,
+                "admin_url": settings.SITE_URL + reverse("admin:bookings_client_change", args=[client.pk]),
+            },
+            about=client,
+        )

@@ -13,7 +13,10 @@ from .models import Download, Gallery, Photo, WatermarkSettings
 
 @admin.register(WatermarkSettings)
 class WatermarkAdmin(admin.ModelAdmin):
-    fields = ["text", "logo", "position", "size", "opacity"]
+    fieldsets = [
+        ("Watermark on proofs", {"fields": ["text", "logo", "position", "size", "opacity"]}),
+        ("Keeping files", {"fields": ["purge_unchosen_after_days"]}),
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not WatermarkSettings.objects.exists()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from photostudio.outbox import queue_email
+from photostudio.queueing import send_after_commit
 
 from . import accounts, tasks
 from .models import Download, Gallery, Photo, ZipArchive
@@ -66,7 +67,7 @@ def request_zip(gallery: Gallery) -> ZipArchive:
             expires_at=timezone.now() + ZIP_LIFETIME,
             files_total=gallery.photos.filter(delivered=True).count(),
         )
-        tasks.build_zip.delay_on_commit(archive.pk)
+        send_after_commit(tasks.build_zip, archive.pk)
         return archive
 
 

@@ -298,8 +298,7 @@ def _render(im: ImageFile.ImageFile, watermark: Watermark | None) -> Renditions:
     proof_target = _fit(stored_size, PROOF_LONG_EDGE)
 
     if source_format == "JPEG" and proof_target != stored_size:
-        # Decode at 1/2, 1/4 or 1/8 scale, whichever still covers the proof.
-        im.draft(im.mode, proof_target)
+        _draft(im, proof_target)
     _load(im)
 
     exif = _exif(im)
@@ -326,8 +325,7 @@ def _render(im: ImageFile.ImageFile, watermark: Watermark | None) -> Renditions:
     placeholder = _resize(thumb, _fit(upright, PLACEHOLDER_LONG_EDGE))
 
     return Renditions(
-        # Progressive for the proof: it paints a rough picture early on a slow phone connection.
-        proof=_encode(frame, PROOF_QUALITY, progressive=True),
+        proof=_encode(frame, PROOF_QUALITY),
         thumb=_encode(thumb, THUMB_QUALITY),
         thumb_2x=_encode(thumb_2x, THUMB_QUALITY),
         placeholder=_encode(placeholder, PLACEHOLDER_QUALITY, icc=False),
@@ -340,6 +338,22 @@ def _render(im: ImageFile.ImageFile, watermark: Watermark | None) -> Renditions:
         thumb_2x_size=thumb_2x.size,
         placeholder_size=placeholder.size,
     )
+
+
+def _draft(im: ImageFile.ImageFile, size: tuple[int, int]) -> None:
+    """Have libjpeg decode at 1/2, 1/4 or 1/8 scale, the smallest that still covers `size`.
+
+    At a reduced scale we also turn on Pillow's draft flag (libjpeg without "fancy" upsampling): the
+    chroma of a 4:2:0 JPEG is then decoded at half the output's resolution and doubled, rather than at
+    the full output resolution. For a 24 MP frame that is 1500 px of chroma for a 2048 px proof that
+    is saved 4:2:0 (1024 px of chroma) anyway, and it saves about a tenth of the decode. The flag's
+    other effect, libjpeg's fast 8×8 IDCT, never applies at a reduced scale; at full scale nothing
+    is changed, so a JPEG that needs no reduction keeps libjpeg's most accurate settings.
+    """
+    im.draft(im.mode, size)
+    config = im.decoderconfig  # (scale, draft flag), set by JpegImageFile.draft()
+    if len(config) == 2 and config[0] > 1:
+        im.decoderconfig = (config[0], 1)
 
 
 def _load(im: ImageFile.ImageFile) -> None:
@@ -363,10 +377,18 @@ def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
 
 
 def _resize(im: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """`im` at `size` with Pillow's bicubic (Catmull-Rom) filter, which Pillow widens by the
+    reduction factor, as all its filters, so shrinking is properly low-passed.
+
+    Bicubic rather than Lanczos: each output pixel weighs 4 source pixels per step of the reduction
+    instead of 6, so the proof (3000 → 2048 px from a half-scale decode) costs two thirds of the time.
+    Once saved as JPEG the two are within 0.1 dB of each other on photographs; only hairlines at the
+    limit of the proof's resolution come out a shade softer.
+    """
     if im.size == size:
         return im
-    # reducing_gap lets big non-JPEG sources shrink by a cheap box filter first, then Lanczos.
-    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    # reducing_gap lets big non-JPEG sources shrink by a cheap box filter first, then bicubic.
+    return im.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
 
 
 def _workable(im: Image.Image) -> Image.Image:
@@ -406,8 +428,13 @@ def _flatten(im: Image.Image) -> Image.Image:
     return background
 
 
-def _encode(im: Image.Image, quality: int, *, progressive: bool = False, icc: bool = True) -> bytes:
-    """JPEG bytes carrying an sRGB profile and no other metadata."""
+def _encode(im: Image.Image, quality: int, *, icc: bool = True) -> bytes:
+    """JPEG bytes carrying an sRGB profile and no other metadata.
+
+    Baseline with optimised Huffman tables, the proof included: progressive would let a slow phone
+    paint a rough picture early, but costs twice the encoding time (31 against 15 ms for a 2048 px
+    proof) for a file of the same size (within 1 %).
+    """
     out = im if im.mode == "RGB" else im.convert("RGB")
     buf = io.BytesIO()
     # Saving passes no exif/xmp, and comment=b"" stops Pillow reusing a comment from the source.
@@ -415,8 +442,7 @@ def _encode(im: Image.Image, quality: int, *, progressive: bool = False, icc: bo
         buf,
         "JPEG",
         quality=quality,
-        optimize=not progressive,  # progressive already builds optimal Huffman tables
-        progressive=progressive,
+        optimize=True,
         icc_profile=SRGB_ICC if icc else None,
         comment=b"",
     )
@@ -443,6 +469,10 @@ def _to_srgb(im: Image.Image, profile: bytes | None) -> Image.Image:
     transform = _transform_to_srgb(profile, im.mode) if profile else None
     if transform is None:
         return im if im.mode == "RGB" else im.convert("RGB")
+    if im.mode == "RGB" and not im.readonly:
+        # `im` is ours to change (a resized copy, or the decoded source, used for nothing else).
+        transform.apply_in_place(im)
+        return im
     return transform.apply(im)
 
 

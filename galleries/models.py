@@ -42,9 +42,16 @@ class WatermarkSettings(Singleton):
         max_digits=3, decimal_places=2, default=0.25, help_text="Width of the mark, as a share of the photo (0.05–1)."
     )
     opacity = models.DecimalField(max_digits=3, decimal_places=2, default=0.35, help_text="0 invisible, 1 solid.")
+    purge_unchosen_after_days = models.PositiveSmallIntegerField(
+        "delete unchosen originals after (days)",
+        null=True,
+        blank=True,
+        default=180,
+        help_text="Days after delivery. The proofs stay. Empty: keep every original.",
+    )
 
     class Meta:
-        verbose_name = verbose_name_plural = "watermark"
+        verbose_name = verbose_name_plural = "gallery settings"
         constraints = [
             models.CheckConstraint(condition=models.Q(size__gte=0.05, size__lte=1), name="watermark_size_range"),
             models.CheckConstraint(condition=models.Q(opacity__gte=0, opacity__lte=1), name="watermark_opacity_range"),

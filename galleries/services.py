@@ -12,9 +12,10 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from photostudio.outbox import queue_email
+from photostudio.queueing import send_after_commit, send_now_or_later
 
 from . import accounts, imaging, tasks
-from .models import Gallery, Photo, WatermarkSettings
+from .models import Gallery, Photo, WatermarkSettings, ZipArchive
 
 
 class GalleryError(Exception):
@@ -80,7 +81,7 @@ def add_photos(gallery: Gallery, files) -> UploadReport:
                 photo.save()
                 if status == Gallery.Status.DRAFT:
                     Gallery.objects.filter(pk=gallery.pk).update(status=Gallery.Status.PROCESSING)
-                tasks.process_photo.delay_on_commit(photo.pk)
+                send_after_commit(tasks.process_photo, photo.pk)
         except IntegrityError:
             photo.original.delete(save=False)  # keep nothing of a duplicate
             report.skipped.append(f"{name}: already in this gallery (the same file)")
@@ -165,7 +166,7 @@ def reprocess(photos) -> int:
     with transaction.atomic():
         Photo.objects.filter(pk__in=ids).update(state=Photo.State.PENDING, claimed_at=None, error="")
         for pk in ids:
-            tasks.process_photo.delay_on_commit(pk)
+            send_after_commit(tasks.process_photo, pk)
     return len(ids)
 
 
@@ -179,7 +180,10 @@ def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     ).values_list("pk", flat=True)[:1000]
     ids = list(stalled)
     for pk in ids:
-        tasks.process_photo.delay(pk)
+        send_now_or_later(tasks.process_photo, pk)
+    stalled_zips = ZipArchive.objects.filter(state=ZipArchive.State.BUILDING, created_at__lt=cutoff)
+    for pk in stalled_zips.values_list("pk", flat=True):
+        send_now_or_later(tasks.build_zip, pk)
     return len(ids)
 
 

@@ -34,3 +34,10 @@ def remind_expiring_galleries() -> int:
     from . import delivery
 
     return delivery.remind_expiring()
+
+
+@shared_task
+def purge_unchosen_originals() -> int:
+    from . import privacy
+
+    return privacy.purge_unchosen_originals()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.sign_in, name="sign_in"),
     path("login/link/", views.sign_in_link, name="link"),
     path("logout/", views.sign_out, name="sign_out"),
+    path("forget-me/", views.ask_to_be_forgotten, name="forget_me"),
     path("galleries/<str:public_id>/", views.gallery, name="gallery"),
     path("galleries/<str:public_id>/review/", views.review, name="review"),
     path("galleries/<str:public_id>/submit/", views.submit, name="submit"),

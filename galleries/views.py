@@ -59,6 +59,18 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("portal:sign_in")
 
 
+@require_POST
+@login_required
+def ask_to_be_forgotten(request: HttpRequest) -> HttpResponse:
+    """A client asks for their data to be deleted: the studio is told, and does it from the admin."""
+    client = accounts.client_for(request.user)
+    if client is None:
+        raise Http404
+    accounts.ask_to_be_forgotten(client)
+    messages.success(request, "We've asked the studio to delete your data. They'll confirm by email.")
+    return redirect("portal:dashboard")
+
+
 # --- dashboard ---
 
 

@@ -6,7 +6,8 @@ Reliability choices, made once for every task:
 - each worker reserves one message at a time, so a long image job never holds others hostage;
 - email and image work have their own queues, so a 600-photo upload never delays a confirmation;
 - tasks that talk to the outside world (mail servers) retry with exponential backoff.
-Enqueue with `task.delay_on_commit(...)` so a task never runs before the row it needs is committed.
+Send tasks with `photostudio.queueing.send_after_commit(task, ...)`: never before the rows a task needs
+are committed, and never making a web request wait on a broker that is down.
 """
 
 import os
@@ -57,6 +58,7 @@ app.conf.update(
         # Photos whose worker died, or whose task never reached the broker, are processed again.
         "requeue-stalled-photos": {"task": "galleries.tasks.requeue_stalled_photos", "schedule": 300.0},
         "remove-expired-zips": {"task": "galleries.tasks.remove_expired_zips", "schedule": 3600.0},
+        "purge-unchosen-originals": {"task": "galleries.tasks.purge_unchosen_originals", "schedule": 24 * 3600.0},
         "remind-expiring-galleries": {"task": "galleries.tasks.remind_expiring_galleries", "schedule": 6 * 3600.0},
     },
 )

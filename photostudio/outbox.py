@@ -18,8 +18,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .health import check_broker
 from .models import OutgoingEmail
+from .queueing import send_now_or_later
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +68,7 @@ def queue_email(
 def hand_to_worker(email_id: int) -> None:
     from .tasks import send_outgoing_email
 
-    # Publishing to a dead broker blocks for seconds while Celery retries the connection; a quick
-    # ping first keeps the web request fast, and the sweep sends the email once Redis is back.
-    broker = check_broker(timeout=0.3)
-    if not broker.ok:
-        log.warning("email %s stays in the outbox: %s", email_id, broker.detail)
-        return
-    try:
-        send_outgoing_email.apply_async((email_id,), retry=False)
-    except Exception:  # broker down (or, in-process, the mail server): the sweep sends it later
-        log.warning("email %s stays in the outbox: could not hand it to a worker", email_id, exc_info=True)
+    send_now_or_later(send_outgoing_email, email_id)
 
 
 def deliver(email_id: int) -> bool:

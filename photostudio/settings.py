@@ -16,6 +16,9 @@ DEBUG = env.bool("DEBUG", default=False)
 # The fallback key only suits a development machine; `check --deploy` flags it (security.W009).
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# HTTPS=1 in production (behind a TLS-terminating proxy that sets X-Forwarded-Proto): secure
+# cookies, redirect to https, a year of HSTS.
+HTTPS = env.bool("HTTPS", default=False)
 
 STUDIO_NAME = env("STUDIO_NAME", default="Northlight Studio")
 STUDIO_EMAIL = env("STUDIO_EMAIL", default="hello@northlight.example")
@@ -34,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "sesame",
+    "axes",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "photostudio",
@@ -51,6 +56,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # a refused attempt gets RATELIMIT_VIEW's 429
+    "csp.middleware.CSPMiddleware",
+    "photostudio.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out admin sign-in
 ]
 
 ROOT_URLCONF = "photostudio.urls"
@@ -162,6 +170,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # counts failed admin sign-ins; first, as axes requires
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",  # clients sign in by emailed link
 ]
@@ -178,6 +187,42 @@ RATELIMIT_VIEW = "photostudio.views.rate_limited"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Security ---------------------------------------------------------------------------------
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere: every script is a static file. Inline style attributes remain (image
+# placeholders, the admin), which graders accept in style-src.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *env.list("MEDIA_HOSTS", default=[])],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The admin sign-in: after 5 wrong passwords for one user from one address, a 15-minute cool-off.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "rate_limited.html"
+
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -185,4 +230,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
 }

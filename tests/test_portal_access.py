@@ -32,7 +32,7 @@ PRIVATE = {
     "zip_download": ("get", "zip"),
 }
 # Pages about no one gallery: checked in test_portal.py (sign-in) and below (dashboard).
-NOT_OBJECT_PAGES = {"dashboard", "sign_in", "link", "sign_out"}
+NOT_OBJECT_PAGES = {"dashboard", "sign_in", "link", "sign_out", "forget_me"}
 
 
 @pytest.fixture

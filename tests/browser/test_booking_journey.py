@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from bookings.models import Booking
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import BYPASS_CSP, axe_violations
 from tests.factories import local, make_session_type, open_every_day
 
 pytestmark = pytest.mark.browser
@@ -38,7 +38,7 @@ def test_book_confirm_in_the_admin_then_cancel_through_the_emailed_link(browser,
     assert booking.start == local(days=4, hour=10)
 
     # The photographer confirms it from the booking's page in the admin.
-    admin = browser.new_context(base_url=site).new_page()
+    admin = browser.new_context(base_url=site, **BYPASS_CSP).new_page()
     admin.goto("/admin/login/")
     admin.fill("#id_username", "sam")
     admin.fill("#id_password", "a-long-test-password")

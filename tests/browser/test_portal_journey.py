@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from bookings.demo import as_jpeg, draw_headshot, draw_portrait
 from galleries import services
 from galleries.models import Gallery
-from tests.browser.conftest import axe_violations, has_no_horizontal_scroll, save_screenshot
+from tests.browser.conftest import BYPASS_CSP, axe_violations, has_no_horizontal_scroll, save_screenshot
 from tests.factories import make_gallery, make_user_client
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def test_choose_send_deliver_and_download(browser, site, phone, tmp_path):
     assert "2 of 6" in phone.locator(".viewer-bar").inner_text()
 
     # On her laptop (the same session) she reviews and sends the selection.
-    laptop = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site)
+    laptop = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site, **BYPASS_CSP)
     laptop.add_cookies(phone.context.cookies())
     desk = laptop.new_page()
     desk.goto(f"/portal/galleries/{gallery.public_id}/")
@@ -76,7 +76,7 @@ def test_choose_send_deliver_and_download(browser, site, phone, tmp_path):
     assert gallery.status == Gallery.Status.SELECTION_SUBMITTED
 
     # The photographer copies the file names and delivers.
-    studio = browser.new_context(base_url=site)
+    studio = browser.new_context(base_url=site, **BYPASS_CSP)
     studio.grant_permissions(["clipboard-read", "clipboard-write"])
     admin = studio.new_page()
     admin.goto(f"/admin/login/?next=/admin/galleries/gallery/{gallery.pk}/change/")

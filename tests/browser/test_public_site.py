@@ -3,7 +3,7 @@
 import pytest
 
 from bookings import demo
-from tests.browser.conftest import axe_violations, has_no_horizontal_scroll, save_screenshot
+from tests.browser.conftest import BYPASS_CSP, axe_violations, has_no_horizontal_scroll, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def test_public_pages_have_no_serious_accessibility_findings_on_a_laptop_or_a_ph
 
 
 def test_the_guide_works_without_javascript(browser, site, studio):
-    context = browser.new_context(java_script_enabled=False, base_url=site)
+    context = browser.new_context(java_script_enabled=False, base_url=site, **BYPASS_CSP)
     page = context.new_page()
     page.goto("/guide/?purpose=profile&show_work=no&place=studio&people=1")
 
@@ -61,3 +61,22 @@ def test_home_page_screenshots(page, phone, studio):
         p.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
         p.evaluate("window.scrollTo(0, 0)")
         save_screenshot(p, f"home-{width}.png")
+
+
+def test_the_pages_own_scripts_run_under_the_content_security_policy(browser, site, studio):
+    context = browser.new_context(base_url=site)  # the real policy, not bypassed
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+
+    page.goto("/book/?type=headshot")
+    first = page.locator("#times input").first.get_attribute("value")
+    page.locator("#id_date").fill(page.locator("#id_date").get_attribute("max"))
+    with page.expect_response("**/book/times/**"):
+        page.dispatch_event("#id_date", "change")
+    page.locator("#times p, #times input").first.wait_for()
+    page.goto("/")
+
+    assert violations == []
+    assert first
+    context.close()

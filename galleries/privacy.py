@@ -1,0 +1,54 @@
+"""Clients' data: forgetting a client entirely, and purging originals nobody chose."""
+
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bookings.models import Booking, Client
+from photostudio.models import OutgoingEmail
+
+from .models import Gallery, Photo, WatermarkSettings, ZipArchive
+from .services import remove_photos
+
+
+def forget_client(client: Client) -> None:
+    """Delete a client with their bookings, galleries, photos, zips, emails and account, and every
+    file of theirs. Files go first: a crash half-way leaves rows to retry with, never orphan files."""
+    galleries = Gallery.objects.filter(client=client)
+    remove_photos(Photo.objects.filter(gallery__in=galleries))
+    for archive in ZipArchive.objects.filter(gallery__in=galleries):
+        if archive.file:
+            archive.file.delete(save=False)
+    with transaction.atomic():
+        about = Q(about_type=ContentType.objects.get_for_model(Client), about_id=str(client.pk))
+        for model, ids in (
+            (Booking, Booking.objects.filter(client=client).values_list("pk", flat=True)),
+            (Gallery, galleries.values_list("pk", flat=True)),
+        ):
+            about |= Q(about_type=ContentType.objects.get_for_model(model), about_id__in=[str(i) for i in ids])
+        OutgoingEmail.objects.filter(about | Q(to__iexact=client.email)).delete()
+        user = client.user
+        client.delete()  # bookings, galleries and everything in them go with it
+        if user is not None:
+            user.delete()
+
+
+def purge_unchosen_originals(*, now=None) -> int:
+    """Delete the originals of photos nobody chose, once a gallery was delivered long enough ago
+    (the period is set in the admin's gallery settings). The proofs stay. Returns how many."""
+    days = WatermarkSettings.load().purge_unchosen_after_days
+    if not days:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    unchosen = Photo.objects.filter(
+        gallery__status=Gallery.Status.DELIVERED, gallery__delivered_at__lt=cutoff, delivered=False, is_final=False
+    ).filter(favourite__isnull=True).exclude(original="")
+    purged = 0
+    for photo in unchosen:
+        photo.original.delete(save=False)
+        Photo.objects.filter(pk=photo.pk).update(original="")
+        purged += 1
+    return purged

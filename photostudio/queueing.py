@@ -1,0 +1,33 @@
+"""Handing tasks to Celery without ever making a web request wait on, or fail because of, the broker.
+
+A task is sent only after the transaction that wrote its rows commits. If Redis is down at that
+moment the send is skipped after a quick check (publishing to a dead broker blocks for seconds
+while Celery retries); the rows stay in their waiting state and a periodic sweep (Celery beat)
+sends them once Redis is back: the outbox for emails, the stalled-photo sweep for images.
+"""
+
+import logging
+
+from django.db import transaction
+
+from .health import check_broker
+
+log = logging.getLogger(__name__)
+
+
+def send_after_commit(task, *args) -> None:
+    transaction.on_commit(lambda: send_now_or_later(task, *args))
+
+
+def send_now_or_later(task, *args) -> bool:
+    """True if the task reached the broker (or ran, when tasks run in-process)."""
+    broker = check_broker(timeout=0.3)
+    if not broker.ok:
+        log.warning("%s%s waits for the sweep: %s", task.name, args, broker.detail)
+        return False
+    try:
+        task.apply_async(args, retry=False)
+    except Exception:  # broker gone mid-send, or (in-process) the task itself failed
+        log.warning("%s%s waits for the sweep: could not send it", task.name, args, exc_info=True)
+        return False
+    return True

@@ -1,0 +1,91 @@
+"""A client's data can be forgotten completely; originals nobody chose are purged in time."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from bookings.models import Booking, Client
+from galleries import delivery, privacy, services
+from galleries.models import Favourite, Gallery, Photo
+from photostudio.models import OutgoingEmail
+from tests.factories import jpeg_bytes, local, make_booking, make_gallery, make_user_client, open_every_day
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def files_under(*roots) -> set[Path]:
+    return {p for root in roots for p in Path(root).rglob("*") if p.is_file()}
+
+
+def shoot(client: Client, photos: int = 3) -> Gallery:
+    gallery = make_gallery(client)
+    for n in range(photos):
+        upload = ContentFile(jpeg_bytes(seed=client.pk * 100 + n), name=f"DSC_{n:04d}.jpg")
+        upload.size = len(upload)
+        services.add_photos(gallery, [upload])  # through the pipeline (in-process)
+    return gallery
+
+
+def test_deleting_a_client_removes_every_row_and_file_of_theirs(client, settings):
+    open_every_day()
+    alice = make_user_client("Alice Byrne", "alice@example.com")
+    bob = make_user_client("Bob Mensah", "bob@example.com")
+    make_booking(start=local(days=3), email="alice@example.com")
+    make_booking(start=local(days=4), email="bob@example.com")
+    alices, bobs = shoot(alice), shoot(bob)
+    Favourite.objects.create(photo=alices.photos.first(), gallery=alices)
+    services.publish_gallery(alices)
+    delivery.deliver(alices)
+    delivery.request_zip(alices)
+    roots = (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)
+    bobs_files = (
+        files_under(*roots)
+        - {Path(f.path) for p in alices.photos.all() for f in (p.original, p.proof, p.thumb, p.thumb_2x)}
+        - {Path(z.file.path) for z in alices.zips.all()}
+    )
+    staff = get_user_model().objects.create_superuser("sam", "sam@example.com", "pw-for-tests-only")
+    client.force_login(staff)
+
+    client.post(f"/admin/bookings/client/{alice.pk}/delete/", {"post": "yes"})
+
+    assert files_under(*roots) == bobs_files  # nothing of alice's is left on disk, bob's untouched
+    assert not Client.objects.filter(email="alice@example.com").exists()
+    assert not Booking.objects.filter(client__email="alice@example.com").exists()
+    assert Gallery.objects.get() == bobs and Photo.objects.filter(gallery=bobs).count() == 3
+    assert not get_user_model().objects.filter(email="alice@example.com").exists()
+    assert not OutgoingEmail.objects.filter(to="alice@example.com").exists()
+    assert OutgoingEmail.objects.filter(to="bob@example.com").exists()
+
+
+def test_a_client_can_ask_for_their_data_to_be_deleted(client):
+    alice = make_user_client("Alice Byrne", "alice@example.com")
+    client.force_login(alice.user)
+
+    response = client.post("/portal/forget-me/", follow=True)
+
+    assert "asked the studio to delete your data" in response.content.decode()
+    assert mail.outbox[-1].to == ["hello@northlight.example"]
+    assert f"/admin/bookings/client/{alice.pk}/change/" in mail.outbox[-1].body
+
+
+def test_originals_nobody_chose_are_purged_after_the_set_period():
+    alice = make_user_client("Alice Byrne", "alice@example.com")
+    gallery = shoot(alice)
+    chosen, unchosen, _ = gallery.photos.order_by("original_name")
+    Favourite.objects.create(photo=chosen, gallery=gallery)
+    services.publish_gallery(gallery)
+    delivery.deliver(gallery)
+
+    assert privacy.purge_unchosen_originals() == 0  # delivered today: too soon
+    Gallery.objects.filter(pk=gallery.pk).update(delivered_at=timezone.now() - timedelta(days=200))
+    assert privacy.purge_unchosen_originals() == 2
+
+    chosen.refresh_from_db()
+    unchosen.refresh_from_db()
+    assert chosen.original and Path(chosen.original.path).exists()
+    assert not unchosen.original and Path(unchosen.proof.path).exists()  # the proof stays
