@@ -5,10 +5,11 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format worker beat bench vendor check
+.PHONY: help install run prod test lint format worker beat bench vendor check
 
 help:
 	@echo "make run     install into $(VENV), migrate, load demo data, serve http://$(HOST):$(PORT)"
+	@echo "make prod    production: migrate, collectstatic, then gunicorn, workers and beat (needs .env)"
 	@echo "make test    the whole test suite (uses local PostgreSQL/Redis when they answer)"
 	@echo "make lint    ruff check and format check"
 	@echo "make worker  a Celery worker for every queue (needs REDIS_URL)"
@@ -29,6 +30,14 @@ run: install
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (the admin: http://$(HOST):$(PORT)/admin/). Ctrl-C to stop."
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+prod: install
+	@test -f .env || { echo "Copy deploy/env.example to .env and fill it in first."; exit 1; }
+	mkdir -p var
+	$(VENV)/bin/honcho run $(PY) manage.py migrate --noinput
+	$(VENV)/bin/honcho run $(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/honcho run $(PY) manage.py check --deploy
+	$(VENV)/bin/honcho start
 
 test: install
 	$(PY) -m tests.services -- $(PY) -m pytest $(ARGS)

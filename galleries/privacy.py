@@ -43,9 +43,13 @@ def purge_unchosen_originals(*, now=None) -> int:
     if not days:
         return 0
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    unchosen = Photo.objects.filter(
-        gallery__status=Gallery.Status.DELIVERED, gallery__delivered_at__lt=cutoff, delivered=False, is_final=False
-    ).filter(favourite__isnull=True).exclude(original="")
+    unchosen = (
+        Photo.objects.filter(
+            gallery__status=Gallery.Status.DELIVERED, gallery__delivered_at__lt=cutoff, delivered=False, is_final=False
+        )
+        .filter(favourite__isnull=True)
+        .exclude(original="")
+    )
     purged = 0
     for photo in unchosen:
         photo.original.delete(save=False)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import OutgoingEmail
+from .models import FailedTask, OutgoingEmail
 
 
 @admin.register(OutgoingEmail)
@@ -19,4 +19,15 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: OutgoingEmail | None = None) -> bool:
+        return False
+
+
+@admin.register(FailedTask)
+class FailedTaskAdmin(admin.ModelAdmin):
+    list_display = ["at", "task", "arguments", "error"]
+    list_filter = ["task"]
+    date_hierarchy = "at"
+    readonly_fields = ["at", "task", "task_id", "arguments", "error"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

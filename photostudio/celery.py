@@ -75,3 +75,5 @@ class OutsideWorldTask(DjangoTask):
 
 
 app.autodiscover_tasks()
+
+from . import task_log  # noqa: E402, F401  (structured task logs and the failed-jobs record)

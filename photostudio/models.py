@@ -61,3 +61,20 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class FailedTask(models.Model):
+    """A background job that gave up, for the photographer to see (and a developer to fix)."""
+
+    task = models.CharField(max_length=200)
+    task_id = models.CharField(max_length=64)
+    arguments = models.CharField(max_length=500, blank=True)
+    error = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "failed background job"
+
+    def __str__(self) -> str:
+        return f"{self.task} failed: {self.error[:60]}"
