@@ -119,7 +119,13 @@ PHOTO_CLAIM_TIMEOUT = env.int("PHOTO_CLAIM_TIMEOUT", default=10 * 60)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # one photo
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "photostudio.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -183,6 +189,7 @@ SESAME_ONE_TIME = True
 SESAME_SIGNATURE_SIZE = 16
 PORTAL_LOGIN_LINK_MINUTES = 15
 RATELIMIT_VIEW = "photostudio.views.rate_limited"
+RATELIMIT_FAIL_OPEN = True  # with the cache (Redis) down, serve clients rather than refuse them
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
