@@ -26,7 +26,9 @@ def send_now_or_later(task, *args) -> bool:
         log.warning("%s%s waits for the sweep: %s", task.name, args, broker.detail)
         return False
     try:
-        task.apply_async(args, retry=False)
+        # One quick retry: after a Redis restart the first pooled connection is stale, and the
+        # retry reconnects (the broker answered the ping just now).
+        task.apply_async(args, retry=True, retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0})
     except Exception:  # broker gone mid-send, or (in-process) the task itself failed
         log.warning("%s%s waits for the sweep: could not send it", task.name, args, exc_info=True)
         return False

@@ -169,6 +169,14 @@ class WorkerProcess:
             self.process.wait()
 
 
+def _answers(name: str) -> bool:
+    try:
+        return bool(celery_app.control.ping(destination=[name], timeout=0.5))
+    except redis.ConnectionError:  # a connection from before a Redis restart: start afresh
+        celery_app.close()
+        return False
+
+
 def start_celery_worker(
     folder: Path,
     *,
@@ -198,7 +206,7 @@ def start_celery_worker(
     )  # fmt: skip
     worker = WorkerProcess(name, process, log, media, private)
     deadline = time.monotonic() + 60
-    while not celery_app.control.ping(destination=[name], timeout=0.5):
+    while not _answers(name):
         if process.poll() is not None or time.monotonic() > deadline:
             worker.stop(signal.SIGKILL)
             pytest.fail(f"the Celery worker did not start:\n{log.read_text()}")
