@@ -64,6 +64,8 @@ bench: install
 	$(PY) bench/bench_slots.py
 	$(PY) bench/imaging.py
 	$(PY) -m tests.services -- $(PY) bench/gallery_page.py
+	$(PY) -m pip install --quiet locust==2.47.0  # the load generator, for bench/load.py only
+	$(PY) bench/load.py
 
 vendor:
 	bin/vendor
