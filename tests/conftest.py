@@ -5,6 +5,7 @@ service answers; otherwise it is skipped with the reason, or fails when REQUIRE_
 Every other test runs Celery tasks in-process, at once, so the unit suite needs no server.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -169,6 +170,15 @@ class WorkerProcess:
             self.process.wait()
 
 
+def _die_with_parent() -> None:
+    """In the worker's process: end when the test run ends, even if pytest is killed before its
+    teardown (Linux), so no stray worker takes a later run's tasks."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _answers(name: str) -> bool:
     try:
         return bool(celery_app.control.ping(destination=[name], timeout=0.5))
@@ -202,7 +212,7 @@ def start_celery_worker(
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "photostudio", "worker", "--pool=solo", f"--queues={queues}",
          "--without-mingle", "--without-gossip", "--loglevel=INFO", f"--hostname={name}"],
-        cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
     )  # fmt: skip
     worker = WorkerProcess(name, process, log, media, private)
     deadline = time.monotonic() + 60
