@@ -35,6 +35,7 @@ def guide(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="5/m", method="POST", block=True)
 @ratelimit(key="ip", rate="30/d", method="POST", block=True)
+@ratelimit(key="post:email", rate="5/h", method="POST", block=True)
 def contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

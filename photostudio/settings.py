@@ -13,12 +13,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback key only suits a development machine; `check --deploy` flags it (security.W009).
+# The fallback key only suits a development machine: `check --deploy` flags it (security.W009),
+# `make prod` refuses to start with it, and so do these settings when HTTPS is on.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 # HTTPS=1 in production (behind a TLS-terminating proxy that sets X-Forwarded-Proto): secure
 # cookies, redirect to https, a year of HSTS.
 HTTPS = env.bool("HTTPS", default=False)
+if HTTPS and SECRET_KEY.startswith("django-insecure"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set SECRET_KEY to a long random value: production needs its own.")
 
 STUDIO_NAME = env("STUDIO_NAME", default="Northlight Studio")
 STUDIO_EMAIL = env("STUDIO_EMAIL", default="hello@northlight.example")

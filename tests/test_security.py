@@ -138,3 +138,13 @@ def test_error_pages_do_not_leak_details(client, settings):
 
     assert response.status_code in (302, 404)
     assert "Traceback" not in client.get("/no/such/page/").content.decode()
+
+
+def test_production_refuses_to_start_without_its_own_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env |= {"DEBUG": "0", "HTTPS": "1", "ALLOWED_HOSTS": "studio.example"}
+
+    run = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+    assert run.returncode == 1
+    assert "Set SECRET_KEY to a long random value" in run.stderr
