@@ -12,8 +12,9 @@ from django.utils import timezone
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
-from . import accounts, tasks
+from . import tasks
 from .models import Download, Gallery, Photo, ZipArchive
+from .services import email_client
 
 ZIP_LIFETIME = timedelta(days=2)
 
@@ -38,18 +39,7 @@ def deliver(gallery: Gallery) -> int:
         gallery.status = Gallery.Status.DELIVERED
         gallery.delivered_at = timezone.now()
         gallery.save(update_fields=["status", "delivered_at"])
-        queue_email(
-            "gallery_delivered",
-            to=gallery.client.email,
-            reply_to=settings.STUDIO_EMAIL,
-            context={
-                "gallery": gallery,
-                "client": gallery.client,
-                "count": delivered,
-                "url": accounts.sign_in_url(gallery.client, next_url=gallery.get_absolute_url()),
-            },
-            about=gallery,
-        )
+        email_client(gallery, "gallery_delivered", count=delivered)
         return delivered
 
 

@@ -205,20 +205,24 @@ def publish_gallery(gallery: Gallery) -> Gallery:
     gallery.status = Gallery.Status.PROOFING
     gallery.published_at = timezone.now()
     gallery.save(update_fields=["status", "published_at"])
+    email_client(gallery, "gallery_published", count=state.done)
+    return gallery
+
+
+def email_client(gallery: Gallery, name: str, *, count: int) -> None:
+    """Tell the client about their gallery; the link signs them in (once) and opens it."""
     queue_email(
-        "gallery_published",
+        name,
         to=gallery.client.email,
         reply_to=settings.STUDIO_EMAIL,
         context={
             "gallery": gallery,
             "client": gallery.client,
-            "count": state.done,
-            # The link signs the client in (once) and opens the gallery.
+            "count": count,
             "url": accounts.sign_in_url(gallery.client, next_url=gallery.get_absolute_url()),
         },
         about=gallery,
     )
-    return gallery
 
 
 def remove_photos(photos) -> int:
