@@ -44,7 +44,7 @@ def user_for_link(request):
     return get_user(request, scope=SCOPE_REQUESTED, max_age=minutes * 60) or get_user(request, scope=SCOPE_EMAILED)
 
 
-def send_sign_in_link(email: str) -> bool:
+def send_sign_in_link(email: str, *, next_url: str = "/portal/") -> bool:
     """Email a short-lived link if a client has this address. Says nothing either way to the page."""
     client = Client.objects.filter(email__iexact=email.strip()).first()
     if client is None:
@@ -55,7 +55,7 @@ def send_sign_in_link(email: str) -> bool:
             to=client.email,
             context={
                 "client": client,
-                "url": sign_in_url(client, scope=SCOPE_REQUESTED),
+                "url": sign_in_url(client, next_url=next_url, scope=SCOPE_REQUESTED),
                 "minutes": settings.PORTAL_LOGIN_LINK_MINUTES,
             },
             about=client,

@@ -31,7 +31,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "galleries/sign_in.html", {"error": "Enter the email address you booked with."}, status=400
             )
-        accounts.send_sign_in_link(email)
+        next_url = request.POST.get("next", "")
+        if not next_url.startswith("/portal/") or not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+            next_url = reverse("portal:dashboard")
+        accounts.send_sign_in_link(email, next_url=next_url)
         # The same answer whether or not the address is known: the page never says who is a client.
         return render(request, "galleries/sign_in_sent.html", {"email": email})
     return render(request, "galleries/sign_in.html", {"next": request.GET.get("next", "")})

@@ -7,6 +7,7 @@ import threading
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -53,6 +54,18 @@ def test_asking_for_a_link_emails_one_that_signs_in_once(client, alice, gallery)
     assert client.get("/portal/").status_code == 200
     client.logout()
     assert client.get(link).status_code == 403  # it worked once
+
+
+def test_the_link_opens_the_page_the_client_was_trying_to_reach(client, alice, gallery):
+    target = reverse("portal:gallery", args=[gallery.public_id])
+    page = client.get(target, follow=True)
+    assert f'name="next" value="{target}"' in page.content.decode()
+
+    client.post("/portal/login/", {"email": "alice@example.com", "next": target})
+    client.post("/portal/login/", {"email": "alice@example.com", "next": "https://evil.example/"})
+
+    assert quote(target, safe="") in mail.outbox[0].body
+    assert "evil" not in mail.outbox[1].body
 
 
 def test_the_answer_is_the_same_for_an_unknown_address(client, alice):
