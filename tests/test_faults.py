@@ -2,6 +2,7 @@
 connection dropped in the middle of a booking."""
 
 import contextlib
+import os
 import shutil
 import subprocess
 import time
@@ -33,6 +34,8 @@ def restart_redis() -> None:
     with contextlib.suppress(redis.ConnectionError):  # the answer is the connection closing
         client.shutdown(nosave=True)
     time.sleep(1)
+    for folder in ("/var/lib/redis", "/var/log/redis"):  # the standard command's folders
+        os.makedirs(folder, exist_ok=True)
     subprocess.run(REDIS_START, check=True)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
