@@ -76,9 +76,10 @@ def free_starts(
 
 
 def is_free(session_type: SessionType, start: datetime, *, ignoring: Booking | None = None) -> bool:
-    day = start.astimezone(load_rules().tz).date()
+    rules = load_rules()
+    day = start.astimezone(rules.tz).date()
     wanted = start.astimezone(UTC)
-    return any(s.astimezone(UTC) == wanted for s in free_starts(session_type, day, day, ignoring=ignoring))
+    return any(s.astimezone(UTC) == wanted for s in free_starts(session_type, day, day, rules=rules, ignoring=ignoring))
 
 
 def nearest_free_starts(
@@ -97,11 +98,21 @@ def nearest_free_starts(
     return sorted(nearest, key=lambda s: s.astimezone(UTC))
 
 
-def first_free_day(session_type: SessionType, *, rules: slots.Rules | None = None) -> date | None:
+def booking_days(rules: slots.Rules) -> tuple[date, date]:
+    """The first and last local dates a client may book: today, and the day the horizon ends."""
+    now = timezone.now()
+    return now.astimezone(rules.tz).date(), (now + rules.horizon).astimezone(rules.tz).date()
+
+
+def first_free_day(
+    session_type: SessionType, *, after: date | None = None, rules: slots.Rules | None = None
+) -> date | None:
+    """The first day with a free time: from today, or from the day after `after`."""
     rules = rules or load_rules()
-    today = timezone.now().astimezone(rules.tz).date()
-    horizon_day = (timezone.now() + rules.horizon).astimezone(rules.tz).date()
-    starts = free_starts(session_type, today, horizon_day, rules=rules)
+    first, last = booking_days(rules)
+    if after is not None:
+        first = after + timedelta(days=1)
+    starts = free_starts(session_type, first, last, rules=rules)
     return starts[0].astimezone(rules.tz).date() if starts else None
 
 

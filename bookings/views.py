@@ -53,11 +53,6 @@ def contact_thanks(request: HttpRequest) -> HttpResponse:
 # --- booking ---
 
 
-def _day_bounds(rules) -> tuple[date, date]:
-    now = timezone.now()
-    return now.astimezone(rules.tz).date(), (now + rules.horizon).astimezone(rules.tz).date()
-
-
 def _time_choices(session: SessionType | None, day: date | None, rules) -> list[tuple[str, str]]:
     if session is None or day is None:
         return []
@@ -82,7 +77,7 @@ def _active_session(slug: str | None) -> SessionType | None:
 @ratelimit(key="post:email", rate="10/h", method="POST", block=True)
 def book(request: HttpRequest) -> HttpResponse:
     rules = scheduling.load_rules()
-    first_day, last_day = _day_bounds(rules)
+    first_day, last_day = scheduling.booking_days(rules)
     source = request.POST if request.method == "POST" else request.GET
     session = _active_session(source.get("session_type") or source.get("type"))
     if session is None and request.method == "GET":
@@ -136,15 +131,11 @@ def book(request: HttpRequest) -> HttpResponse:
         "times": times,
         "nearest": nearest,
         "zone": rules.tz.key,
-        "next_day": _next_free_day(session, day, rules) if session and day and not times else None,
+        "next_day": scheduling.first_free_day(session, after=day, rules=rules)
+        if session and day and not times
+        else None,
     }
     return render(request, "bookings/book.html", context, status=status)
-
-
-def _next_free_day(session: SessionType, after: date, rules) -> date | None:
-    _, last_day = _day_bounds(rules)
-    starts = scheduling.free_starts(session, after + timedelta(days=1), last_day, rules=rules)
-    return starts[0].astimezone(rules.tz).date() if starts else None
 
 
 @require_GET
@@ -156,7 +147,7 @@ def free_times(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "Give an active session type (type=) and a day (date=YYYY-MM-DD)."}, status=400)
     rules = scheduling.load_rules()
     times = _time_choices(session, day, rules)
-    next_day = _next_free_day(session, day, rules) if not times else None
+    next_day = scheduling.first_free_day(session, after=day, rules=rules) if not times else None
     return JsonResponse(
         {
             "date": day.isoformat(),
@@ -216,7 +207,7 @@ def reschedule_booking(request: HttpRequest, token: str) -> HttpResponse:
     except links.LinkExpired:
         return _expired(request)
     rules = scheduling.load_rules()
-    first_day, last_day = _day_bounds(rules)
+    first_day, last_day = scheduling.booking_days(rules)
     source = request.POST if request.method == "POST" else request.GET
     day = _parse_day(source.get("date")) or booking.start.astimezone(rules.tz).date()
     day = min(max(day, first_day), last_day)
@@ -257,7 +248,7 @@ def reschedule_booking(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _manage_context(booking: Booking, token: str) -> dict:
-    tz = scheduling.load_rules().tz
+    tz = Availability.load().tz
     return {
         "booking": booking,
         "token": token,
