@@ -243,7 +243,9 @@ CORPUS = [
     Sample("cut-before-image-data.jpg", lambda: a_jpeg()[: start_of_scan()], refused="damaged file"),
     Sample("cut-at-a-quarter.jpg", cut(a_jpeg, 0.25), refused="truncated file"),
     Sample("cut-in-half.jpg", cut(a_jpeg, 0.5), refused="truncated file"),
-    Sample("cut-before-end-marker.jpg", lambda: a_jpeg()[:-2], refused="truncated file"),
+    # Cut into the last scan data. (Without only its 2-byte end marker a JPEG can still hold every
+    # pixel, depending on the grain; libjpeg then decodes it whole, so that case is not "truncated".)
+    Sample("cut-just-before-the-end.jpg", lambda: a_jpeg()[:-16], refused="truncated file"),
     Sample("garbage-after-soi.jpg", lambda: a_jpeg()[:2] + noise(512) + a_jpeg()[2:], refused="not an image"),
     Sample("broken-huffman-table.jpg", jpeg_with_broken_huffman_table, refused="damaged file"),
     Sample("corrupted-image-data.jpg", jpeg_with_corrupted_image_data, refused="damaged file"),
