@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -27,6 +28,34 @@ from tests.helpers import closed_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# The Redis database every test uses, whatever REDIS_URL names: database 0 is a developer's (or the
+# studio's) own queues and cache, and parallel test runs each take a number of their own.
+TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB") or 15)
+
+
+def with_redis_database(url: str, number: int) -> str:
+    """`url` pointing at Redis database `number` (the path of a redis:// URL; a ?db= is dropped)."""
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "db"])
+    return urlunsplit(parts._replace(path=f"/{number}", query=query))
+
+
+def _use_the_test_redis_database() -> None:
+    """Point the settings, the Celery app, the cache and (through the environment) every worker or
+    server a test starts at TEST_REDIS_DB, before anything connects."""
+    if TEST_REDIS_DB == 0:
+        raise pytest.UsageError("TEST_REDIS_DB=0 would let tests flush the Redis database apps use; pick 1-15.")
+    if not settings.REDIS_URL:
+        return
+    url = with_redis_database(settings.REDIS_URL, TEST_REDIS_DB)
+    for cache in settings.CACHES.values():
+        if cache.get("LOCATION") == settings.REDIS_URL:
+            cache["LOCATION"] = url
+    os.environ["REDIS_URL"] = settings.REDIS_URL = settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url
+    celery_app.conf.broker_url = celery_app.conf.result_backend = url
+
+
+_use_the_test_redis_database()
 
 
 def _redis_problem() -> str | None:
