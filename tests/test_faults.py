@@ -1,17 +1,17 @@
-"""Faults of the real services: Redis restarted in the middle of a batch upload, PostgreSQL's
-connection dropped in the middle of a booking."""
+"""Faults of the real services: Redis restarted in the middle of a batch upload (a redis-server of
+the test's own, never the machine's), PostgreSQL's connection dropped in the middle of a booking."""
 
 import contextlib
-import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
 import redis
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -20,58 +20,94 @@ from bookings.models import Booking, Client
 from galleries import services
 from photostudio.celery import app as celery_app
 from photostudio.models import OutgoingEmail
+from tests.conftest import _die_with_parent, start_celery_worker
 from tests.factories import booking_data, jpeg_bytes, local, make_gallery, make_session_type, open_every_day
-
-REDIS_START = [
-    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-    "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
-]  # fmt: skip
+from tests.helpers import closed_port
 
 
-def restart_redis() -> None:
-    """Stop the machine's Redis (losing every queued message, as a crash would) and start it again."""
-    client = redis.Redis(host="127.0.0.1", port=6379)
-    with contextlib.suppress(redis.ConnectionError):  # the answer is the connection closing
-        client.shutdown(nosave=True)
-    time.sleep(1)
-    for folder in ("/var/lib/redis", "/var/log/redis"):  # the standard command's folders
-        os.makedirs(folder, exist_ok=True)
-    subprocess.run(REDIS_START, check=True)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if client.ping():
-                return
-        except redis.ConnectionError:
-            time.sleep(0.2)
-    raise AssertionError("Redis did not come back")
+class PrivateRedis:
+    """A `redis-server` of the test's own, on a free loopback port, that the test may crash and
+    start again: the machine's Redis (and everyone else's queues on it) is never touched."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = closed_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder), "--logfile", str(self.folder / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(redis.ConnectionError):
+                if client.ping():
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"redis-server did not start: {(self.folder / 'redis.log').read_text()}")
+
+    def crash(self) -> None:
+        """Kill it, losing every queued message, as a crash or an out-of-memory kill would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def restart(self) -> None:
+        self.crash()
+        self.start()
 
 
-def forget_old_connections() -> None:
-    """This test process's own pooled connections to the old Redis are dead: drop them, as a web
-    process's pool drops them on its first failed use."""
-    celery_app.close()
-    celery_app.backend.client.connection_pool.disconnect()
+def use_broker(url: str) -> None:
+    """Point this test process's Celery app at `url`, dropping connections to the old broker (as a
+    web process's pool drops them on its first failed use)."""
+    celery_app.conf.broker_url = celery_app.conf.result_backend = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)
+    with contextlib.suppress(AttributeError):
+        celery_app.control._after_fork()  # the control mailbox's cached producers
+
+
+@pytest.fixture
+def private_redis(tmp_path, settings) -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (apt-get install redis-server)")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    shared = settings.REDIS_URL
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = server.url
+    use_broker(server.url)
+    yield server
+    use_broker(shared)
+    server.crash()
 
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_redis_restarted_in_the_middle_of_a_batch_upload_every_photo_ends_processed(celery_worker, client):
-    if shutil.which("redis-server") is None or "127.0.0.1:6379" not in settings.REDIS_URL:
-        pytest.skip("needs the machine's own Redis on 127.0.0.1:6379 to restart")
-    client.force_login(get_user_model().objects.create_superuser("sam", "sam@example.com", "pw-for-tests-only"))
-    gallery = make_gallery()
-    url = f"/admin/galleries/gallery/{gallery.pk}/"
-
-    def upload(n: int) -> None:
-        photo = SimpleUploadedFile(f"DSC_{n:04d}.jpg", jpeg_bytes(seed=n + 1), "image/jpeg")
-        response = client.post(url + "upload/", {"photos": photo}, headers={"Accept": "application/json"})
-        assert response.status_code == 200  # the photographer's upload never fails because of Redis
-
-    for n in range(4):
-        upload(n)
-    restart_redis()  # queued tasks are lost with it
+def test_redis_restarted_in_the_middle_of_a_batch_upload_every_photo_ends_processed(
+    private_redis, client, settings, tmp_path
+):
+    worker = start_celery_worker(tmp_path, env={"REDIS_URL": private_redis.url})
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = worker.media_root, worker.private_root
     try:
+        client.force_login(get_user_model().objects.create_superuser("sam", "sam@example.com", "pw-for-tests-only"))
+        gallery = make_gallery()
+        url = f"/admin/galleries/gallery/{gallery.pk}/"
+
+        def upload(n: int) -> None:
+            photo = SimpleUploadedFile(f"DSC_{n:04d}.jpg", jpeg_bytes(seed=n + 1), "image/jpeg")
+            response = client.post(url + "upload/", {"photos": photo}, headers={"Accept": "application/json"})
+            assert response.status_code == 200  # the photographer's upload never fails because of Redis
+
+        for n in range(4):
+            upload(n)
+        private_redis.restart()  # queued tasks are lost with it
+        use_broker(private_redis.url)
         for n in range(4, 12):
             upload(n)
 
@@ -79,9 +115,9 @@ def test_redis_restarted_in_the_middle_of_a_batch_upload_every_photo_ends_proces
         deadline = time.monotonic() + 120
         while not (progress := services.progress(gallery)).finished and time.monotonic() < deadline:
             services.requeue_stalled(older_than=timedelta(0))
-            time.sleep(2)
+            time.sleep(1)
     finally:
-        forget_old_connections()
+        worker.stop()
 
     assert progress.as_dict() == {"total": 12, "processed": 12, "failed": 0, "waiting": 0, "finished": True}
 
