@@ -110,7 +110,7 @@ class AvailabilityAdmin(admin.ModelAdmin):
     readonly_fields = ["calendar_feed"]
     fieldsets = [
         (None, {"fields": ["time_zone", "step_minutes", "max_sessions_per_day"]}),
-        ("Notice", {"fields": ["min_notice_hours", "horizon_days", "change_notice_hours"]}),
+        ("Notice", {"fields": ["min_notice_hours", "horizon_days", "change_notice_hours", "request_lapse_hours"]}),
         ("Your calendar", {"fields": ["calendar_feed"]}),
     ]
 
@@ -219,6 +219,7 @@ STATUS_COLOURS = {
     Booking.Status.DECLINED: "#6c757d",
     Booking.Status.CANCELLED: "#6c757d",
     Booking.Status.COMPLETED: "#1d1d1f",
+    Booking.Status.LAPSED: "#6c757d",
 }
 
 
@@ -227,7 +228,7 @@ class BookingAdmin(admin.ModelAdmin):
     form = BookingAdminForm
     change_form_template = "admin/bookings/booking/change_form.html"
     change_list_template = "admin/bookings/booking/change_list.html"
-    list_display = ["reference", "local_start", "client", "session_type", "coloured_status", "location"]
+    list_display = ["reference", "local_start", "client", "session_type", "coloured_status", "lapses", "location"]
     list_filter = ["status", "session_type", ("start", admin.DateFieldListFilter)]
     search_fields = ["reference", "client__name", "client__email"]
     date_hierarchy = "start"
@@ -235,11 +236,11 @@ class BookingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["client"]
     actions = ["confirm_selected", "decline_selected", "complete_selected", "cancel_selected"]
     inlines = [EmailHistoryInline]
-    readonly_fields = ["reference", "status", "held_time", "created_at", "updated_at"]
+    readonly_fields = ["reference", "status", "lapses", "held_time", "cancel_reason", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["reference", "status", "client", "session_type", "start", "end", "held_time"]}),
+        (None, {"fields": ["reference", "status", "lapses", "client", "session_type", "start", "end", "held_time"]}),
         ("Details", {"fields": ["location", "address", "purpose", "people", "message"]}),
-        ("Declining", {"fields": ["decline_reason"]}),
+        ("Declining or cancelling", {"fields": ["decline_reason", "cancel_reason"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -258,6 +259,20 @@ class BookingAdmin(admin.ModelAdmin):
             STATUS_COLOURS[obj.status],
             obj.get_status_display(),
         )
+
+    @admin.display(description="lapses unless confirmed", ordering="lapses_at")
+    def lapses(self, obj: Booking) -> str:
+        if obj.status != Booking.Status.REQUESTED or not obj.lapses_at:
+            return "-"
+        return f"{obj.lapses_at.astimezone(Availability.load().tz):%a %d %b %Y %H:%M}"
+
+    # Deleting a booking withdraws it: a client still expecting the session is emailed.
+    def delete_model(self, request: HttpRequest, obj: Booking) -> None:
+        services.withdraw_booking(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for booking in queryset:
+            services.withdraw_booking(booking)
 
     @admin.display(description="held, with buffers")
     def held_time(self, obj: Booking) -> str:

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration
 
 PRODID = "-//Photostudio//Bookings//EN"
 STATUSES = frozenset({"CONFIRMED", "TENTATIVE", "CANCELLED"})
@@ -38,6 +38,10 @@ class CalendarEvent:
     url: str = ""
     sequence: int = 0  # bump on reschedule so calendars update the event
     last_modified: datetime | None = None
+    # Who sends the event (RFC 5546 wants an ORGANIZER for PUBLISH and CANCEL; Outlook and Apple
+    # match a cancellation to the event it withdraws by UID and organizer).
+    organizer_email: str = ""
+    organizer_name: str = ""
 
     def __post_init__(self) -> None:
         if not self.uid:
@@ -144,7 +148,17 @@ def _vevent(event: CalendarEvent, *, tz: ZoneInfo, stamp: datetime) -> Event:
         description=event.description or None,
         url=event.url or None,
         last_modified=event.last_modified.replace(microsecond=0) if event.last_modified else None,
+        organizer=_organizer(event),
     )
+
+
+def _organizer(event: CalendarEvent) -> vCalAddress | None:
+    if not event.organizer_email:
+        return None
+    address = vCalAddress(f"mailto:{event.organizer_email}")
+    if event.organizer_name:
+        address.params["CN"] = event.organizer_name
+    return address
 
 
 def _local_or_utc(moment: datetime, tz: ZoneInfo) -> datetime:

@@ -1,6 +1,7 @@
 """One function per message about a booking. Each renders templates/emails/<name>.* and queues the
 message in the outbox (sent by Celery after the transaction commits)."""
 
+import dataclasses
 from datetime import datetime
 
 from django.conf import settings
@@ -33,8 +34,19 @@ def booking_reminder(booking: Booking) -> None:
 
 
 def booking_cancelled(booking: Booking, *, by_client: bool) -> None:
-    _to_client("booking_cancelled", booking, by_client=by_client)
+    _to_client("booking_cancelled", booking, attachments=[_cancel_attachment(booking)], by_client=by_client)
     _to_studio("booking_cancelled_studio", booking, by_client=by_client)
+
+
+def booking_lapsed(booking: Booking) -> None:
+    _to_client("booking_lapsed", booking)
+
+
+def booking_withdrawn(booking: Booking) -> None:
+    """The studio deleted a booking the client still expects. A request never had a calendar file;
+    a confirmed session did, so it gets the cancellation."""
+    confirmed = booking.status == Booking.Status.CONFIRMED
+    _to_client("booking_withdrawn", booking, attachments=[_cancel_attachment(booking)] if confirmed else [])
 
 
 def booking_rescheduled(booking: Booking, *, old_start: datetime, by_client: bool) -> None:
@@ -56,6 +68,7 @@ def calendar_event(booking: Booking) -> calendar.CalendarEvent:
         summary=f"{booking.session_type.name} with {settings.STUDIO_NAME}",
         description=f"Booking {booking.reference}. Manage it: {url}",
         url=url,
+        organizer=(settings.STUDIO_EMAIL, settings.STUDIO_NAME),
     )
 
 
@@ -71,7 +84,9 @@ def studio_calendar_event(booking: Booking) -> calendar.CalendarEvent:
     )
 
 
-def _event(booking: Booking, *, summary: str, description: str, url: str) -> calendar.CalendarEvent:
+def _event(
+    booking: Booking, *, summary: str, description: str, url: str, organizer: tuple[str, str] = ("", "")
+) -> calendar.CalendarEvent:
     status = {Booking.Status.CONFIRMED: "CONFIRMED", Booking.Status.REQUESTED: "TENTATIVE"}.get(
         booking.status, "CANCELLED"
     )
@@ -86,6 +101,8 @@ def _event(booking: Booking, *, summary: str, description: str, url: str) -> cal
         url=url,
         sequence=booking.sequence,
         last_modified=booking.updated_at,
+        organizer_email=organizer[0],
+        organizer_name=organizer[1],
     )
 
 
@@ -102,6 +119,14 @@ def _ics_attachment(booking: Booking) -> tuple[str, str, bytes]:
     return (f"{booking.reference}.ics", "text/calendar", ics)
 
 
+def _cancel_attachment(booking: Booking) -> tuple[str, str, bytes]:
+    """METHOD:CANCEL for the event the client was sent: same UID, the booking's (bumped) sequence."""
+    tz = Availability.load().tz
+    event = dataclasses.replace(calendar_event(booking), status="CANCELLED")
+    ics = calendar.event_ics(event, tz=tz, calendar_name=settings.STUDIO_NAME, method="CANCEL")
+    return (f"{booking.reference}-cancelled.ics", "text/calendar", ics)
+
+
 def _context(booking: Booking, **extra) -> dict:
     tz = Availability.load().tz
     return {
@@ -116,6 +141,7 @@ def _context(booking: Booking, **extra) -> dict:
         "book_url": settings.SITE_URL + reverse("book"),
         "admin_url": settings.SITE_URL + reverse("admin:bookings_booking_change", args=[booking.pk]),
         "google_url": calendar.google_calendar_url(calendar_event(booking), tz=tz),
+        "lapses_at": booking.lapses_at.astimezone(tz) if booking.lapses_at else None,
         "site_url": settings.SITE_URL,
         **extra,
     }

@@ -171,6 +171,12 @@ class Availability(Singleton):
         default=24,
         help_text="Clients can cancel or move a session online until this many hours before it starts.",
     )
+    request_lapse_hours = models.PositiveSmallIntegerField(
+        "unanswered requests lapse after (hours)",
+        default=72,
+        help_text="A request you haven't confirmed by then lapses: its time is freed and the client is told. "
+        "A request never holds its time past the session's start.",
+    )
     calendar_token = models.CharField(
         max_length=64, default=new_secret, editable=False, help_text="The secret in the calendar feed's address."
     )
@@ -181,6 +187,9 @@ class Availability(Singleton):
         constraints = [
             models.CheckConstraint(condition=models.Q(step_minutes__gte=5), name="availability_step_at_least_5"),
             models.CheckConstraint(condition=models.Q(horizon_days__gte=1), name="availability_horizon_at_least_1"),
+            models.CheckConstraint(
+                condition=models.Q(request_lapse_hours__gte=1), name="availability_requests_lapse_after_an_hour_or_more"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -289,6 +298,8 @@ class Booking(models.Model):
         DECLINED = "declined", "Declined"
         CANCELLED = "cancelled", "Cancelled"
         COMPLETED = "completed", "Completed"
+        # Not answered within Availability.request_lapse_hours: the time is freed, the client told.
+        LAPSED = "lapsed", "Lapsed"
 
     # Requested and confirmed bookings hold their time (buffers included); no two may overlap.
     HOLDING = (Status.REQUESTED, Status.CONFIRMED)
@@ -311,14 +322,24 @@ class Booking(models.Model):
     people = models.PositiveSmallIntegerField("number of people", default=1)
     message = models.TextField(max_length=3000, blank=True)
     decline_reason = models.TextField(blank=True, help_text="Shown to the client when you decline.")
-    sequence = models.PositiveSmallIntegerField(default=0, editable=False, help_text="Bumped on each reschedule.")
+    cancel_reason = models.TextField("client's reason for cancelling", max_length=1000, blank=True, editable=False)
+    lapses_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When this request lapses unless it is confirmed first."
+    )
+    sequence = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Bumped on each reschedule and on cancelling, so calendars update."
+    )
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-start"]
-        indexes = [models.Index(fields=["status", "held_start", "held_end"]), models.Index(fields=["start"])]
+        indexes = [
+            models.Index(fields=["status", "held_start", "held_end"]),
+            models.Index(fields=["start"]),
+            models.Index(fields=["status", "lapses_at"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="booking_end_after_start"),
             models.CheckConstraint(

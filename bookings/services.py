@@ -20,6 +20,10 @@ class BookingError(Exception):
     """A booking operation that cannot happen; the message is meant for the person who tried."""
 
 
+class SameTime(BookingError):
+    """A move to the time the session already has: nothing changes and nobody is emailed."""
+
+
 class TimeTaken(BookingError):
     """The chosen time is no longer free (taken by someone else a moment ago, or never free)."""
 
@@ -77,6 +81,7 @@ def request_booking(request: BookingRequest, *, by_studio: bool = False) -> Book
                 message=request.message,
             )
             _set_times(booking, request.start)
+            booking.lapses_at = lapse_time(request.start)
             booking.save()
             emails.booking_requested(booking)
             emails.new_booking_request(booking)
@@ -95,7 +100,8 @@ def confirm_booking(booking: Booking, *, by=None) -> Booking:
     if booking.status != Booking.Status.REQUESTED:
         raise BookingError(f"Only a requested booking can be confirmed; {booking.reference} is {booking.status}.")
     booking.status = Booking.Status.CONFIRMED
-    booking.save(update_fields=["status", "updated_at"])
+    booking.lapses_at = None
+    booking.save(update_fields=["status", "lapses_at", "updated_at"])
     emails.booking_confirmed(booking)
     return booking
 
@@ -127,7 +133,9 @@ def complete_booking(booking: Booking, *, by=None) -> Booking:
 
 
 @transaction.atomic
-def cancel_booking(booking: Booking, *, by_client: bool, now: datetime | None = None) -> Booking:
+def cancel_booking(booking: Booking, *, by_client: bool, reason: str = "", now: datetime | None = None) -> Booking:
+    """Cancel and free the time. The client's email carries a calendar cancellation (the same event
+    with a higher sequence), so the session leaves their calendar too."""
     booking = _locked(booking)
     if booking.status == Booking.Status.CANCELLED:
         return booking
@@ -136,9 +144,58 @@ def cancel_booking(booking: Booking, *, by_client: bool, now: datetime | None = 
     if by_client:
         _check_change_window(booking, now)
     booking.status = Booking.Status.CANCELLED
-    booking.save(update_fields=["status", "updated_at"])
+    booking.cancel_reason = reason.strip()[:1000] if by_client else ""
+    booking.lapses_at = None
+    booking.sequence += 1
+    booking.save(update_fields=["status", "cancel_reason", "lapses_at", "sequence", "updated_at"])
     emails.booking_cancelled(booking, by_client=by_client)
     return booking
+
+
+def lapse_time(start: datetime, now: datetime | None = None) -> datetime:
+    """When a request made now lapses if nobody confirms it: after the studio's set period, and
+    never later than the session's start (a request must not hold a time that has gone)."""
+    hours = Availability.load().request_lapse_hours
+    return min((now or timezone.now()) + timedelta(hours=hours), start)
+
+
+def lapse_request(booking_id: int, *, now: datetime | None = None) -> bool:
+    """Mark one unanswered request lapsed, free its time and tell the client. True if it lapsed now;
+    a request confirmed, declined or cancelled meanwhile (or lapsed by another run) is left alone."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .select_related("client", "session_type")
+            .filter(pk=booking_id, status=Booking.Status.REQUESTED, lapses_at__lte=now)
+            .first()
+        )
+        if booking is None:
+            return False
+        booking.status = Booking.Status.LAPSED
+        booking.save(update_fields=["status", "updated_at"])
+        emails.booking_lapsed(booking)
+    return True
+
+
+def lapse_overdue_requests(*, now: datetime | None = None) -> int:
+    """Lapse every request whose time to be answered has passed (Celery beat). Safe to run twice."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(status=Booking.Status.REQUESTED, lapses_at__lte=now).values_list("pk", flat=True)
+    return sum(lapse_request(pk, now=now) for pk in list(due))
+
+
+@transaction.atomic
+def withdraw_booking(booking: Booking, *, now: datetime | None = None) -> None:
+    """Delete a booking from the admin. A client still expecting the session is told (with a
+    calendar cancellation if it was confirmed); their manage link then says it was withdrawn."""
+    booking = Booking.objects.select_for_update().select_related("client", "session_type").filter(pk=booking.pk).first()
+    if booking is None:
+        return  # deleted a moment ago
+    if booking.holds_time and booking.start > (now or timezone.now()):
+        booking.sequence += 1  # the calendar cancellation must outrank the confirmation's event
+        emails.booking_withdrawn(booking)
+    booking.delete()
 
 
 def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool, now=None) -> Booking:
@@ -149,6 +206,9 @@ def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool
                 raise BookingError(f"This booking is {booking.get_status_display().lower()} and can't be moved.")
             if by_client:
                 _check_change_window(booking, now)
+            if new_start == booking.start:
+                when = booking.start.astimezone(Availability.load().tz)
+                raise SameTime(f"Your session is already at {when:%H:%M} on {when:%A %-d %B}; nothing has changed.")
             # Clients choose from the free times; the studio may also move a session outside its
             # hours, but never onto another booking.
             if by_client and not scheduling.is_free(booking.session_type, new_start, ignoring=booking):
@@ -157,6 +217,8 @@ def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool
                 raise _time_taken(booking.session_type, new_start, ignoring=booking)
             old_start = booking.start
             _set_times(booking, new_start)
+            if booking.lapses_at:
+                booking.lapses_at = min(booking.lapses_at, new_start)
             booking.sequence += 1
             booking.reminder_sent_at = None
             booking.save()

@@ -10,5 +10,17 @@ def send_booking_reminders() -> int:
 
 
 @shared_task
+def lapse_overdue_requests() -> int:
+    """Every few minutes (Celery beat): requests nobody answered in time lapse, freeing their time."""
+    return services.lapse_overdue_requests()
+
+
+@shared_task
+def lapse_request(booking_id: int) -> bool:
+    """One request, if its time to be answered has passed; safe to run twice."""
+    return services.lapse_request(booking_id)
+
+
+@shared_task
 def prepare_example_photo(photo_id: int) -> None:
     services.prepare_example_photo(photo_id)

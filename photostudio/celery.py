@@ -55,6 +55,8 @@ app.conf.update(
         # are sent once it is back.
         "send-pending-emails": {"task": "photostudio.tasks.send_pending_emails", "schedule": 60.0},
         "send-booking-reminders": {"task": "bookings.tasks.send_booking_reminders", "schedule": 3600.0},
+        # Unanswered booking requests lapse (their time is freed) within minutes of their deadline.
+        "lapse-overdue-requests": {"task": "bookings.tasks.lapse_overdue_requests", "schedule": 300.0},
         # Photos whose worker died, or whose task never reached the broker, are processed again.
         "requeue-stalled-photos": {"task": "galleries.tasks.requeue_stalled_photos", "schedule": 300.0},
         "remove-expired-zips": {"task": "galleries.tasks.remove_expired_zips", "schedule": 3600.0},
