@@ -180,3 +180,14 @@ class BookingForm(HoneypotMixin, forms.Form):
         if session and location == Booking.Location.STUDIO and not session.allows_studio:
             self.add_error("location", f"The {session.name.lower()} takes place on location. Please give an address.")
         return data
+
+
+class CancelForm(forms.Form):
+    """The last step before a client cancels: an optional word for the photographer."""
+
+    reason = forms.CharField(
+        label="Anything you'd like to tell us? (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

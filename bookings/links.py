@@ -20,6 +20,11 @@ class LinkExpired(Exception):
     pass
 
 
+class BookingGone(Exception):
+    """A genuine link (its signature checks) whose booking no longer exists: the studio deleted it,
+    or the client asked to be forgotten."""
+
+
 def manage_token(booking: Booking) -> str:
     return signing.TimestampSigner(salt=SALT).sign(booking.reference)
 
@@ -29,12 +34,16 @@ def manage_url(booking: Booking) -> str:
 
 
 def booking_for_token(token: str) -> Booking:
-    """The booking a link is for. Raises Booking.DoesNotExist for a forged or unknown link and
-    LinkExpired for one that is too old."""
+    """The booking a link is for. Raises Booking.DoesNotExist for a forged link, LinkExpired for one
+    that is too old and BookingGone for a genuine one whose booking was deleted."""
     try:
         reference = signing.TimestampSigner(salt=SALT).unsign(token, max_age=LINK_LIFETIME)
     except signing.SignatureExpired as exc:
         raise LinkExpired from exc
     except signing.BadSignature as exc:
         raise Booking.DoesNotExist from exc
-    return Booking.objects.select_related("client", "session_type").get(reference=reference)
+    try:
+        return Booking.objects.select_related("client", "session_type").get(reference=reference)
+    except Booking.DoesNotExist:
+        # Only the studio signs links, so a valid one names a booking that existed.
+        raise BookingGone from None

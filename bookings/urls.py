@@ -12,5 +12,6 @@ urlpatterns = [
     path("book/requested/<str:token>/", views.booking_requested, name="booking_requested"),
     path("bookings/<str:token>/", views.manage_booking, name="manage_booking"),
     path("bookings/<str:token>/reschedule/", views.reschedule_booking, name="reschedule_booking"),
+    path("bookings/<str:token>/cancel/", views.cancel_booking, name="cancel_booking"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

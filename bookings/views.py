@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from . import calendar, emails, links, scheduling, services
-from .forms import BookingForm, ContactForm, GuideForm
+from .forms import BookingForm, CancelForm, ContactForm, GuideForm
 from .models import Availability, Booking, SessionType, ready_photos
 
 
@@ -72,9 +74,43 @@ def _active_session(slug: str | None) -> SessionType | None:
     return SessionType.objects.filter(is_active=True, slug=slug).first()
 
 
+# A request holds its time until answered or lapsed, so few may be sent: per client address (the
+# real one behind the proxy: key="ip") and per email, whatever the case it is typed in.
+REQUESTS_PER_ADDRESS = "5/h"
+REQUESTS_PER_EMAIL = "3/d"
+
+
+def _email_key(group: str, request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip().lower()
+
+
+def _limit_booking_requests(request: HttpRequest) -> None:
+    """Count a booking request about to be stored; over either limit, the plain 429 page."""
+    for group, key, rate in (
+        ("book-per-address", "ip", REQUESTS_PER_ADDRESS),
+        ("book-per-email", _email_key, REQUESTS_PER_EMAIL),
+    ):
+        if is_ratelimited(request, group=group, key=key, rate=rate, increment=True):
+            raise Ratelimited
+
+
+def _picked_time(request: HttpRequest, tz) -> datetime | None:
+    """One of "the nearest free times" chosen after losing a time: it comes in the same POST as
+    everything the client typed, so nothing personal goes into a URL."""
+    try:
+        picked = datetime.fromisoformat(request.POST.get("pick", ""))
+        return picked.astimezone(tz) if picked.tzinfo else None
+    except (ValueError, OverflowError):  # not a time, or one out of any calendar's range
+        return None
+
+
+def _time_labels(starts: list[datetime], tz) -> list[tuple[str, str, str]]:
+    """(value, day, label) of each time, in the studio's zone."""
+    return [(s.isoformat(), f"{s:%Y-%m-%d}", f"{s:%A %-d %B}, {s:%H:%M}") for s in (t.astimezone(tz) for t in starts)]
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=True)
-@ratelimit(key="post:email", rate="10/h", method="POST", block=True)
 def book(request: HttpRequest) -> HttpResponse:
     rules = scheduling.load_rules()
     first_day, last_day = scheduling.booking_days(rules)
@@ -83,18 +119,24 @@ def book(request: HttpRequest) -> HttpResponse:
     if session is None and request.method == "GET":
         session = SessionType.objects.filter(is_active=True).first()
     day = _parse_day(source.get("date"))
+    picked = _picked_time(request, rules.tz) if request.method == "POST" else None
+    if picked is not None and first_day <= picked.date() <= last_day:
+        day = picked.date()
+    else:
+        picked = None
     if request.method == "GET" and day is None and session is not None:
         day = scheduling.first_free_day(session, rules=rules)
     times = _time_choices(session, day, rules)
     bounds = {"times": times, "min_day": first_day, "max_day": last_day}
     status, nearest = 200, []
 
-    if request.method == "POST" and "show_times" not in request.POST:
+    if request.method == "POST" and "show_times" not in request.POST and picked is None:
         form = BookingForm(request.POST, **bounds)
         if form.is_valid() and form.is_bot():
             return render(request, "bookings/requested_quietly.html")  # a bot: looks fine, stores nothing
         if form.is_valid():
             d = form.cleaned_data
+            _limit_booking_requests(request)
             try:
                 booking = services.request_booking(
                     services.BookingRequest(
@@ -120,8 +162,8 @@ def book(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         initial = {"session_type": session.slug if session else None, "date": day}
-        if request.method == "POST":  # "show free times" without JavaScript: keep what was typed
-            initial = request.POST.dict() | initial
+        if request.method == "POST":  # "show free times" or a nearest time picked: keep what was typed
+            initial = request.POST.dict() | initial | ({"start": picked.isoformat()} if picked else {})
         form = BookingForm(initial=initial, **bounds)
 
     context = {
@@ -129,7 +171,8 @@ def book(request: HttpRequest) -> HttpResponse:
         "session": session,
         "day": day,
         "times": times,
-        "nearest": nearest,
+        "nearest": _time_labels(nearest, rules.tz),
+        "pick_in_form": True,
         "zone": rules.tz.key,
         "next_day": scheduling.first_free_day(session, after=day, rules=rules)
         if session and day and not times
@@ -170,12 +213,19 @@ def _expired(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/link_expired.html", status=410)
 
 
+def _unusable_link(request: HttpRequest, problem: Exception) -> HttpResponse:
+    """A genuine link that can no longer show its booking: too old, or the booking was withdrawn."""
+    if isinstance(problem, links.BookingGone):
+        return render(request, "bookings/booking_gone.html", status=410)
+    return _expired(request)
+
+
 @require_GET
 def booking_requested(request: HttpRequest, token: str) -> HttpResponse:
     try:
         booking = _booking_for_link(token)
-    except links.LinkExpired:
-        return _expired(request)
+    except (links.LinkExpired, links.BookingGone) as problem:
+        return _unusable_link(request, problem)
     return render(request, "bookings/requested.html", _manage_context(booking, token))
 
 
@@ -183,29 +233,50 @@ def booking_requested(request: HttpRequest, token: str) -> HttpResponse:
 def manage_booking(request: HttpRequest, token: str) -> HttpResponse:
     try:
         booking = _booking_for_link(token)
-    except links.LinkExpired:
-        return _expired(request)
+    except (links.LinkExpired, links.BookingGone) as problem:
+        return _unusable_link(request, problem)
     status = 200
     error = ""
     if request.method == "POST" and request.POST.get("action") == "cancel":
-        try:
-            services.cancel_booking(booking, by_client=True)
-        except services.BookingError as exc:
-            error, status = str(exc), 409
-        else:
-            messages.success(request, "Your session is cancelled. We've sent you an email to confirm.")
-            return redirect("manage_booking", token=token)
-    elif request.method == "POST":
+        # A cancel button from an older page: cancelling needs the confirmation step.
+        return redirect("cancel_booking", token=token)
+    if request.method == "POST":
         error, status = "Unknown action.", 400
     return render(request, "bookings/manage.html", _manage_context(booking, token) | {"error": error}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_booking(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmation step: GET asks "Cancel your session on ...?", only its POST cancels."""
+    try:
+        booking = _booking_for_link(token)
+    except (links.LinkExpired, links.BookingGone) as problem:
+        return _unusable_link(request, problem)
+    if request.method == "GET" and not services.can_client_change(booking):
+        return redirect("manage_booking", token=token)  # cancelled already, or too late: that page says so
+    form = CancelForm(request.POST or None)
+    status, error = 200, ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.cancel_booking(booking, by_client=True, reason=form.cleaned_data["reason"])
+            except services.BookingError as exc:
+                error, status = str(exc), 409
+            else:
+                messages.success(request, "Your session is cancelled. We've sent you an email to confirm.")
+                return redirect("manage_booking", token=token)
+        else:
+            status = 400
+    context = _manage_context(booking, token) | {"form": form, "error": error}
+    return render(request, "bookings/cancel.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def reschedule_booking(request: HttpRequest, token: str) -> HttpResponse:
     try:
         booking = _booking_for_link(token)
-    except links.LinkExpired:
-        return _expired(request)
+    except (links.LinkExpired, links.BookingGone) as problem:
+        return _unusable_link(request, problem)
     rules = scheduling.load_rules()
     first_day, last_day = scheduling.booking_days(rules)
     source = request.POST if request.method == "POST" else request.GET
@@ -224,22 +295,28 @@ def reschedule_booking(request: HttpRequest, token: str) -> HttpResponse:
         else:
             try:
                 services.reschedule_booking(booking, new_start=new_start, by_client=True)
+            except services.SameTime as same:
+                messages.info(request, str(same))
+                return redirect("manage_booking", token=token)
             except services.TimeTaken as taken:
-                error, status, nearest = str(taken), 409, taken.nearest
+                error, status = str(taken), 409
+                nearest = [t for t in taken.nearest if t != booking.start]
             except services.BookingError as exc:
                 error, status = str(exc), 409
             else:
                 messages.success(request, "Your session has moved. We've emailed you the new time.")
                 return redirect("manage_booking", token=token)
+    # Its own time is not "free" to move to: it is simply where the session already is.
     times = [
         (s.isoformat(), f"{s:%H:%M}")
         for s in scheduling.free_starts(booking.session_type, day, day, rules=rules, ignoring=booking)
+        if s != booking.start
     ]
     context = _manage_context(booking, token) | {
         "day": day,
         "times": times,
         "error": error,
-        "nearest": nearest,
+        "nearest": _time_labels(nearest, rules.tz),
         "min_day": first_day,
         "max_day": last_day,
         "zone": rules.tz.key,

@@ -125,9 +125,11 @@ def test_a_confirmed_session_can_be_completed():
 
 def test_the_client_can_cancel_through_the_link_in_their_email(client, sent):
     booking = make_booking()
+    token = links.manage_token(booking)
     sent.clear()
 
-    response = client.post(f"/bookings/{links.manage_token(booking)}/", {"action": "cancel"}, follow=True)
+    assert f'href="/bookings/{token}/cancel/"' in client.get(f"/bookings/{token}/").content.decode()
+    response = client.post(f"/bookings/{token}/cancel/", {"reason": ""}, follow=True)
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
@@ -139,7 +141,7 @@ def test_cancelling_inside_the_policy_window_is_refused(client):
     booking = make_booking(start=timezone.now() + timedelta(hours=5))
 
     page = client.get(f"/bookings/{links.manage_token(booking)}/")
-    response = client.post(f"/bookings/{links.manage_token(booking)}/", {"action": "cancel"})
+    response = client.post(f"/bookings/{links.manage_token(booking)}/cancel/", {"reason": ""})
 
     assert "too close to the session" in page.content.decode()
     assert response.status_code == 409
