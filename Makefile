@@ -25,6 +25,8 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 run: export DEBUG ?= 1
+# Links in emails point at the address being served (another PORT or HOST included), unless SITE_URL is set.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

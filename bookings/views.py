@@ -130,7 +130,7 @@ def book(request: HttpRequest) -> HttpResponse:
     bounds = {"times": times, "min_day": first_day, "max_day": last_day}
     status, nearest = 200, []
 
-    if request.method == "POST" and "show_times" not in request.POST and picked is None:
+    if request.method == "POST" and "show_times" not in request.POST and "pick" not in request.POST:
         form = BookingForm(request.POST, **bounds)
         if form.is_valid() and form.is_bot():
             return render(request, "bookings/requested_quietly.html")  # a bot: looks fine, stores nothing
