@@ -137,6 +137,11 @@ class Renditions:
     def placeholder_data_uri(self) -> str:
         return "data:image/jpeg;base64," + base64.b64encode(self.placeholder).decode("ascii")
 
+    @property
+    def source_content_type(self) -> str:
+        """The original's media type, from its decoded format (its file name may say anything)."""
+        return Image.MIME.get(self.source_format, "")
+
 
 Source = BinaryIO | str | os.PathLike[str]
 

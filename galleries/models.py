@@ -140,7 +140,13 @@ class Photo(models.Model):
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the original, to spot duplicates.")
     size_bytes = models.PositiveBigIntegerField(default=0)
 
-    proof = models.FileField(storage=rendition_storage, max_length=200, blank=True)
+    content_type = models.CharField(
+        max_length=40, blank=True, editable=False, help_text="What the original is, as decoded (not its name)."
+    )
+
+    # The 2048 px proof is private: only the access-checked proof view sends it. The thumbnails
+    # are public files with unguessable names.
+    proof = models.FileField(storage=private_storage, max_length=200, blank=True)
     thumb = models.FileField(storage=rendition_storage, max_length=200, blank=True)
     thumb_2x = models.FileField(storage=rendition_storage, max_length=200, blank=True)
     placeholder = models.TextField(blank=True, help_text="A tiny blurred preview, as a data: URI.")

@@ -1,6 +1,7 @@
 """Galleries: adding photos, processing them through the pipeline, publishing. Each change of
 state is one transaction; image work runs in Celery tasks that call `process_photo`."""
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -122,8 +123,9 @@ def process_photo(photo_id: int) -> bool:
         Photo.objects.filter(pk=photo_id, claimed_at=now).update(state=Photo.State.PENDING, claimed_at=None)
         raise
     names = _write_renditions(photo, result)
-    Photo.objects.filter(pk=photo_id, claimed_at=now).update(
+    recorded = Photo.objects.filter(pk=photo_id, claimed_at=now).update(
         state=Photo.State.DONE,
+        content_type=result.source_content_type,
         processed_at=timezone.now(),
         placeholder=result.placeholder_data_uri,
         width=result.width,
@@ -133,6 +135,8 @@ def process_photo(photo_id: int) -> bool:
         captured_at=_aware(result.captured_at),
         **names,
     )
+    if recorded:  # else another worker took the photo over: its files are its own to tidy
+        _remove_other_renditions(photo, keep=names)
     return True
 
 
@@ -248,17 +252,46 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
+# Where each rendition lives: the proof privately, the thumbnails publicly (see Photo).
+RENDITION_FOLDERS = {"proof": "proofs", "thumb": "thumbs", "thumb_2x": "thumbs"}
+
+
+def _rendition_folder(photo: Photo, field_name: str) -> str:
+    return f"{RENDITION_FOLDERS[field_name]}/{photo.key}"  # the photo's random key: unguessable
+
+
 def _write_renditions(photo: Photo, result: imaging.Renditions) -> dict[str, str]:
-    base = f"proofs/{photo.key}"  # the photo's random key makes the names unguessable
+    """Each name carries a digest of the file's content: a new watermark gives new addresses, so
+    a browser or proxy holding an `immutable` copy never shows a stale one. The same content
+    gives the same name, so a redo after a crash rewrites files instead of adding a second set."""
     names = {}
-    for field_name, data, filename in (
-        ("proof", result.proof, "proof.jpg"),
-        ("thumb", result.thumb, "thumb.jpg"),
-        ("thumb_2x", result.thumb_2x, "thumb@2x.jpg"),
+    for field_name, data, stem in (
+        ("proof", result.proof, "proof"),
+        ("thumb", result.thumb, "thumb"),
+        ("thumb_2x", result.thumb_2x, "thumb@2x"),
     ):
         storage = getattr(photo, field_name).storage
-        names[field_name] = storage.save(f"{base}/{filename}", ContentFile(data))
+        name = f"{_rendition_folder(photo, field_name)}/{stem}-{hashlib.sha256(data).hexdigest()[:16]}.jpg"
+        if not (storage.exists(name) and storage.size(name) == len(data)):
+            storage.delete(name)  # a partial file left by a crash
+            name = storage.save(name, ContentFile(data))
+        names[field_name] = name
     return names
+
+
+def _remove_other_renditions(photo: Photo, *, keep: dict[str, str]) -> None:
+    """Delete the photo's earlier renditions (its names before this run, and anything a crashed
+    run wrote to its folders), so only the current set stays on disk."""
+    current = set(keep.values())
+    for field_name in keep:
+        field_file = getattr(photo, field_name)  # as loaded before this run: the previous names
+        storage = field_file.storage
+        stale = {field_file.name} if field_file.name else set()
+        folder = _rendition_folder(photo, field_name)
+        with contextlib.suppress(FileNotFoundError):
+            stale |= {f"{folder}/{name}" for name in storage.listdir(folder)[1]}
+        for name in stale - current:
+            storage.delete(name)
 
 
 def _aware(captured):

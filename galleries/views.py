@@ -9,11 +9,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from bookings.models import Booking
+from photostudio.storage import protected_uri
 
 from . import accounts, delivery, selection
 from .models import Comment, Favourite, Gallery, Photo, ZipArchive
@@ -203,6 +204,8 @@ def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
 @login_required
 def proof_file(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
+    if response := _expired(request, gallery):
+        return response
     return _send(_photo_or_404(gallery, key).proof, "image/jpeg")
 
 
@@ -276,7 +279,8 @@ def download_photo(request: HttpRequest, public_id: str, key: str) -> HttpRespon
     gallery = _client_gallery_or_404(request, public_id)
     target = _photo_or_404(gallery, key, delivered=True)
     delivery.record_download(gallery, request.user, photo=target)
-    return _send(target.original, None, filename=target.original_name)
+    # The type it was decoded as: its name is whatever the photographer's computer called it.
+    return _send(target.original, target.content_type or "application/octet-stream", filename=target.original_name)
 
 
 @require_POST
@@ -326,21 +330,20 @@ def zip_download(request: HttpRequest, public_id: str, key: str) -> HttpResponse
 # --- helpers ---
 
 
-def _send(field_file, content_type: str | None, *, filename: str | None = None) -> HttpResponse:
-    """Stream a private file to someone already checked. With PROTECTED_MEDIA_PREFIX set, nginx
-    sends the file itself (X-Accel-Redirect) from an internal-only location."""
+def _send(field_file, content_type: str, *, filename: str | None = None) -> HttpResponse:
+    """Send a private file to someone already checked, as `content_type` (never guessed from a
+    name), cached only by their own browser. With PROTECTED_MEDIA_PREFIX set, nginx sends the
+    file itself from its internal-only location (X-Accel-Redirect); it keeps this response's
+    Content-Type, Content-Disposition and Cache-Control."""
     if not field_file:
         raise Http404
-    prefix = settings.PROTECTED_MEDIA_PREFIX
-    if prefix:
-        response = HttpResponse(content_type=content_type or "application/octet-stream")
-        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{field_file.name}"
-        if filename:
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    response = FileResponse(
-        field_file.open("rb"), as_attachment=bool(filename), filename=filename, content_type=content_type
-    )
+    if settings.PROTECTED_MEDIA_PREFIX:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = protected_uri(field_file)
+    else:
+        response = FileResponse(field_file.open("rb"), content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -152,9 +152,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_URL = "/media/"
-# Public renditions (proofs, thumbnails): safe to serve as files.
+# Public renditions (thumbnails, named after their content): safe to serve as files.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-# Originals and downloads: never under MEDIA_URL, only streamed by views that check access.
+# Originals, proofs and downloads: never under MEDIA_URL, only sent by views that check access.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 
 STORAGES = {
@@ -163,8 +163,9 @@ STORAGES = {
     "renditions": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"allow_overwrite": True}},
     "staticfiles": {"BACKEND": "photostudio.storage.StaticFilesStorage"},
 }
-# Behind nginx: an `internal` location aliasing PRIVATE_MEDIA_ROOT, e.g. /protected/; access-checked
-# downloads are then sent by nginx (X-Accel-Redirect) instead of the Python process.
+# Behind nginx: an `internal` location aliasing PRIVATE_MEDIA_ROOT, e.g. /protected/ (see
+# deploy/nginx-site.conf); access-checked proofs and downloads are then sent by nginx
+# (X-Accel-Redirect) instead of the Python process.
 PROTECTED_MEDIA_PREFIX = env("PROTECTED_MEDIA_PREFIX", default="")
 # Serve straight from the app folders while developing; in production from STATIC_ROOT.
 WHITENOISE_USE_FINDERS = DEBUG

@@ -1,4 +1,5 @@
 import os
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -21,8 +22,8 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
 
 
 class PrivateStorage(FileSystemStorage):
-    """Originals and downloads, under PRIVATE_MEDIA_ROOT: never given a public URL; only views
-    that check who is asking may stream them."""
+    """Originals, proofs and downloads, under PRIVATE_MEDIA_ROOT: never given a public URL; only
+    views that check who is asking may stream them."""
 
     @property
     def base_location(self) -> str:  # read each time, so a changed setting (tests) takes effect
@@ -43,8 +44,17 @@ def private_storage() -> PrivateStorage:
 
 
 def rendition_storage():
-    """Proofs and thumbnails: public files under MEDIA_ROOT with unguessable names. Written under
-    fixed names per photo (overwriting), so reprocessing never leaves a second set of files."""
+    """Thumbnails: public files under MEDIA_ROOT, served by the web server with a long cache.
+    Their names are unguessable and change whenever their content does."""
     from django.core.files.storage import storages
 
     return storages["renditions"]
+
+
+def protected_uri(field_file) -> str:
+    """The address under PROTECTED_MEDIA_PREFIX at which the web server's internal-only location
+    finds a private file (X-Accel-Redirect). That location aliases PRIVATE_MEDIA_ROOT, so a file
+    kept anywhere else cannot be sent this way."""
+    if not isinstance(field_file.storage, PrivateStorage):
+        raise ValueError(f"{field_file.name} is not in private storage")
+    return f"{settings.PROTECTED_MEDIA_PREFIX.rstrip('/')}/{quote(field_file.name)}"

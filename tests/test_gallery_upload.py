@@ -155,15 +155,19 @@ def test_running_a_photos_task_again_does_nothing_and_reprocessing_keeps_one_set
     gallery = make_gallery()
     upload(client, gallery, jpg("a.jpg", 1))
     photo = Photo.objects.get()
-    files_before = sorted(p.name for p in Path(photo.proof.path).parent.iterdir())
+    renditions = (photo.proof, photo.thumb, photo.thumb_2x)
+    names_before = [f.name for f in renditions]
+    folders = {Path(f.path).parent for f in renditions}  # the proof's (private), the thumbnails' (public)
+    files_before = sorted(p for folder in folders for p in folder.iterdir())
 
     assert services.process_photo(photo.pk) is False  # already done: a rerun is harmless
     services.reprocess(Photo.objects.all())
 
     photo.refresh_from_db()
     assert photo.state == Photo.State.DONE and photo.attempts == 2
-    assert sorted(p.name for p in Path(photo.proof.path).parent.iterdir()) == files_before
-    assert files_before == ["proof.jpg", "thumb.jpg", "thumb@2x.jpg"]
+    assert [f.name for f in (photo.proof, photo.thumb, photo.thumb_2x)] == names_before  # same content, same names
+    assert sorted(p for folder in folders for p in folder.iterdir()) == files_before
+    assert len(files_before) == 3
 
 
 def test_publishing_waits_for_processing_and_failures_then_emails_the_client(client, photographer):
