@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from .models import Availability, Booking, Client, SessionType, SessionTypePhoto
 
 DEMO_ADMIN_USERNAME = "photographer"
 DEMO_ADMIN_EMAIL = "photographer@northlight.example"
+DEMO_ADMIN_PASSWORD = "northlight-demo"  # public: printed by `make run`, so only ever with DEBUG on
 
 SESSION_TYPES = [
     {
@@ -110,7 +112,7 @@ SESSION_TYPES = [
 @dataclass(frozen=True)
 class DemoAdmin:
     username: str
-    password: str
+    password: str  # empty when the account existed and no longer takes the demo password
     created: bool
 
 
@@ -134,18 +136,20 @@ def seed_studio_profile() -> StudioProfile:
 
 @transaction.atomic
 def seed_demo_admin() -> DemoAdmin:
-    """The demo photographer's account. Its password is reset on every run so the printed
-    sign-in always works; set DJANGO_SUPERUSER_PASSWORD to choose it."""
-    password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or "northlight-demo"
+    """The demo photographer's account, created only when absent: an existing account (the studio's
+    real admin, say) is never changed, its password least of all. Set DJANGO_SUPERUSER_USERNAME and
+    DJANGO_SUPERUSER_PASSWORD to choose the demo account's."""
+    password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or DEMO_ADMIN_PASSWORD
     username = os.environ.get("DJANGO_SUPERUSER_USERNAME") or DEMO_ADMIN_USERNAME
-    user, created = get_user_model().objects.get_or_create(
-        username=username,
-        defaults={"email": DEMO_ADMIN_EMAIL, "first_name": "Sam", "last_name": "Carter"},
-    )
-    user.is_staff = user.is_superuser = user.is_active = True
-    user.set_password(password)
-    user.save()
-    return DemoAdmin(username=username, password=password, created=created)
+    users = get_user_model().objects
+    existing = users.filter(username=username).first()
+    if existing is not None:
+        # Only to say whether the printed sign-in still works; check_password() of the model would
+        # upgrade and save the hash, which this leaves alone.
+        works = existing.is_staff and existing.is_active and check_password(password, existing.password)
+        return DemoAdmin(username=username, password=password if works else "", created=False)
+    users.create_superuser(username, DEMO_ADMIN_EMAIL, password, first_name="Sam", last_name="Carter")
+    return DemoAdmin(username=username, password=password, created=True)
 
 
 @transaction.atomic

@@ -33,7 +33,9 @@ def seed_gallery() -> Gallery | None:
         drawing = draw_headshot if n % 3 else draw_portrait
         data = ContentFile(as_jpeg(drawing(rng)), name=f"DSC_{1040 + n * 7:04d}.jpg")
         data.size = len(data)
-        photos += services.add_photos(gallery, [data]).added
+        # Processed here and now, not queued: a running worker would otherwise take some of them
+        # while this publishes too early, leaving the gallery in "processing" for good.
+        photos += services.add_photos(gallery, [data], queue=False).added
     for photo in photos:  # synchronously here: seeding is not a web request
         services.process_photo(photo.pk)
     if not Photo.objects.filter(gallery=gallery).exclude(state=Photo.State.DONE).exists():

@@ -53,9 +53,10 @@ class Progress:
         }
 
 
-def add_photos(gallery: Gallery, files) -> UploadReport:
+def add_photos(gallery: Gallery, files, *, queue: bool = True) -> UploadReport:
     """Store each uploaded file privately and queue its processing. `files` are Django File
-    objects (uploads stream to temporary files, so a batch is never held in memory)."""
+    objects (uploads stream to temporary files, so a batch is never held in memory). With
+    queue=False the caller processes the photos itself (`process_photo`)."""
     report = UploadReport()
     status = Gallery.objects.filter(pk=gallery.pk).values_list("status", flat=True).get()
     for upload in files:
@@ -82,7 +83,8 @@ def add_photos(gallery: Gallery, files) -> UploadReport:
                 photo.save()
                 if status == Gallery.Status.DRAFT:
                     Gallery.objects.filter(pk=gallery.pk).update(status=Gallery.Status.PROCESSING)
-                send_after_commit(tasks.process_photo, photo.pk)
+                if queue:
+                    send_after_commit(tasks.process_photo, photo.pk)
         except IntegrityError:
             photo.original.delete(save=False)  # keep nothing of a duplicate
             report.skipped.append(f"{name}: already in this gallery (the same file)")

@@ -28,7 +28,8 @@ def test_pages_load_front_end_libraries_from_the_site_not_a_cdn(client):
     assert all(s.startswith("/static/") for s in sources), sources
 
 
-def test_home_page_shows_the_profile_once_seeded(client, capsys):
+def test_home_page_shows_the_profile_once_seeded(client, capsys, settings):
+    settings.DEBUG = True  # demo data loads on a development machine only
     call_command("seed_demo")
 
     html = client.get("/").content.decode()
@@ -36,7 +37,8 @@ def test_home_page_shows_the_profile_once_seeded(client, capsys):
     assert StudioProfile.load().tagline in html
 
 
-def test_seed_demo_prints_an_admin_sign_in_that_works(client, capsys):
+def test_seed_demo_prints_an_admin_sign_in_that_works(client, capsys, settings):
+    settings.DEBUG = True
     call_command("seed_demo")
 
     out = capsys.readouterr().out
@@ -47,7 +49,8 @@ def test_seed_demo_prints_an_admin_sign_in_that_works(client, capsys):
     assert response.context["user"].is_superuser
 
 
-def test_seed_demo_can_run_again_without_duplicating(capsys):
+def test_seed_demo_can_run_again_without_duplicating(capsys, settings):
+    settings.DEBUG = True
     from bookings.models import Booking, SessionType
     from galleries.models import Gallery, Photo
 
