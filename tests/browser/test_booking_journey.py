@@ -66,7 +66,14 @@ def test_book_confirm_in_the_admin_then_cancel_through_the_emailed_link(browser,
     assert page.locator("#times input[type=radio]").count() > 0  # the same free times as the form
     assert axe_violations(page) == []
     page.get_by_role("link", name="Keep the current time").click()
-    page.get_by_role("button", name="Cancel the session").click()
+    # Cancelling asks first (no script needed), with room for a word to the photographer.
+    page.get_by_role("link", name="Cancel the session").click()
+    assert "Cancel your session on" in page.locator("h1").inner_text()
+    assert axe_violations(page) == []
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    page.get_by_label("Anything you'd like to tell us? (optional)").fill("A board meeting moved to that morning.")
+    page.get_by_role("button", name="Yes, cancel the session").click()
     assert "Your session is cancelled" in page.locator("main").inner_text()
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
