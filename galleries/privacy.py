@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.models import Booking, Client
+from bookings.models import Booking, Client, ContactMessage
 from photostudio.models import OutgoingEmail
 
 from .models import Gallery, Photo, WatermarkSettings, ZipArchive
@@ -15,21 +15,29 @@ from .services import remove_photos
 
 
 def forget_client(client: Client) -> None:
-    """Delete a client with their bookings, galleries, photos, zips, emails and account, and every
-    file of theirs. Files go first: a crash half-way leaves rows to retry with, never orphan files."""
+    """Delete a client with their bookings, galleries, photos, zips, contact-form messages, emails
+    and account, and every file of theirs. Files go first: a crash half-way leaves rows to retry
+    with, never orphan files."""
     galleries = Gallery.objects.filter(client=client)
     remove_photos(Photo.objects.filter(gallery__in=galleries))
     for archive in ZipArchive.objects.filter(gallery__in=galleries):
         if archive.file:
             archive.file.delete(save=False)
     with transaction.atomic():
+        # Their contact-form messages too: the form asks for no account, so they are found by email.
+        messages = ContactMessage.objects.filter(email__iexact=client.email)
         about = Q(about_type=ContentType.objects.get_for_model(Client), about_id=str(client.pk))
         for model, ids in (
             (Booking, Booking.objects.filter(client=client).values_list("pk", flat=True)),
             (Gallery, galleries.values_list("pk", flat=True)),
+            (ContactMessage, messages.values_list("pk", flat=True)),
         ):
             about |= Q(about_type=ContentType.objects.get_for_model(model), about_id__in=[str(i) for i in ids])
-        OutgoingEmail.objects.filter(about | Q(to__iexact=client.email)).delete()
+        # Every copy in the outbox: sent to them, about them, or to the studio with them to reply to
+        # (the contact form's message, their request to be forgotten).
+        mine = about | Q(to__iexact=client.email) | Q(reply_to__iexact=client.email)
+        OutgoingEmail.objects.filter(mine).delete()
+        messages.delete()
         user = client.user
         client.delete()  # bookings, galleries and everything in them go with it
         if user is not None:

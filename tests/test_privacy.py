@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from bookings.models import Booking, Client
+from bookings.models import Booking, Client, ContactMessage
 from galleries import delivery, privacy, services
 from galleries.models import Favourite, Gallery, Photo
 from photostudio.models import OutgoingEmail
@@ -89,3 +89,27 @@ def test_originals_nobody_chose_are_purged_after_the_set_period():
     unchosen.refresh_from_db()
     assert chosen.original and Path(chosen.original.path).exists()
     assert not unchosen.original and Path(unchosen.proof.path).exists()  # the proof stays
+
+
+def test_forgetting_a_client_deletes_their_contact_messages_and_every_outbox_copy_about_them(client):
+    alice = make_user_client("Alice Byrne", "alice.byrne@byrne-cole.co.uk")
+    # Before she booked, she wrote from the contact form, typing her address another way.
+    for name, email, message in (
+        ("Alice Byrne", "Alice.Byrne@Byrne-Cole.CO.UK", "Do you photograph whole architecture teams on site?"),
+        ("Bob Mensah", "bob@mensah-physio.com", "Can we book a Saturday for the clinic's team page?"),
+    ):
+        client.post("/contact/", {"name": name, "email": email, "phone": "", "message": message})
+    client.force_login(alice.user)
+    client.post("/portal/forget-me/")  # emails the studio, with her address to reply to
+    client.logout()
+    assert ContactMessage.objects.filter(email__iexact=alice.email).count() == 1
+    assert set(OutgoingEmail.objects.values_list("kind", flat=True)) >= {"contact_message", "client_asks_deletion"}
+    staff = get_user_model().objects.create_superuser("sam", "sam@example.com", "pw-for-tests-only")
+    client.force_login(staff)
+
+    client.post(f"/admin/bookings/client/{alice.pk}/delete/", {"post": "yes"})
+
+    assert list(ContactMessage.objects.values_list("email", flat=True)) == ["bob@mensah-physio.com"]
+    left = OutgoingEmail.objects.all()
+    assert [(e.kind, e.reply_to) for e in left] == [("contact_message", "bob@mensah-physio.com")]
+    assert not any("alice" in f"{e.to} {e.reply_to} {e.subject} {e.text}".lower() for e in left)
