@@ -5,11 +5,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.http import HttpRequest, HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 
+from photostudio.admin import StudioFilesAdmin
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
 
@@ -42,7 +44,7 @@ class StudioProfileAdmin(admin.ModelAdmin):
         return False
 
 
-class SessionTypePhotoInline(admin.TabularInline):
+class SessionTypePhotoInline(StudioFilesAdmin, admin.TabularInline):
     model = SessionTypePhoto
     extra = 1
     fields = ["original", "preview", "alt", "order"]
@@ -142,6 +144,40 @@ class AvailabilityAdmin(admin.ModelAdmin):
 class TimeOffAdmin(admin.ModelAdmin):
     list_display = ["first_day", "last_day", "note"]
     date_hierarchy = "first_day"
+
+    def save_model(self, request: HttpRequest, obj: TimeOff, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Time off stops new bookings only: sessions already booked on those days still stand.
+        clashing = list(scheduling.holding_during(obj.first_day, obj.last_day))
+        if clashing:
+            sessions = format_html_join(
+                "; ",
+                '<a href="{}">{}</a> {} with {} on {} ({})',
+                (
+                    (
+                        reverse("admin:bookings_booking_change", args=[b.pk]),
+                        b.reference,
+                        b.session_type.name,
+                        b.client.name,
+                        formats.date_format(timezone.localtime(b.start), "D j M Y, H:i"),
+                        b.get_status_display().lower(),
+                    )
+                    for b in clashing
+                ),
+            )
+            self.message_user(
+                request,
+                format_html(
+                    "This time off overlaps {} booked session{} that still stand{}: {}. "
+                    "Decline, cancel or move {} if you won't be there.",
+                    len(clashing),
+                    pluralize(len(clashing)),
+                    "" if len(clashing) != 1 else "s",
+                    sessions,
+                    "them" if len(clashing) != 1 else "it",
+                ),
+                messages.WARNING,
+            )
 
 
 class ClientBookingInline(admin.TabularInline):

@@ -6,6 +6,7 @@ The queries live here; the arithmetic lives in the pure `bookings.slots` module.
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+from django.db import models
 from django.utils import timezone
 
 from . import slots
@@ -123,4 +124,16 @@ def overlaps_holding(session_type: SessionType, start: datetime, *, ignoring: Bo
         Booking.objects.filter(status__in=Booking.HOLDING, held_start__lt=held.end, held_end__gt=held.start)
         .exclude(pk=ignoring.pk if ignoring else None)
         .exists()
+    )
+
+
+def holding_during(first_day: date, last_day: date, *, tz=None) -> models.QuerySet[Booking]:
+    """Requested and confirmed sessions that fall on any of these local days (e.g. new time off)."""
+    tz = tz or Availability.load().tz
+    start = datetime.combine(first_day, datetime.min.time(), tz)
+    end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tz)
+    return (
+        Booking.objects.filter(status__in=Booking.HOLDING, start__lt=end, end__gt=start)
+        .select_related("client", "session_type")
+        .order_by("start")
     )

@@ -7,16 +7,24 @@ from django.urls import path
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
+from photostudio.admin import StudioFilesAdmin, file_name
+
 from . import accounts, delivery, selection, services
 from .models import Download, Gallery, Photo, WatermarkSettings
 
 
 @admin.register(WatermarkSettings)
-class WatermarkAdmin(admin.ModelAdmin):
+class WatermarkAdmin(StudioFilesAdmin, admin.ModelAdmin):
     fieldsets = [
         ("Watermark on proofs", {"fields": ["text", "logo", "position", "size", "opacity"]}),
         ("Keeping files", {"fields": ["purge_unchosen_after_days"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "logo":
+            field.widget.attrs["accept"] = "image/png"  # the file picker offers PNGs; the model checks the file
+        return field
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not WatermarkSettings.objects.exists()
@@ -226,11 +234,27 @@ class PhotoAdmin(admin.ModelAdmin):
     list_filter = ["state", "gallery"]
     search_fields = ["original_name", "gallery__title"]
     actions = ["reprocess_selected"]
-    readonly_fields = [f.name for f in Photo._meta.fields]
+    # Read-only: a photo changes by reprocessing or removal. The original is private (no public
+    # address), so it is shown by name, with the public thumbnail as its preview.
+    fieldsets = [
+        (None, {"fields": ["large_preview", "original_name", "gallery", "state", "error"]}),
+        ("Files", {"fields": ["original_file", "size_bytes", "width", "height", "captured_at", "content_hash"]}),
+        ("Processing", {"fields": ["attempts", "claimed_at", "processed_at", "order", "is_final", "delivered"]}),
+        ("History", {"fields": ["key", "created_at"]}),
+    ]
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
 
     @admin.display(description="")
     def preview(self, obj: Photo) -> str:
         return thumbnail(obj, 48)
+
+    @admin.display(description="preview")
+    def large_preview(self, obj: Photo) -> str:
+        return thumbnail(obj, 240)
+
+    @admin.display(description="original")
+    def original_file(self, obj: Photo) -> str:
+        return f"{file_name(obj.original)} (kept privately)" if obj.original else "—"
 
     @admin.action(description="Reprocess the selected photos")
     def reprocess_selected(self, request: HttpRequest, queryset) -> None:

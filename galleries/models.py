@@ -60,6 +60,39 @@ class WatermarkSettings(Singleton):
     def __str__(self) -> str:
         return "Watermark"
 
+    def clean(self) -> None:
+        # Every proof is drawn with the logo: a file that is not a real PNG would make each one fail.
+        if self.logo and not getattr(self.logo, "_committed", True):  # a new upload
+            error = logo_problem(self.logo)
+            if error:
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError({"logo": error})
+
+
+LOGO_MAX_BYTES = 5 * 1024 * 1024
+LOGO_SIDES = (16, 4096)  # pixels, smallest and largest side
+
+
+def logo_problem(upload) -> str:
+    """Why an uploaded watermark logo can't be used, or "" when it is a PNG of sane size."""
+    from galleries import imaging
+
+    if upload.size > LOGO_MAX_BYTES:
+        return f"The logo is {upload.size / 2**20:.1f} MB; a watermark logo should be under 5 MB."
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        width, height = imaging.check_logo(data)
+    except imaging.ImageRejected as exc:
+        reason = str(exc).removeprefix("watermark logo").lstrip(": ")
+        return f"This file can't be the logo ({reason}). Upload a PNG image, ideally with a transparent background."
+    low, high = LOGO_SIDES
+    if not (low <= width <= high and low <= height <= high):
+        return f"The logo is {width} × {height} pixels; each side should be between {low} and {high} pixels."
+    return ""
+
 
 class Gallery(models.Model):
     class Status(models.TextChoices):
