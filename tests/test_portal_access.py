@@ -128,10 +128,10 @@ def test_a_gallery_not_yet_published_is_404_for_its_own_client(client, world):
     assert client.get(reverse("portal:gallery", args=[draft.public_id])).status_code == 404
 
 
-def test_originals_and_zips_are_never_under_the_public_media_address(world, settings):
+def test_originals_proofs_and_zips_are_never_under_the_public_media_address(world, settings):
     from pathlib import Path
 
-    for f in (world["photo"].original, world["zip"].file):
+    for f in (world["photo"].original, world["photo"].proof, world["zip"].file):
         assert Path(f.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
         with pytest.raises(ValueError):
             f.url  # noqa: B018

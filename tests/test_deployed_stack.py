@@ -1,0 +1,371 @@
+"""The production stack as deployed: gunicorn started with the Procfile's own `web` line, behind
+Debian's nginx running the site configuration that deploy/nginx.conf includes
+(deploy/nginx-site.conf), on loopback ports. Only what must differ on a test machine is changed:
+nginx listens on a free port, and the two media folders and the application's port are the test's.
+The web process shares the test's PostgreSQL database and media folders, and its rate limits live
+in a real Redis (several gunicorn workers share them).
+
+It shows what the application alone cannot: per-visitor limits behind a proxy, files sent through
+X-Accel-Redirect with the right headers, and what nginx serves (or refuses) on its own.
+
+Needs nginx (Debian's `nginx-light` is enough), PostgreSQL and Redis. As root, nginx's workers run
+as root too, so they can read pytest's private temporary folders.
+"""
+
+import http.client
+import io
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import Message
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as DjangoClient
+from django_ratelimit.core import _get_window
+from PIL import Image
+
+from galleries import delivery, services
+from galleries.models import Gallery, Photo, ZipArchive
+from tests.conftest import REQUIRE_SERVICES, ROOT, _die_with_parent, database_url_for_subprocess
+from tests.factories import jpeg_bytes, make_gallery, make_user_client
+from tests.helpers import closed_port
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SITE = ROOT / "deploy" / "nginx-site.conf"
+# What the site configuration says on a server, and what stands for it here.
+ON_A_SERVER = {"media": "/srv/photostudio/media/", "private": "/srv/photostudio/private/", "app": "127.0.0.1:8000;"}
+
+
+# --- the stack ---
+
+
+@dataclass
+class Stack:
+    port: int  # nginx's
+    media: Path
+    private: Path
+    folder: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-4000:]}" for p in sorted(self.folder.glob("*.log")))
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)  # quick shutdown, for gunicorn and nginx alike
+        for process in self.processes:
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:  # gunicorn's master can take seconds: end its group
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def procfile_command(name: str) -> str:
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.startswith(f"{name}:"):
+            return line.split(":", 1)[1].strip()
+    raise AssertionError(f"the Procfile has no {name!r} line")
+
+
+def nginx_config(stack: Stack, app_port: int) -> Path:
+    """deploy/nginx-site.conf with the test's folders and application port, inside a minimal
+    nginx.conf whose paths are all under the test's folder."""
+    site = SITE.read_text()
+    for value in ON_A_SERVER.values():
+        assert value in site, f"deploy/nginx-site.conf no longer says {value!r}: update ON_A_SERVER"
+    site = (
+        site.replace(ON_A_SERVER["media"], f"{stack.media}/")
+        .replace(ON_A_SERVER["private"], f"{stack.private}/")
+        .replace(ON_A_SERVER["app"], f"127.0.0.1:{app_port};")
+    )
+    (stack.folder / "site.conf").write_text(site)
+    temp = {name: stack.folder / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    for path in temp.values():
+        path.mkdir(exist_ok=True)
+    main = stack.folder / "nginx.conf"
+    main.write_text(f"""
+daemon off;
+{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 2;
+pid {stack.folder}/nginx.pid;
+error_log {stack.folder}/nginx-error.log warn;
+events {{ worker_connections 128; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {stack.folder}/nginx-access.log;
+    client_body_temp_path {temp["client_body"]};
+    proxy_temp_path {temp["proxy"]};
+    fastcgi_temp_path {temp["fastcgi"]};
+    uwsgi_temp_path {temp["uwsgi"]};
+    scgi_temp_path {temp["scgi"]};
+    server {{
+        listen 127.0.0.1:{stack.port};
+        server_name studio.test;
+        include {stack.folder}/site.conf;
+    }}
+}}
+""")
+    return main
+
+
+def start(stack: Stack, command: list[str], log: str, env: dict | None = None) -> subprocess.Popen:
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=(stack.folder / log).open("w"), stderr=subprocess.STDOUT,
+        preexec_fn=_die_with_parent, start_new_session=True,  # a group of its own, gunicorn's workers included
+    )  # fmt: skip
+    stack.processes.append(process)
+    return process
+
+
+@pytest.fixture(scope="module")
+def deployed(django_db_setup, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not os.path.exists(NGINX):
+        problem = "needs nginx (apt-get install nginx-light)"
+        pytest.fail(problem) if REQUIRE_SERVICES else pytest.skip(problem)
+    folder = tmp_path_factory.mktemp("deployed")
+    stack = Stack(port=closed_port(), media=folder / "media", private=folder / "private", folder=folder)
+    stack.media.mkdir()
+    stack.private.mkdir()
+    app_port = closed_port()
+
+    # gunicorn, exactly as the Procfile starts it (with this virtualenv's executables).
+    web = procfile_command("web").replace(".venv/bin/", f"{Path(sys.executable).parent}/")
+    environment = {
+        **os.environ,
+        "HOME": str(folder),  # gunicorn's control socket goes under ~/.gunicorn: not the machine's
+        "PORT": str(app_port),
+        "WEB_WORKERS": "2",
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,  # sessions the test signs in are signed with it
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url_for_subprocess(),
+        "REDIS_URL": settings.REDIS_URL,  # the test's own Redis database: rate limits are shared there
+        "MEDIA_ROOT": str(stack.media),
+        "PRIVATE_MEDIA_ROOT": str(stack.private),
+        "PROTECTED_MEDIA_PREFIX": "/protected/",
+        "TRUSTED_PROXY_COUNT": "1",
+    }
+    start(stack, ["/bin/sh", "-c", f"exec {web}"], "gunicorn.log", environment)
+
+    config = nginx_config(stack, app_port)
+    checked = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    start(stack, [NGINX, "-p", str(folder), "-c", str(config)], "nginx.log")
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if Visitor(stack.port).get("/robots.txt").status == 200:
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or any(p.poll() is not None for p in stack.processes):
+            stack.stop()
+            pytest.fail(f"the stack did not start:\n{stack.logs()}")
+        time.sleep(0.1)
+    yield stack
+    stack.stop()
+
+
+# --- visitors ---
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Message
+    body: bytes
+
+
+@dataclass
+class Visitor:
+    """A browser connecting to nginx from its own loopback address (all of 127.0.0.0/8 is local)."""
+
+    port: int
+    address: str = "127.0.0.1"
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def request(self, method: str, path: str, form: dict | None = None) -> Reply:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20, source_address=(self.address, 0))
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        if form is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=urlencode(form) if form is not None else None, headers=headers)
+            response = connection.getresponse()
+            reply = Reply(response.status, response.headers, response.read())
+        finally:
+            connection.close()
+        for value in reply.headers.get_all("Set-Cookie") or []:
+            self.cookies.update({name: morsel.value for name, morsel in SimpleCookie(value).items()})
+        return reply
+
+    def get(self, path: str) -> Reply:
+        return self.request("GET", path)
+
+    def post(self, path: str, form: dict) -> Reply:
+        return self.request("POST", path, form | {"csrfmiddlewaretoken": self.cookies.get("csrftoken", "")})
+
+
+def an_address_of_its_own() -> str:
+    """A loopback address no earlier run used (their counters may still be in Redis) whose
+    one-minute rate-limit window, staggered per address by django-ratelimit, has at least 20 s
+    left: eleven requests then fall in one window."""
+    while True:
+        address = f"127.{random.randint(1, 254)}.{random.randint(0, 255)}.{random.randint(2, 254)}"
+        if _get_window(address, 60) - time.time() > 20:
+            return address
+
+
+def signed_in(stack: Stack, user) -> Visitor:
+    django_client = DjangoClient()
+    django_client.force_login(user)  # a session row in the shared database
+    return Visitor(stack.port, an_address_of_its_own(), {settings.SESSION_COOKIE_NAME: django_client.cookies[
+        settings.SESSION_COOKIE_NAME].value})  # fmt: skip
+
+
+# --- must show: per-visitor limits stay per visitor ---
+
+
+def test_visitor_a_s_eleventh_sign_in_request_in_a_minute_is_refused_while_visitor_b_s_first_goes_through(deployed):
+    a, b = Visitor(deployed.port, an_address_of_its_own()), Visitor(deployed.port, an_address_of_its_own())
+    run = secrets.token_hex(4)  # addresses nobody has: no email is sent, and no per-email limit applies
+    assert a.get("/portal/login/").status == 200
+
+    answers = [a.post("/portal/login/", {"email": f"guest.{run}.{n}@example.org"}).status for n in range(11)]
+
+    assert answers == [200] * 10 + [429], deployed.logs()
+    assert b.get("/portal/login/").status == 200
+    assert b.post("/portal/login/", {"email": f"jordan.hale.{run}@example.org"}).status == 200
+
+
+# --- files: sent by nginx after the application's check ---
+
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (900, 600), (200, 170, 140)).save(out, "PNG")
+    return out.getvalue()
+
+
+def processed(gallery: Gallery, name: str, data: bytes) -> Photo:
+    report = services.add_photos(gallery, [SimpleUploadedFile(name, data)])
+    assert report.added, report.skipped
+    services.process_photo(report.added[0].pk)  # unless it already ran when the upload committed
+    return Photo.objects.get(pk=report.added[0].pk)
+
+
+@dataclass
+class Shoot:
+    alice: object
+    bob: object
+    gallery: Gallery
+    jpeg: Photo
+    png: Photo  # a PNG the photographer's computer named .html
+    archive: ZipArchive
+
+
+@pytest.fixture
+def shoot(deployed: Stack, settings) -> Shoot:
+    """Alice's delivered gallery, its files in the folders the stack serves."""
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = deployed.media, deployed.private
+    alice = make_user_client("Alice Byrne", "alice.byrne@example.com")
+    bob = make_user_client("Bob Mensah", "bob.mensah@example.com")
+    gallery = make_gallery(alice, title="Headshots, November", status=Gallery.Status.DELIVERED)
+    jpeg = processed(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=142))
+    png = processed(gallery, "2026-11-20 Alice Byrne 0143.html", png_bytes())
+    gallery.photos.update(delivered=True)
+    archive = delivery.request_zip(gallery)
+    delivery.build_zip(archive.pk)  # unless it already ran when the request committed
+    archive.refresh_from_db()
+    assert archive.state == ZipArchive.State.READY
+    return Shoot(alice, bob, gallery, jpeg, png, archive)
+
+
+def is_sign_in_redirect(reply: Reply) -> bool:
+    return reply.status == 302 and re.match(r"(https?://[^/]+)?/portal/login/", reply.headers["Location"]) is not None
+
+
+def test_the_viewer_s_proof_comes_through_nginx_to_its_client_and_from_no_public_address(deployed, shoot):
+    photo, base = shoot.jpeg, f"/portal/galleries/{shoot.gallery.public_id}"
+    proof_url = f"{base}/photos/{photo.key}/proof.jpg"
+    proof = Path(photo.proof.path).read_bytes()
+    alice = signed_in(deployed, shoot.alice.user)
+
+    reply = alice.get(proof_url)
+
+    assert reply.status == 200, deployed.logs()
+    assert reply.body == proof
+    assert reply.headers["Content-Type"] == "image/jpeg"
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    assert reply.headers["Cache-Control"].startswith("private")
+    assert "X-Accel-Redirect" not in reply.headers
+    assert alice.get(f"{base}/photos/{photo.key}/").status == 200  # the viewer's page around it
+
+    # Thumbnails are public files, cached for good: their names change with their content.
+    thumb = Visitor(deployed.port).get(f"/media/{photo.thumb.name}")
+    assert thumb.status == 200 and thumb.body == Path(photo.thumb.path).read_bytes()
+    assert thumb.headers.get_all("Cache-Control") == ["public, max-age=31536000, immutable"]
+    assert thumb.headers["X-Content-Type-Options"] == "nosniff"
+
+    # The proof at any public address, signed out or as another client: never the bytes.
+    stranger, bob = Visitor(deployed.port), signed_in(deployed, shoot.bob.user)
+    public = (f"/media/{photo.proof.name}", f"/media/proofs/{photo.key}/proof.jpg", f"/protected/{photo.proof.name}")
+    for address in public:
+        refused = stranger.get(address)
+        assert refused.status == 404 and proof not in refused.body, address
+    assert is_sign_in_redirect(stranger.get(proof_url))
+    refused = bob.get(proof_url)
+    assert refused.status == 404 and proof not in refused.body
+
+
+def test_downloads_and_zips_come_through_nginx_as_what_they_are_and_only_to_their_client(deployed, shoot):
+    base = f"/portal/galleries/{shoot.gallery.public_id}"
+    alice = signed_in(deployed, shoot.alice.user)
+    jpeg, png, archive = shoot.jpeg, shoot.png, shoot.archive
+    downloads = {
+        f"{base}/photos/{jpeg.key}/download/": ("image/jpeg", jpeg.original, "IMG_20261120_0142.jpg"),
+        f"{base}/photos/{png.key}/download/": ("image/png", png.original, "2026-11-20 Alice Byrne 0143.html"),
+        f"{base}/zip/{archive.key}/download/": ("application/zip", archive.file, "Headshots, November"),
+    }
+
+    for url, (content_type, stored, name) in downloads.items():
+        reply = alice.get(url)
+
+        assert reply.status == 200, (url, deployed.logs())
+        assert reply.body == Path(stored.path).read_bytes()
+        assert reply.headers["Content-Type"] == content_type, url
+        assert reply.headers["X-Content-Type-Options"] == "nosniff", url
+        assert reply.headers["Content-Disposition"].startswith(f'attachment; filename="{name}'), url
+        assert reply.headers["Cache-Control"].startswith("private"), url
+    with zipfile.ZipFile(io.BytesIO(Path(shoot.archive.file.path).read_bytes())) as zf:
+        assert sorted(zf.namelist()) == ["2026-11-20 Alice Byrne 0143.html", "IMG_20261120_0142.jpg"]
+
+    # Only after the access check: signed out, sent to sign in; another client, 404; the internal
+    # location, unreachable from outside.
+    stranger, bob = Visitor(deployed.port), signed_in(deployed, shoot.bob.user)
+    for url, (_, stored, _) in downloads.items():
+        data = Path(stored.path).read_bytes()
+        for reply in (stranger.get(url), bob.get(url), stranger.get(f"/protected/{stored.name}")):
+            assert reply.status in (302, 404) and data not in reply.body, url
+            assert reply.status == 404 or is_sign_in_redirect(reply)
+        assert is_sign_in_redirect(stranger.get(url))
