@@ -164,6 +164,14 @@ def make_renditions(source: Source, *, watermark: Watermark | None = None) -> Re
             raise ImageRejected("damaged file") from exc
 
 
+def identify(source: Source) -> tuple[str, int, int]:
+    """(format, width, height) of an image we accept, from its header alone (nothing is decoded).
+    Raises ImageRejected with the reason for anything else, as `make_renditions()` would."""
+    with _opened(source) as fp:
+        im = _identify(fp)
+        return ("JPEG" if im.format == "MPO" else im.format or ""), *im.size
+
+
 def read_capture_time(source: Source) -> datetime | None:
     """The EXIF DateTimeOriginal of `source` without decoding its pixels (naive camera time).
 

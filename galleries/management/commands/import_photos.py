@@ -2,38 +2,82 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from galleries import services
+from galleries import imaging, services
 from galleries.models import Gallery
-
-EXTENSIONS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp"}
 
 
 class Command(BaseCommand):
-    help = "Add every photo in a folder on this server to a gallery, as the admin's upload does."
+    help = (
+        "Add every photo in a folder on this server to a gallery, as the admin's upload does. Every file "
+        "is either added or named with the reason it was not; the exit status is 1 when any was refused."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("gallery", help="the gallery's public id (shown on its admin page)")
+        parser.add_argument("gallery", nargs="?", help="the gallery's public id (shown on its admin page)")
         parser.add_argument("folder", type=Path)
-        parser.add_argument("--all-files", action="store_true", help="not only .jpg/.png/.tif/.webp files")
+        parser.add_argument(
+            "--gallery", dest="gallery_option", metavar="PUBLIC_ID", help="the same, as an option: --gallery=<id>"
+        )
 
-    def handle(self, *args, gallery: str, folder: Path, all_files: bool, **options) -> None:
-        found = Gallery.objects.filter(public_id=gallery).first()
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parse_args = parser.parse_args
+
+        def parse_args_taking_ids_as_values(args=None, namespace=None):
+            return parse_args(_ids_as_values(args), namespace)
+
+        parser.parse_args = parse_args_taking_ids_as_values
+        return parser
+
+    def handle(self, *args, gallery: str | None, gallery_option: str | None, folder: Path, **options) -> None:
+        public_id = gallery_option or gallery
+        if not public_id:
+            raise CommandError("Name the gallery: import_photos <gallery public id> <folder>.")
+        found = Gallery.objects.filter(public_id=public_id).first()
         if found is None:
-            raise CommandError(f"No gallery has the public id {gallery!r}.")
+            raise CommandError(f"No gallery has the public id {public_id!r}.")
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
-        files = sorted(p for p in folder.iterdir() if p.is_file() and (all_files or p.suffix.lower() in EXTENSIONS))
+        paths = sorted(p for p in folder.iterdir() if not p.name.startswith("."))  # not .DS_Store and the like
+        files = [p for p in paths if p.is_file()]
         if not files:
             raise CommandError(f"No photos in {folder}.")
-        added = skipped = 0
+        for path in paths:
+            if not path.is_file():
+                self.stderr.write(f"not imported {path.name}: a folder (only the files directly in {folder} are)")
+        added, already, refused = 0, 0, 0
         for path in files:
+            try:
+                imaging.identify(path)  # the header only: a file we can't use never enters the gallery
+            except imaging.ImageRejected as exc:
+                refused += 1
+                self.stderr.write(f"not imported {path.name}: {exc}")
+                continue
+            except OSError as exc:
+                refused += 1
+                self.stderr.write(f"not imported {path.name}: could not be read ({exc.strerror or exc})")
+                continue
             report = services.add_photo_from_path(found, path)
             added += len(report.added)
             for reason in report.skipped:
-                skipped += 1
-                self.stderr.write(f"skipped {reason}")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{added} photo(s) added to “{found.title}” and queued for processing; {skipped} skipped."
-            )
-        )
+                if "already in this gallery" in reason:
+                    already += 1
+                else:
+                    refused += 1
+                self.stderr.write(f"not imported {reason}")
+        summary = f"{added} photo(s) added to “{found.title}” and queued for processing"
+        summary += f"; {already} already there" if already else ""
+        if refused:
+            raise CommandError(f"{summary}; {refused} file(s) refused, each named above with the reason.")
+        self.stdout.write(self.style.SUCCESS(summary + "."))
+
+
+def _ids_as_values(args: list[str] | None) -> list[str] | None:
+    """A public id may start with "-" (one in 64 does), which argparse would take for an option:
+    a word that is a gallery's public id is passed as --gallery=<id>."""
+    if args is None:
+        return None
+    end = args.index("--") if "--" in args else len(args)  # after "--" argparse takes words as they are
+    dashed = [w for w in args[:end] if w.startswith("-")]
+    ids = set(Gallery.objects.filter(public_id__in=dashed).values_list("public_id", flat=True)) if dashed else set()
+    return [f"--gallery={w}" if w in ids else w for w in args[:end]] + args[end:]
