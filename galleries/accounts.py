@@ -1,4 +1,11 @@
-"""Client sign-in for the portal: no passwords, one-time links sent by email (django-sesame)."""
+"""Client sign-in for the portal: no passwords, links sent by email (django-sesame).
+
+A link is checked here, outside Django's authenticate(): that function reports every miss as a failed
+sign-in (the `user_login_failed` signal), which django-axes counts against the visitor's address,
+and it was called once per scope, so a valid link from a studio email counted as one failure and a
+forged one as two. Links have their own per-address limit in the view instead; axes only sees
+passwords (the admin).
+"""
 
 from urllib.parse import urlencode
 
@@ -6,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from sesame.utils import get_token, get_user
+from sesame.backends import ModelBackend as SesameBackend
+from sesame.utils import get_token
 
 from bookings.models import Client
 from photostudio.outbox import queue_email
@@ -38,10 +46,19 @@ def sign_in_url(client: Client, *, next_url: str = "/portal/", scope: str = SCOP
     return f"{settings.SITE_URL}{reverse('portal:link')}?{query}"
 
 
-def user_for_link(request):
-    """The user a sign-in link is for, or None if it is forged, used or too old."""
+def user_for_link(token: str):
+    """The user a sign-in link's token is for, or None if it is forged, expired or signed out.
+
+    Reading a token changes nothing: a link works as often as it is opened until it expires or its
+    client signs out everywhere, so a mail scanner opening it first leaves it usable.
+    """
+    if not token or len(token) > 200:
+        return None
+    backend = SesameBackend()
     minutes = settings.PORTAL_LOGIN_LINK_MINUTES
-    return get_user(request, scope=SCOPE_REQUESTED, max_age=minutes * 60) or get_user(request, scope=SCOPE_EMAILED)
+    return backend.authenticate(None, sesame=token, scope=SCOPE_REQUESTED, max_age=minutes * 60) or (
+        backend.authenticate(None, sesame=token, scope=SCOPE_EMAILED)
+    )
 
 
 def send_sign_in_link(email: str, *, next_url: str = "/portal/") -> bool:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -37,20 +38,40 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             next_url = reverse("portal:dashboard")
         accounts.send_sign_in_link(email, next_url=next_url)
         # The same answer whether or not the address is known: the page never says who is a client.
-        return render(request, "galleries/sign_in_sent.html", {"email": email})
+        return render(
+            request, "galleries/sign_in_sent.html", {"email": email, "minutes": settings.PORTAL_LOGIN_LINK_MINUTES}
+        )
     return render(request, "galleries/sign_in.html", {"next": request.GET.get("next", "")})
 
 
-@require_GET
+def _local_path(value: str) -> str:
+    """`value` if it is a path on this site, else the dashboard (never another site)."""
+    if value.startswith("/") and value.isprintable() and url_has_allowed_host_and_scheme(value, allowed_hosts=None):
+        return value
+    return reverse("portal:dashboard")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+# Link checks have their own per-address limits (not axes): a visitor trying forged links is
+# slowed down on their own address and nobody else's.
+@ratelimit(group="portal:link-open", key="ip", rate="30/m", method="GET", block=True)
+@ratelimit(group="portal:link-check", key="ip", rate="10/m", method="POST", block=True)
 def sign_in_link(request: HttpRequest) -> HttpResponse:
-    user = accounts.user_for_link(request)
+    """An emailed link opens a page whose Continue button signs in: opening it (as mail scanners
+    do) signs nobody in and spends nothing."""
+    data = request.POST if request.method == "POST" else request.GET
+    token, next_url = data.get("sesame", ""), _local_path(data.get("next", ""))
+    user = accounts.user_for_link(token)
     if user is None:
         return render(request, "galleries/link_invalid.html", status=403)
-    login(request, user, backend="sesame.backends.ModelBackend")
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("portal:dashboard")
-    return redirect(next_url)
+    if request.method == "POST":
+        login(request, user, backend="sesame.backends.ModelBackend")
+        return redirect(next_url)
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return redirect(next_url)  # already signed in as this client
+    context = {"name": user.get_full_name(), "token": token, "next": next_url}
+    return render(request, "galleries/sign_in_continue.html", context)
 
 
 @require_POST

@@ -188,12 +188,20 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "/portal/login/"
 LOGIN_REDIRECT_URL = "/portal/"
-# Emailed sign-in links (django-sesame): each works once; the longest any link may live is a week
-# (links requested on the sign-in page are held to minutes by the view); 128-bit signatures.
+# Emailed sign-in links (django-sesame) open a page whose Continue button signs in, so a mail
+# scanner's visit spends nothing. A link works until it expires (a week for links in the studio's
+# emails; links asked for on the sign-in page are held to minutes) or until the client signs out
+# everywhere, which changes the (unusable) password hash every link is signed with. Not one-time:
+# signing in with one link must leave the others already sent working. 128-bit signatures.
 SESAME_MAX_AGE = 7 * 24 * 3600
-SESAME_ONE_TIME = True
+SESAME_ONE_TIME = False
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
 SESAME_SIGNATURE_SIZE = 16
-PORTAL_LOGIN_LINK_MINUTES = 15
+PORTAL_LOGIN_LINK_MINUTES = 30
+# Proxies in front that append the visitor's address to X-Forwarded-For (1 behind the README's
+# nginx). 0: the direct peer is the visitor. Every per-address limit keys on this address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "photostudio.client_address.client_ip"
 RATELIMIT_VIEW = "photostudio.views.rate_limited"
 RATELIMIT_FAIL_OPEN = True  # with the cache (Redis) down, serve clients rather than refuse them
 
@@ -235,6 +243,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "rate_limited.html"
+AXES_CLIENT_IP_CALLABLE = "photostudio.client_address.client_ip"  # the visitor, not the proxy
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {
