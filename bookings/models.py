@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from photostudio.models import Singleton
@@ -174,6 +175,7 @@ class Availability(Singleton):
     request_lapse_hours = models.PositiveSmallIntegerField(
         "unanswered requests lapse after (hours)",
         default=72,
+        validators=[MinValueValidator(1, "Give at least 1 hour.")],
         help_text="A request you haven't confirmed by then lapses: its time is freed and the client is told. "
         "A request never holds its time past the session's start.",
     )

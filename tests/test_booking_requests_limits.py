@@ -187,14 +187,17 @@ def test_the_photographer_is_told_when_a_request_will_lapse(client):
     new_request = next(m for m in mail.outbox if m.to == ["hello@northlight.example"])
     assert f"If you haven't answered by {when}" in new_request.body
     assert when in new_request.alternatives[0][0]
+    # The client knows too.
+    requested = next(m for m in mail.outbox if m.to == ["bob.mensah@example.com"])
+    assert f"If we haven't confirmed it by {when}, the request lapses" in requested.body
 
     admin = get_user_model().objects.create_superuser("sam", "sam@example.com", "pw-for-tests-only")
     client.force_login(admin)
     admin_when = f"{lapses:%a %d %b %Y %H:%M}"
     assert admin_when in client.get("/admin/bookings/booking/").content.decode()
     assert admin_when in client.get(f"/admin/bookings/booking/{booking.pk}/change/").content.decode()
-    availability = client.get(f"/admin/bookings/availability/{Availability.load().pk}/change/").content.decode()
-    assert 'name="request_lapse_hours"' in availability
+    availability_url = f"/admin/bookings/availability/{Availability.load().pk}/change/"
+    assert 'name="request_lapse_hours"' in client.get(availability_url).content.decode()
 
 
 def test_a_lapsed_requests_link_says_what_happened(client):
@@ -208,3 +211,15 @@ def test_a_lapsed_requests_link_says_what_happened(client):
     assert "Lapsed" in html
     assert "couldn't confirm this request in time" in html
     assert "/book/?type=headshot" in html
+
+
+def test_a_period_of_zero_hours_is_refused_with_a_clear_message():
+    from django.core.exceptions import ValidationError
+
+    availability = Availability.load()
+    availability.request_lapse_hours = 0
+
+    with pytest.raises(ValidationError) as refused:
+        availability.full_clean()
+
+    assert refused.value.message_dict["request_lapse_hours"] == ["Give at least 1 hour."]

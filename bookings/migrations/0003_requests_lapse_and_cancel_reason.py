@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import django.core.validators
 from django.db import migrations, models
 from django.db.models.functions import Least
 from django.utils import timezone
@@ -26,6 +27,7 @@ class Migration(migrations.Migration):
             name="request_lapse_hours",
             field=models.PositiveSmallIntegerField(
                 default=72,
+                validators=[django.core.validators.MinValueValidator(1, "Give at least 1 hour.")],
                 help_text="A request you haven't confirmed by then lapses: its time is freed and the client is told. A request never holds its time past the session's start.",
                 verbose_name="unanswered requests lapse after (hours)",
             ),
