@@ -223,3 +223,28 @@ def test_a_period_of_zero_hours_is_refused_with_a_clear_message():
         availability.full_clean()
 
     assert refused.value.message_dict["request_lapse_hours"] == ["Give at least 1 hour."]
+
+
+@pytest.mark.celery_worker
+@pytest.mark.postgres
+def test_a_real_worker_lapses_an_overdue_request_once_when_beat_fires_twice(celery_worker, mail_sink):
+    from bookings.tasks import lapse_overdue_requests
+    from photostudio.tasks import ping
+
+    mail_sink.messages.clear()
+    booking = make_booking(start=local(days=6, hour=10), name="Bob Mensah", email="bob.mensah@example.com")
+    mail_sink.wait_for(2)  # the request's own emails (client and studio)
+    mail_sink.messages.clear()
+    Booking.objects.filter(pk=booking.pk).update(lapses_at=timezone.now() - timedelta(minutes=1))
+
+    lapse_overdue_requests.delay()
+    lapse_overdue_requests.delay()
+    ping.delay().get(timeout=60)  # the same queue, after both: once it answers, both runs are done
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.LAPSED
+    assert OutgoingEmail.objects.filter(kind="booking_lapsed").count() == 1
+    (message,) = mail_sink.wait_for(1)
+    assert message["To"] == "bob.mensah@example.com"
+    assert "lapsed" in message["Subject"]
+    assert {part.get_content_type() for part in message.walk()} >= {"text/plain", "text/html"}
