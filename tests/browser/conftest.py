@@ -1,5 +1,6 @@
 """Real-browser journeys: Playwright drives Debian's Chromium against the live test server."""
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from django.views.static import serve
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+FITS_THE_PHONE = Path(__file__).parent / "fits_the_phone.js"
+PHONE = {"width": 375, "height": 812}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -76,15 +79,84 @@ def page(browser, site) -> Iterator:
     context.close()
 
 
-@pytest.fixture
-def phone(browser, site) -> Iterator:
-    context = browser.new_context(
-        viewport={"width": 375, "height": 812}, base_url=site, is_mobile=True, has_touch=True, **BYPASS_CSP
+class PhoneWidthGuard:
+    """No page is wider than the phone: every page a phone context shows is measured once parsed
+    and once loaded (by fits_the_phone.js, whatever brought it there: goto, a click, a form), and
+    the test fails at its end naming each page that was too wide and what sticks out."""
+
+    def __init__(self) -> None:
+        self.too_wide: dict[str, dict] = {}
+        self.pages: list = []
+
+    def install(self, context) -> None:
+        context.expose_binding("__reportTooWide", lambda source, finding: self._record(finding))
+        context.add_init_script(path=str(FITS_THE_PHONE))
+        context.on("page", lambda page: self.pages.append(page))
+
+    def _record(self, finding: dict) -> None:
+        self.too_wide.setdefault(finding["url"], finding)
+
+    def findings(self) -> str:
+        from playwright.sync_api import Error
+
+        for page in self.pages:  # the page as it is now (after scripts changed it), and pending reports
+            with contextlib.suppress(Error):  # a page mid-navigation is measured when it loads
+                if not page.is_closed() and (finding := page.evaluate("() => window.__phoneWidthFinding?.()")):
+                    self._record(finding)
+        return "\n".join(map(describe_too_wide, self.too_wide.values()))
+
+
+def describe_too_wide(finding: dict) -> str:
+    return (
+        f"{finding['url']} is {finding['scrollWidth']} px wide on a {finding['width']} px screen; "
+        f"widest: {finding['widest']}"
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+
+
+_PHONE_GUARDS = pytest.StashKey[list]()
+
+
+def _pages_too_wide(item: pytest.Item) -> str:
+    return "\n".join(filter(None, (guard.findings() for guard in item.stash.get(_PHONE_GUARDS, []))))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    try:
+        result = yield
+    except BaseException:
+        # The test failed on its own: still say which pages were too wide (often the cause).
+        if too_wide := _pages_too_wide(item):
+            item.add_report_section("call", "pages wider than the phone", too_wide)
+        raise
+    if too_wide := _pages_too_wide(item):
+        raise AssertionError("wider than the phone:\n" + too_wide)
+    return result
+
+
+@pytest.fixture
+def new_phone(browser, site, request) -> Iterator:
+    """Makes phone-sized pages (375 px, touch) whose every page is checked by PhoneWidthGuard."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport=PHONE, base_url=site, is_mobile=True, has_touch=True, **BYPASS_CSP)
+        guard = PhoneWidthGuard()
+        guard.install(context)
+        request.node.stash.setdefault(_PHONE_GUARDS, []).append(guard)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(new_phone):
+    return new_phone()
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
@@ -99,11 +171,22 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
 
 
 def has_no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # clientWidth, not only innerWidth: a mobile browser widens innerWidth to fit content too wide.
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= Math.min(window.innerWidth, document.documentElement.clientWidth)"
+    )
 
 
-def save_screenshot(page, name: str) -> None:
+def assert_fits_the_phone(page) -> None:
+    """Check the page as it is now (after its scripts changed it), naming what sticks out."""
+    if not page.evaluate("() => typeof window.__phoneWidthFinding === 'function'"):
+        page.add_script_tag(path=str(FITS_THE_PHONE))
+    finding = page.evaluate("() => window.__phoneWidthFinding()")
+    assert finding is None, describe_too_wide(finding)
+
+
+def save_screenshot(page, name: str, *, full_page: bool = True) -> None:
     """Screenshots for the README, refreshed with UPDATE_SCREENSHOTS=1."""
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
