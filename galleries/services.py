@@ -3,13 +3,16 @@ state is one transaction; image work runs in Celery tasks that call `process_pho
 
 import contextlib
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from photostudio.outbox import queue_email
@@ -17,6 +20,8 @@ from photostudio.queueing import send_after_commit, send_now_or_later
 
 from . import accounts, imaging, tasks
 from .models import Gallery, Photo, WatermarkSettings, ZipArchive
+
+log = logging.getLogger(__name__)
 
 
 class GalleryError(Exception):
@@ -120,7 +125,22 @@ def process_photo(photo_id: int) -> bool:
     except imaging.ImageRejected as exc:
         Photo.objects.filter(pk=photo_id, claimed_at=now).update(state=Photo.State.FAILED, error=str(exc)[:200])
         return False
-    except Exception:
+    except SoftTimeLimitExceeded:
+        # Far beyond what the largest photo within the pixel budget takes: trying again won't help.
+        limit = tasks.process_photo.soft_time_limit
+        Photo.objects.filter(pk=photo_id, claimed_at=now).update(
+            state=Photo.State.FAILED, error=f"took too long to process (over {limit} seconds)", claimed_at=None
+        )
+        return False
+    except Exception as exc:
+        if photo.attempts >= settings.PHOTO_MAX_ATTEMPTS:
+            # Failing for a reason other than its pixels, again and again: say so, and stop trying,
+            # so the gallery can be published once the photo is removed or replaced.
+            Photo.objects.filter(pk=photo_id, claimed_at=now).update(
+                state=Photo.State.FAILED, error=_gave_up(photo.attempts, exc), claimed_at=None
+            )
+            log.warning("photo %s failed %s times, last: %r", photo_id, photo.attempts, exc)
+            return False
         # A transient failure (storage, memory): hand the photo back so the retry can claim it.
         Photo.objects.filter(pk=photo_id, claimed_at=now).update(state=Photo.State.PENDING, claimed_at=None)
         raise
@@ -170,16 +190,29 @@ def reprocess(photos) -> int:
     """Make the renditions again (after the watermark changed, say), for done and failed photos."""
     ids = list(photos.exclude(state=Photo.State.PROCESSING).values_list("pk", flat=True))
     with transaction.atomic():
-        Photo.objects.filter(pk__in=ids).update(state=Photo.State.PENDING, claimed_at=None, error="")
+        # A fresh set of attempts: the photographer may have fixed what made it fail.
+        Photo.objects.filter(pk__in=ids).update(state=Photo.State.PENDING, claimed_at=None, error="", attempts=0)
         for pk in ids:
             send_after_commit(tasks.process_photo, pk)
     return len(ids)
 
 
 def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
-    """Photos whose task was lost (broker down) or whose worker died: process them again."""
+    """Photos whose task was lost (broker down) or whose worker died: process them again, unless
+    their worker died on them PHOTO_MAX_ATTEMPTS times already (they are marked failed)."""
     cutoff = timezone.now() - older_than
     stale_claim = timezone.now() - timedelta(seconds=settings.PHOTO_CLAIM_TIMEOUT)
+    Photo.objects.filter(
+        state=Photo.State.PROCESSING, claimed_at__lt=stale_claim, attempts__gte=settings.PHOTO_MAX_ATTEMPTS
+    ).update(
+        state=Photo.State.FAILED,
+        claimed_at=None,
+        error=Concat(
+            Value("processing stopped "),
+            Cast("attempts", CharField()),
+            Value(" times without finishing (too big for the worker's memory or time?)"),
+        ),
+    )
     stalled = Photo.objects.filter(
         Q(state=Photo.State.PENDING, created_at__lt=cutoff, claimed_at__isnull=True)
         | Q(state=Photo.State.PROCESSING, claimed_at__lt=stale_claim)
@@ -244,6 +277,18 @@ def remove_photos(photos) -> int:
 
 
 # --- helpers ---
+
+
+def _gave_up(attempts: int, exc: Exception) -> str:
+    if isinstance(exc, FileNotFoundError):
+        reason = "its original file is missing from storage"
+    elif isinstance(exc, PermissionError):
+        reason = "its original file can't be read (permission denied)"
+    elif isinstance(exc, MemoryError):
+        reason = "the worker ran out of memory"
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
+    return f"could not be processed after {attempts} attempts: {reason}"[:200]
 
 
 def _sha256(upload) -> str:

@@ -1,12 +1,18 @@
 from celery import shared_task
 
+from photostudio.celery import IMAGE_TIME_LIMITS, ZIP_TIME_LIMITS
+
 from . import services
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=8)
+@shared_task(
+    autoretry_for=(OSError,), retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=8,
+    **IMAGE_TIME_LIMITS,
+)  # fmt: skip
 def process_photo(photo_id: int) -> bool:
     """Make one photo's renditions (images queue). Safe to run twice; a bad file marks the photo
-    failed with its reason and never raises, so the worker goes on with the batch."""
+    failed with its reason and never raises, so the worker goes on with the batch. Other failures
+    are retried, up to PHOTO_MAX_ATTEMPTS in all (then the photo is failed with the reason)."""
     return services.process_photo(photo_id)
 
 
@@ -15,7 +21,7 @@ def requeue_stalled_photos() -> int:
     return services.requeue_stalled()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **ZIP_TIME_LIMITS)
 def build_zip(archive_id: int) -> bool:
     from . import delivery
 

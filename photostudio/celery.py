@@ -5,7 +5,9 @@ Reliability choices, made once for every task:
   queue if the worker process dies mid-job, so no job is lost to a crash or a deploy;
 - each worker reserves one message at a time, so a long image job never holds others hostage;
 - email and image work have their own queues, so a 600-photo upload never delays a confirmation;
-- tasks that talk to the outside world (mail servers) retry with exponential backoff.
+- tasks that talk to the outside world (mail servers) retry with exponential backoff;
+- every task has a time limit (a soft one it handles, a hard one that ends it), so a mail server
+  that never answers or a pathological file never holds a worker for good.
 Send tasks with `photostudio.queueing.send_after_commit(task, ...)`: never before the rows a task needs
 are committed, and never making a web request wait on a broker that is down.
 """
@@ -25,6 +27,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 EMAIL_QUEUE = "email"
 IMAGES_QUEUE = "images"
 
+# Time limits in seconds. At the soft limit the task gets SoftTimeLimitExceeded and handles it (an
+# email is left to the outbox sweep, a photo is marked failed, a zip too); at the hard limit a
+# prefork worker ends the stuck process and goes on with the next job. Every limit stays below
+# CELERY_VISIBILITY_TIMEOUT, so Redis never hands a job that is still running to a second worker.
+EMAIL_TIME_LIMITS = {"soft_time_limit": 120, "time_limit": 150}  # each SMTP step gives up after EMAIL_TIMEOUT
+IMAGE_TIME_LIMITS = {"soft_time_limit": 120, "time_limit": 180}  # the largest photo in the pixel budget: ~10 s
+ZIP_TIME_LIMITS = {"soft_time_limit": 30 * 60, "time_limit": 35 * 60}  # a wedding-sized delivery on a slow disk
+
 app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
@@ -37,6 +47,9 @@ app.conf.update(
         "*.tasks.prepare_*": {"queue": IMAGES_QUEUE},
     },
     task_ignore_result=True,
+    # Every other task (sweeps, reminders, example photos): none should take minutes.
+    task_soft_time_limit=5 * 60,
+    task_time_limit=6 * 60,
     result_expires=3600,
     task_serializer="json",
     accept_content=["json"],

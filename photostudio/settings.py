@@ -121,6 +121,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     **({"unacked_restore_interval": 1, "unacked_restore_throttle": 1} if CELERY_VISIBILITY_TIMEOUT < 60 else {}),
 }
 PHOTO_CLAIM_TIMEOUT = env.int("PHOTO_CLAIM_TIMEOUT", default=10 * 60)
+# A photo that keeps failing for a reason other than its pixels (its file missing, a storage error,
+# its worker dying on it) is marked failed after this many attempts, and is no longer retried.
+PHOTO_MAX_ATTEMPTS = env.int("PHOTO_MAX_ATTEMPTS", default=3)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # one photo
 
 if REDIS_URL:
@@ -137,6 +140,9 @@ else:
 # --- Email ----------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp://user:password@mail.example.com:587/?tls=True; default prints to the console.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds any one step of talking to the mail server may take: a server that accepts and then says
+# nothing would otherwise hold an email worker for good.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = f"{STUDIO_NAME} <{STUDIO_EMAIL}>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
