@@ -286,7 +286,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description="start", ordering="start")
     def local_start(self, obj: Booking) -> str:
-        return f"{obj.start.astimezone(Availability.load().tz):%a %d %b %Y %H:%M}"
+        return f"{timezone.localtime(obj.start):%a %d %b %Y %H:%M}"  # the studio's zone is the current one
 
     @admin.display(description="status", ordering="status")
     def coloured_status(self, obj: Booking) -> str:
@@ -314,8 +314,8 @@ class BookingAdmin(admin.ModelAdmin):
     def held_time(self, obj: Booking) -> str:
         if not obj.pk:
             return "-"
-        tz = Availability.load().tz
-        return f"{obj.held_start.astimezone(tz):%H:%M} – {obj.held_end.astimezone(tz):%H:%M} ({tz.key})"
+        start, end = timezone.localtime(obj.held_start), timezone.localtime(obj.held_end)
+        return f"{start:%H:%M} – {end:%H:%M} ({timezone.get_current_timezone_name()})"
 
     def save_model(self, request: HttpRequest, obj: Booking, form, change: bool) -> None:
         if not change:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PhotostudioConfig(AppConfig):
     name = "photostudio"
     verbose_name = "Photostudio"
+
+    def ready(self) -> None:
+        from . import studio_zone
+
+        studio_zone.connect()

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from .models import OutgoingEmail
 from .queueing import send_now_or_later
+from .studio_zone import studio_time
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,14 @@ SWEEP_GRACE = timedelta(seconds=30)
 
 
 def render_email(name: str, context: dict) -> tuple[str, str, str]:
-    """Subject, text and HTML from templates/emails/<name>.subject.txt, .txt and .html."""
+    """Subject, text and HTML from templates/emails/<name>.subject.txt, .txt and .html.
+
+    Times are written on the studio's wall clock, whoever or whatever sends the message."""
     context = {"studio_name": settings.STUDIO_NAME, "studio_email": settings.STUDIO_EMAIL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}.subject.txt", context).split())
-    text = render_to_string(f"emails/{name}.txt", context)
-    html = render_to_string(f"emails/{name}.html", context)
+    with studio_time():
+        subject = " ".join(render_to_string(f"emails/{name}.subject.txt", context).split())
+        text = render_to_string(f"emails/{name}.txt", context)
+        html = render_to_string(f"emails/{name}.html", context)
     return subject, text, html
 
 
