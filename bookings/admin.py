@@ -280,6 +280,12 @@ class BookingAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
 
+    def get_form(self, request: HttpRequest, obj: Booking | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "start" in form.base_fields:
+            form.base_fields["start"].help_text = f"The studio's time ({timezone.get_current_timezone_name()})."
+        return form
+
     def get_readonly_fields(self, request: HttpRequest, obj: Booking | None = None) -> list[str]:
         # `end` follows from the start and the session's length; the session can't change afterwards.
         return [*self.readonly_fields, "end", *(["session_type", "client"] if obj else [])]

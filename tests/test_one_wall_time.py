@@ -11,9 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from bookings import links
@@ -176,3 +178,13 @@ def _row_with(html: str, text: str) -> str:
     start = max(html.rfind("<tr", 0, at), html.rfind("<li", 0, at))
     ends = [e for e in (html.find("</tr>", at), html.find("</li>", at)) if e != -1]
     return html[start : min(ends)]
+
+
+@shared_task
+def _zone_of_a_background_job() -> str:
+    return timezone.get_current_timezone_name()
+
+
+def test_a_background_job_reads_times_on_the_studios_clock(studio_in_new_york):
+    assert _zone_of_a_background_job.apply().get() == "America/New_York"
+    assert timezone.get_current_timezone_name() == "Europe/London"  # and leaves the caller's zone alone
