@@ -183,6 +183,7 @@ def test_picking_one_of_the_nearest_times_keeps_everything_typed_and_puts_nothin
     picks = re.findall(r'<button type="submit" form="booking-form" name="pick" value="([^"]+)"', html)
     assert len(picks) == len(lost.context["nearest"]) > 0
     assert 'id="booking-form"' in html and 'method="post"' in html
+    assert "#}" not in html  # no template note leaks into the page
     hrefs = " ".join(unescape(h) for h in re.findall(r'href="([^"]*)"', html))
     assert "bob" not in hrefs.lower() and "mensah" not in hrefs.lower() and "7700" not in hrefs
 
