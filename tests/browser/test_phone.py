@@ -87,6 +87,7 @@ def test_a_sixty_photo_gallery_of_camera_files_shows_two_full_columns_and_every_
     phone.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
     phone.wait_for_function("[...document.querySelectorAll('.photo-tile img')].slice(0, 4).every(i => i.complete)")
     save_screenshot(phone, "gallery-375.png", full_page=False)
+    assert axe_violations(phone) == []
 
 
 def test_a_visitor_on_a_phone_reads_each_session_takes_the_guide_and_books(phone, studio):
@@ -124,6 +125,7 @@ def test_a_visitor_on_a_phone_reads_each_session_takes_the_guide_and_books(phone
     booking = Booking.objects.get()
     assert booking.client.name == LONG_NAME
     assert LONG_EMAIL in phone.locator("main").inner_text()
+    assert axe_violations(phone) == []
 
     phone.get_by_role("link", name="See or change your booking").click()
     assert booking.reference in phone.locator(".booking-summary").inner_text()
