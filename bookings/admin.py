@@ -310,11 +310,14 @@ class BookingAdmin(admin.ModelAdmin):
 
     # Deleting a booking withdraws it: a client still expecting the session is emailed.
     def delete_model(self, request: HttpRequest, obj: Booking) -> None:
-        services.withdraw_booking(obj)
+        if services.withdraw_booking(obj):
+            self.message_user(request, f"{obj.client.name} has been emailed that {obj.reference} was withdrawn.")
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        for booking in queryset:
-            services.withdraw_booking(booking)
+        told = sum(services.withdraw_booking(booking) for booking in queryset)
+        if told:
+            clients = f"{told} client{'s' if told != 1 else ''}"
+            self.message_user(request, f"{clients} emailed that their booking was withdrawn.")
 
     @admin.display(description="held, with buffers")
     def held_time(self, obj: Booking) -> str:

@@ -186,16 +186,19 @@ def lapse_overdue_requests(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def withdraw_booking(booking: Booking, *, now: datetime | None = None) -> None:
+def withdraw_booking(booking: Booking, *, now: datetime | None = None) -> bool:
     """Delete a booking from the admin. A client still expecting the session is told (with a
-    calendar cancellation if it was confirmed); their manage link then says it was withdrawn."""
+    calendar cancellation if it was confirmed); their manage link then says it was withdrawn.
+    True if the client was emailed."""
     booking = Booking.objects.select_for_update().select_related("client", "session_type").filter(pk=booking.pk).first()
     if booking is None:
-        return  # deleted a moment ago
-    if booking.holds_time and booking.start > (now or timezone.now()):
+        return False  # deleted a moment ago
+    expected = booking.holds_time and booking.start > (now or timezone.now())
+    if expected:
         booking.sequence += 1  # the calendar cancellation must outrank the confirmation's event
         emails.booking_withdrawn(booking)
     booking.delete()
+    return expected
 
 
 def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool, now=None) -> Booking:

@@ -114,7 +114,11 @@ def test_deleting_a_booking_in_the_admin_tells_the_client_and_their_link_explain
     token = links.manage_token(booking)
     mail.outbox.clear()
 
-    assert delete(client, booking).status_code == 302
+    response = delete(client, booking)
+
+    assert response.status_code == 302
+    notes = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert any("emailed" in note and "withdrawn" in note for note in notes), notes
 
     assert not Booking.objects.filter(pk=booking.pk).exists()
     (message,) = mail.outbox
