@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -32,6 +33,7 @@ from .models import (
 
 @admin.register(StudioProfile)
 class StudioProfileAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "instagram.com/…" means https
     fieldsets = [
         (None, {"fields": ["tagline", "about"]}),
         ("Contact", {"fields": ["phone", "address", "instagram_url"]}),

@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,7 +24,23 @@ class WatermarkAdmin(StudioFilesAdmin, admin.ModelAdmin):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "logo":
             field.widget.attrs["accept"] = "image/png"  # the file picker offers PNGs; the model checks the file
+            field.widget.preview_url = reverse("admin:galleries_watermarksettings_logo")
         return field
+
+    def get_urls(self):
+        logo = path("logo.png", self.admin_site.admin_view(self.logo_view), name="galleries_watermarksettings_logo")
+        return [logo, *super().get_urls()]
+
+    def logo_view(self, request: HttpRequest) -> FileResponse:
+        """The saved logo, for its preview on this page: it is kept privately, so only staff see it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        mark = WatermarkSettings.load()
+        if not mark.logo or not mark.logo.storage.exists(mark.logo.name):
+            raise Http404("No logo saved.")
+        response = FileResponse(mark.logo.open("rb"), content_type="image/png")  # never guessed from its name
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not WatermarkSettings.objects.exists()

@@ -23,6 +23,7 @@ class StudioFileWidget(AdminFileWidget):
     (its storage refuses `.url`), so it is shown by name instead of as a link."""
 
     template_name = "admin/widgets/studio_file_input.html"  # in photostudio/templates: widgets render from apps
+    preview_url = None  # an admin-only address showing the current file, where there is one
 
     def is_initial(self, value) -> bool:
         return bool(value and getattr(value, "name", None))
@@ -32,6 +33,7 @@ class StudioFileWidget(AdminFileWidget):
         if context["widget"]["is_initial"]:
             context["widget"]["file_name"] = file_name(value)
             context["widget"]["href"] = None if is_private(value) else value.url
+            context["widget"]["preview_url"] = self.preview_url
         return context
 
 

@@ -108,3 +108,17 @@ def test_time_off_on_free_days_is_saved_quietly(client, photographer):
     )
 
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+def test_the_saved_logo_is_previewed_on_its_page_for_staff_only(client, photographer):
+    save_watermark(client, image_file("northlight-logo.png", "PNG"))
+    preview = reverse("admin:galleries_watermarksettings_logo")
+
+    page = client.get(reverse("admin:galleries_watermarksettings_change", args=[1])).content.decode()
+    logo = client.get(preview)
+
+    assert f'src="{preview}"' in page and "northlight-logo" in page
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
+    assert b"".join(logo.streaming_content).startswith(b"\x89PNG")
+    client.logout()
+    assert client.get(preview).status_code == 302  # to the admin's sign-in
