@@ -33,8 +33,9 @@ def studio_zone() -> ZoneInfo:
     if name is None:
         from bookings.models import Availability
 
-        try:
-            name = Availability.load().time_zone
+        try:  # read only: Availability.load() would store the row on a page's first visit
+            row = Availability.objects.filter(pk=Availability.SINGLETON_ID).values_list("time_zone", flat=True)
+            name = row.first() or settings.TIME_ZONE
         except DatabaseError:
             # A page that can answer without the database (/healthz, the 503 page) still gets a zone.
             log.warning("studio time zone unavailable, using TIME_ZONE", exc_info=True)
