@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -6,6 +6,25 @@ from django import forms
 
 from . import guide
 from .models import Booking, ContactMessage, SessionType
+
+# A start time further than this from every bookable day is refused as malformed: whether a time
+# is free is the booking service's call (it answers with the nearest free times), but its date
+# arithmetic would overflow near either end of the calendar (0001-01-01, 9999-12-31).
+START_SANITY_MARGIN = timedelta(days=366)
+
+
+def parse_start(value: str, min_day: date | None = None, max_day: date | None = None) -> datetime | None:
+    """An aware start time from a form, or None: not a time, no zone, or far from the bookable days."""
+    try:
+        start = datetime.fromisoformat(value)
+        day = start.astimezone(UTC).date() if start.tzinfo else None
+    except (ValueError, OverflowError):  # not a time, or one past either end of the calendar
+        return None
+    if day is None:
+        return None
+    if (min_day and day < min_day - START_SANITY_MARGIN) or (max_day and day > max_day + START_SANITY_MARGIN):
+        return None
+    return start
 
 
 class HoneypotMixin(forms.Form):
@@ -158,11 +177,8 @@ class BookingForm(HoneypotMixin, forms.Form):
         return day
 
     def clean_start(self):
-        try:
-            start = datetime.fromisoformat(self.cleaned_data["start"])
-        except ValueError:
-            raise forms.ValidationError("Please choose one of the start times shown.") from None
-        if start.tzinfo is None:
+        start = parse_start(self.cleaned_data["start"], self.min_day, self.max_day)
+        if start is None:
             raise forms.ValidationError("Please choose one of the start times shown.")
         return start
 

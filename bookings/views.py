@@ -12,7 +12,7 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from . import calendar, emails, links, scheduling, services
-from .forms import BookingForm, CancelForm, ContactForm, GuideForm
+from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
 from .models import Availability, Booking, SessionType, ready_photos
 
 
@@ -61,11 +61,16 @@ def _time_choices(session: SessionType | None, day: date | None, rules) -> list[
     return [(s.isoformat(), f"{s:%H:%M}") for s in scheduling.free_starts(session, day, day, rules=rules)]
 
 
-def _parse_day(value: str | None) -> date | None:
+def _parse_day(value: str | None, within: tuple[date, date] | None = None) -> date | None:
+    """The day a form or link asks for; None if it is no date (2026-02-30, 10 KB of digits) or falls
+    outside `within` (0001-01-01 and 9999-12-31 would overflow the date arithmetic after it)."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    if day is not None and within is not None and not within[0] <= day <= within[1]:
+        return None
+    return day
 
 
 def _active_session(slug: str | None) -> SessionType | None:
@@ -118,7 +123,7 @@ def book(request: HttpRequest) -> HttpResponse:
     session = _active_session(source.get("session_type") or source.get("type"))
     if session is None and request.method == "GET":
         session = SessionType.objects.filter(is_active=True).first()
-    day = _parse_day(source.get("date"))
+    day = _parse_day(source.get("date"), within=(first_day, last_day))
     picked = _picked_time(request, rules.tz) if request.method == "POST" else None
     if picked is not None and first_day <= picked.date() <= last_day:
         day = picked.date()
@@ -189,8 +194,13 @@ def free_times(request: HttpRequest) -> JsonResponse:
     if session is None or day is None:
         return JsonResponse({"error": "Give an active session type (type=) and a day (date=YYYY-MM-DD)."}, status=400)
     rules = scheduling.load_rules()
-    times = _time_choices(session, day, rules)
-    next_day = scheduling.first_free_day(session, after=day, rules=rules) if not times else None
+    first_day, last_day = scheduling.booking_days(rules)
+    if first_day <= day <= last_day:
+        times = _time_choices(session, day, rules)
+        next_day = scheduling.first_free_day(session, after=day, rules=rules) if not times else None
+    else:  # a day no one may book (however far off): no times, and the first free day if it is ahead
+        times = []
+        next_day = scheduling.first_free_day(session, rules=rules) if day < first_day else None
     return JsonResponse(
         {
             "date": day.isoformat(),
@@ -286,11 +296,8 @@ def reschedule_booking(request: HttpRequest, token: str) -> HttpResponse:
     if not services.can_client_change(booking):
         error, status = "This session can no longer be moved online. Please call or email the studio.", 409
     elif request.method == "POST":
-        try:
-            new_start = datetime.fromisoformat(request.POST.get("start", ""))
-            if new_start.tzinfo is None:
-                raise ValueError
-        except ValueError:
+        new_start = parse_start(request.POST.get("start", ""), first_day, last_day)
+        if new_start is None:
             error, status = "Please choose one of the start times shown.", 400
         else:
             try:

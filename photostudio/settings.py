@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "photostudio.input_guard.HostileInputMiddleware",  # a plain 400 for NUL bytes, non-UTF-8 input, stray files
     "photostudio.studio_zone.StudioTimeZoneMiddleware",  # times shown and read in the studio's zone
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -178,7 +179,10 @@ PROTECTED_MEDIA_PREFIX = env("PROTECTED_MEDIA_PREFIX", default="")
 WHITENOISE_USE_FINDERS = DEBUG
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
-DATA_UPLOAD_MAX_NUMBER_FILES = 1000
+# File parts per request. The admin's upload sends one photo per request; a session type's page
+# sends one (mostly empty) file field per example photo. Public and portal forms take none
+# (photostudio.input_guard refuses them).
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- Accounts and forms --------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,483 @@
+"""Hostile input: every public and portal URL answers it with a page or a 4xx, never a 5xx, and a
+refused request changes nothing in the database.
+
+The property-based guard walks the whole URLconf (so URLs added later are covered without anyone
+listing them), fills each path's parameters with real objects' values or generated junk, and sends
+generated query strings and form bodies, by GET and POST, signed out and signed in as a client.
+The admin is left to its own guard. Smaller tests below pin the cases that were once 500s.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, quote_from_bytes, urlsplit
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client as Browser
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from bookings import links
+from bookings.models import Availability, Booking, ContactMessage
+from galleries import accounts
+from galleries.models import Gallery, Photo, ZipArchive
+from tests.factories import (
+    booking_data,
+    jpeg_bytes,
+    local,
+    make_booking,
+    make_client,
+    make_gallery,
+    make_ready_gallery,
+    make_session_type,
+    make_user_client,
+    open_every_day,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# --- every URL of the site, from the resolver ---
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its route with `<converter:name>` parts, and each part's regex."""
+
+    route: str
+    params: tuple[tuple[str, str], ...]  # (name, regex)
+
+    def __str__(self) -> str:
+        return "/" + self.route
+
+
+ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
+REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>(?P<regex>(?:[^()]|\([^()]*\))*)\)")
+
+
+def _as_route(pattern) -> tuple[str, dict[str, str]]:
+    """A pattern as route text with `<name>` placeholders, and the regex each placeholder matches."""
+    text = str(pattern)
+    converters = getattr(pattern, "converters", {})
+    if ROUTE_PARAM.search(text) and converters:
+        params = {m["name"]: converters[m["name"]].regex for m in ROUTE_PARAM.finditer(text)}
+        return ROUTE_PARAM.sub(lambda m: f"<{m['name']}>", text), params
+    # A regular expression (re_path): its named groups become placeholders.
+    params = {m["name"]: m["regex"] for m in REGEX_PARAM.finditer(text)}
+    text = REGEX_PARAM.sub(lambda m: f"<{m['name']}>", text).lstrip("^").rstrip("$").replace("\\", "")
+    return text, params
+
+
+def walk(patterns, prefix: str = "", params: dict | None = None) -> Iterator[Route]:
+    for pattern in patterns:
+        text, found = _as_route(pattern.pattern)
+        here = {**(params or {}), **found}
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue  # the admin has its own guard (every admin page opens)
+            yield from walk(pattern.url_patterns, prefix + text, here)
+        elif isinstance(pattern, URLPattern):
+            yield Route(prefix + text, tuple(here.items()))
+
+
+ROUTES = sorted(set(walk(get_resolver().url_patterns)), key=str)
+
+
+# --- the studio's real data, for path parameters and field values ---
+
+
+@dataclass
+class Studio:
+    client_user: object
+    values: dict[str, list[str]]  # real values by parameter or field name
+    everything: list[str]  # every real value, for names nobody planned for
+
+    def __repr__(self) -> str:  # short, in a failing example's report
+        return f"Studio(client={self.client_user}, {len(self.everything)} real values)"
+
+
+@pytest.fixture
+def studio(settings) -> Studio:
+    settings.PROTECTED_MEDIA_PREFIX = ""
+    open_every_day()
+    session = make_session_type(kind="headshot", slug="headshot", name="Headshot session")
+    bob = make_user_client("Bob Mensah", "bob.mensah@example.com")
+    booking = make_booking(session, local(days=4, hour=11), name="Bob Mensah", email="bob.mensah@example.com")
+    proofing = make_ready_gallery(bob, photos=2, title="Mensah headshots")
+    delivered = make_ready_gallery(bob, photos=1, title="Mensah finals", status=Gallery.Status.DELIVERED)
+    Photo.objects.filter(gallery=proofing).update(original_name="IMG_20261120_0142.jpg")
+    Photo.objects.filter(gallery=delivered).update(original_name="2026-11-20 Bob Mensah 0142.jpg", delivered=True)
+    archive = ZipArchive.objects.create(
+        gallery=delivered, state=ZipArchive.State.READY, expires_at=timezone.now() + timedelta(days=7)
+    )
+    link = urlsplit(accounts.sign_in_url(bob))
+    start = local(days=5, hour=14)
+    values = {
+        "public_id": [proofing.public_id, delivered.public_id],
+        "key": [*Photo.objects.values_list("key", flat=True), archive.key],
+        "token": [links.manage_token(booking), Availability.load().calendar_token],
+        "slug": [session.slug],
+        "type": [session.slug],
+        "session_type": [session.slug],
+        "date": [start.date().isoformat()],
+        "start": [start.isoformat()],
+        "email": ["bob.mensah@example.com", "alice.byrne@example.com"],
+        "name": ["Bob Mensah", "Alice Byrne"],
+        **{k: [v] for k, v in parse_qsl(link.query)},
+    }
+    everything = sorted({v for vs in values.values() for v in vs})
+    return Studio(bob.user, values, everything)
+
+
+# --- what a hostile visitor sends ---
+
+HOSTILE = [
+    "",
+    "\x00",
+    "head\x00shot",
+    "headshot\x00",
+    "0001-01-01",
+    "9999-12-31",
+    "2026-02-30",
+    "0000-00-00",
+    "99999-01-01",
+    "9" * 10_240,
+    "9999-12-31T23:59:59+00:00",
+    "0001-01-01T00:00:00+14:00",
+    "2026-12-01T10:00",
+    "x" * 10_240,
+    "📸🙂👩🏽‍💼",
+    "\u202eIMG_20261120_0142.jpg",
+    "بوب منصة",
+    "\u200b",
+    "\ud800",
+    "\udfff\x00",
+    "-1",
+    "0",
+    "1e999",
+    "99999999999999999999999",
+    "NaN",
+    "[]",
+    "{}",
+    "null",
+    "true",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "//evil.example/",
+    "%00",
+]
+# Field and query names the views read that no page's form carries (links from emails, redirects).
+EXTRA_NAMES = ["type", "date", "next", "show", "sesame", "pick", "action", "chosen", "start", "text", "everywhere"]
+
+
+class FieldNames(HTMLParser):
+    """Names of every form field and link query parameter on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attrs = dict(attrs)
+        if tag in ("input", "select", "textarea", "button") and attrs.get("name"):
+            self.names.add(attrs["name"])
+        if tag == "a" and "?" in (attrs.get("href") or ""):
+            self.names.update(k for k, _ in parse_qsl(urlsplit(attrs["href"]).query, keep_blank_values=True))
+
+
+_harvested: list[str] = []
+
+
+def field_names(studio: Studio) -> list[str]:
+    """Every field name on every page of the site (fetched once, signed in, nothing kept)."""
+    if not _harvested:
+        parser = FieldNames()
+        web = Browser(raise_request_exception=False)
+        web.force_login(studio.client_user)
+        with transaction.atomic():
+            for route in ROUTES:
+                path = re.sub(r"<(\w+)>", lambda m: quote(studio.values.get(m[1], ["x"])[0]), str(route))
+                response = web.get(path)
+                if "html" in response.get("Content-Type", "") and not response.streaming:
+                    parser.feed(response.content.decode(errors="replace"))
+            transaction.set_rollback(True)
+        _harvested.extend(sorted(parser.names | set(EXTRA_NAMES) - {"csrfmiddlewaretoken"}))
+    return _harvested
+
+
+def quote(value: str) -> str:
+    return quote_from_bytes(value.encode("utf-8", "surrogatepass"), safe="")
+
+
+def encode_pairs(pairs: list[tuple[str, str]]) -> str:
+    """A query string or form body as a client sends it, repeated keys and broken text included."""
+    return "&".join(f"{quote(k)}={quote(v)}" for k, v in pairs)
+
+
+def hostile_text(real: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(HOSTILE),
+        st.sampled_from(real),
+        st.sampled_from(real).map(lambda v: v + "\x00"),
+        st.text(max_size=40),
+    )
+
+
+def row_counts() -> dict[str, int]:
+    tables = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def send(web: Browser, method: str, path: str, query: str, body, body_kind: str):
+    url = f"{path}?{query}" if query else path
+    if method == "GET":
+        return web.generic("GET", url)
+    if body_kind == "multipart":
+        fields: dict[str, list[str]] = {}
+        for k, v in body:  # multipart carries text as UTF-8: lone surrogates cannot be sent that way
+            fields.setdefault(k.encode("utf-8", "replace").decode(), []).append(v.encode("utf-8", "replace").decode())
+        return web.generic("POST", url, encode_multipart(BOUNDARY, fields), content_type=MULTIPART_CONTENT)
+    return web.generic("POST", url, encode_pairs(body).encode(), content_type="application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+@settings(
+    max_examples=16,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_every_public_and_portal_url_survives_hostile_input(route: Route, studio: Studio, data):
+    names = field_names(studio)
+    signed_in = data.draw(st.booleans(), label="signed in as the client")
+    path = str(route)
+    for name, regex in route.params:
+        real = studio.values.get(name, studio.everything)
+        value = data.draw(
+            st.one_of(st.sampled_from(real), st.from_regex(regex, fullmatch=True), hostile_text(real)), label=name
+        )
+        path = path.replace(f"<{name}>", quote(value), 1)
+    keys = data.draw(st.lists(st.one_of(st.sampled_from(names), st.text(max_size=12)), max_size=8), label="keys")
+    pairs = [(k, data.draw(hostile_text(studio.values.get(k, studio.everything)), label=k)) for k in keys]
+    method = data.draw(st.sampled_from(["GET", "POST"]), label="method")
+    split = data.draw(st.integers(0, len(pairs)), label="query/body split")
+    body_kind = data.draw(st.sampled_from(["urlencoded", "multipart"]), label="body")
+    query = encode_pairs(pairs[:split] if method == "POST" else pairs)
+
+    cache.clear()  # rate limits would otherwise soon answer everything with 429
+    with transaction.atomic():
+        web = Browser()
+        if signed_in:
+            web.force_login(studio.client_user)
+        before = row_counts()
+        response = send(web, method, path, query, pairs[split:], body_kind)
+        after = row_counts() if 400 <= response.status_code < 500 else before
+        transaction.set_rollback(True)
+
+    assert response.status_code < 500, f"{method} {path}?{query[:300]} → {response.status_code}"
+    changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+    assert not changed, f"{method} {path} was refused ({response.status_code}) but changed rows: {changed}"
+
+
+def test_the_guard_walks_every_public_and_portal_url_but_not_the_admin():
+    routes = {str(r) for r in ROUTES}
+
+    assert {"/", "/book/", "/book/times/", "/contact/", "/healthz", "/portal/login/"} <= routes
+    assert "/portal/galleries/<public_id>/photos/<key>/download/" in routes
+    assert "/bookings/<token>/reschedule/" in routes
+    assert not any(r.startswith("/admin") for r in routes)
+
+
+# --- the cases that were 500s ---
+
+
+@pytest.fixture
+def headshot():
+    open_every_day()
+    return make_session_type(kind="headshot", slug="headshot")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/book/?type=head%00shot",
+        "/book/times/?type=headshot%00",
+        "/book/times/?type=headshot&date=2026-12-01%00",
+        "/guide/?purpose=profile%00",
+        "/portal/login/?next=/portal/%00",
+        "/sessions/head%00shot/",
+    ],
+)
+def test_a_nul_byte_in_the_address_gets_a_plain_400(client, headshot, url):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_portal_address_gets_a_plain_400_when_signed_in(client):
+    bob = make_user_client("Bob Mensah", "bob.mensah@example.com")
+    client.force_login(bob.user)
+
+    response = client.get("/portal/galleries/Mensah%00headshots/")
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("field", ["name", "message", "company", "session_type", "email"])
+def test_a_nul_byte_in_a_booking_field_is_refused_and_nothing_is_stored(client, headshot, field):
+    data = booking_data(headshot, local(days=4, hour=11))
+    data[field] = (data[field] or "Bob") + "\x00"
+
+    response = client.post("/book/", data)
+
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+    assert Booking.objects.count() == 0
+
+
+def test_a_nul_byte_in_the_sign_in_or_contact_form_is_refused(client):
+    sign_in = client.post("/portal/login/", {"email": "bob.mensah\x00@example.com"})
+    contact = client.post("/contact/", {"name": "Bob Mensah", "email": "bob@example.com", "message": "Hi\x00"})
+
+    assert sign_in.status_code == 400 and contact.status_code == 400
+    assert ContactMessage.objects.count() == 0
+
+
+def test_text_that_is_not_utf8_gets_a_plain_400(client, headshot):
+    query = client.get("/book/?type=head%ff%feshot")
+    body = client.generic(
+        "POST", "/contact/", b"name=Bob%ff&email=bob%40example.com&message=Hi", "application/x-www-form-urlencoded"
+    )
+
+    assert query.status_code == 400 and "UTF-8" in query.content.decode()
+    assert body.status_code == 400 and ContactMessage.objects.count() == 0
+
+
+def test_a_nul_byte_in_a_cookie_gets_a_plain_400(client):
+    response = client.get("/portal/", headers={"Cookie": "sessionid=abcdefgh12345678\x00"})
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "9" * 10_240, "-0001-01-01"])
+def test_a_day_out_of_range_opens_the_booking_page_on_the_first_free_day(client, headshot, day):
+    default = client.get("/book/?type=headshot").context["day"]
+
+    response = client.get(f"/book/?type=headshot&date={day}")
+
+    assert response.status_code == 200
+    assert response.context["day"] == default
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_free_times_of_a_day_out_of_range_are_none(client, headshot, day):
+    data = client.get(f"/book/times/?type=headshot&date={day}").json()
+
+    assert data["times"] == []
+    assert data["date"] == day
+    if day.startswith("0001"):
+        assert data["next_free_day"] == client.get("/book/?type=headshot").context["day"].isoformat()
+    else:
+        assert data["next_free_day"] is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"date": "9999-12-31"},
+        {"date": "0001-01-01"},
+        {"start": "9999-12-31T23:59:59+00:00"},
+        {"start": "0001-01-01T00:00:00+14:00"},
+        {"start": "9999-12-31T23:59:59-23:59"},
+    ],
+)
+def test_a_booking_for_a_day_out_of_range_is_refused_with_a_message(client, headshot, change):
+    response = client.post("/book/", booking_data(headshot, local(days=4, hour=11)) | change)
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors
+    assert Booking.objects.count() == 0
+
+
+def test_moving_a_booking_to_a_time_out_of_range_is_refused_with_a_message(client, headshot):
+    booking = make_booking(headshot, local(days=6, hour=11), email="bob.mensah@example.com")
+    url = f"/bookings/{links.manage_token(booking)}/reschedule/"
+
+    far = client.post(url, {"start": "9999-12-31T23:59:59+00:00"})
+    odd_day = client.get(url + "?date=0001-01-01")
+
+    assert far.status_code == 400 and "start times shown" in far.content.decode()
+    assert odd_day.status_code == 200
+    booking.refresh_from_db()
+    assert booking.start == local(days=6, hour=11)
+
+
+# --- files sent to forms that take none ---
+
+
+def _with_files(count: int) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        f"file{n}": SimpleUploadedFile(f"IMG_20261120_{n:04d}.jpg", b"\xff\xd8\xff" + b"0" * 64) for n in range(count)
+    }
+
+
+@pytest.mark.parametrize("path", ["/contact/", "/book/", "/portal/login/"])
+def test_public_forms_refuse_a_body_with_files(client, headshot, path):
+    data = {"name": "Bob Mensah", "email": "bob.mensah@example.com", "message": "Headshots for our team?"}
+
+    response = client.post(path, data | _with_files(1))
+
+    assert response.status_code == 400
+    assert "does not take files" in response.content.decode()
+    assert ContactMessage.objects.count() == 0
+
+
+def test_a_comment_with_files_attached_is_refused(client):
+    bob = make_user_client("Bob Mensah", "bob.mensah@example.com")
+    gallery = make_ready_gallery(bob, photos=1, with_files=False)
+    photo = gallery.photos.get()
+    client.force_login(bob.user)
+
+    response = client.post(
+        f"/portal/galleries/{gallery.public_id}/photos/{photo.key}/comment/", {"text": "Warmer please"} | _with_files(3)
+    )
+
+    assert response.status_code == 400
+    assert not photo.comments.exists()
+
+
+def test_the_admin_upload_takes_a_photo_per_request_but_not_dozens_at_once(client):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(get_user_model().objects.create_superuser("sam", "sam@northlight.example", None))
+    gallery = make_gallery(make_client("Bob Mensah", "bob.mensah@example.com"), title="Mensah headshots")
+    url = f"/admin/galleries/gallery/{gallery.pk}/upload/"
+
+    def photo(n: int) -> SimpleUploadedFile:
+        return SimpleUploadedFile(f"IMG_20261120_{n:04d}.jpg", jpeg_bytes(size=(60, 40), seed=n), "image/jpeg")
+
+    dozens = client.post(url, {"photos": [photo(n) for n in range(25)]}, headers={"Accept": "application/json"})
+    assert dozens.status_code == 400
+    assert gallery.photos.count() == 0
+
+    one = client.post(url, {"photos": photo(142)}, headers={"Accept": "application/json"})
+    assert one.status_code == 200
+    assert list(gallery.photos.values_list("original_name", flat=True)) == ["IMG_20261120_0142.jpg"]
