@@ -8,8 +8,9 @@ The choices, each made for a reason:
 - One decode per photo. JPEGs are decoded at a reduced scale (libjpeg's DCT scaling via `draft()`),
   just large enough for the proof, so a 24 MP frame costs a 6 MP decode; each smaller rendition is
   made from the next larger one, never from the original again.
-- The pixel limit is checked from the header, before anything is decoded, so a decompression bomb
-  never allocates memory. We read headers with the format's own opener rather than `Image.open()`:
+- The pixel limit and the memory budget (MAX_DECODE_BYTES: what the decoded pixels take) are checked
+  from the header, before anything is decoded, so a decompression bomb never allocates memory. We
+  read headers with the format's own opener rather than `Image.open()`:
   its built-in guard uses the process-wide `Image.MAX_IMAGE_PIXELS` (too low for 100 MP medium
   format, and it warns on every such frame) and refuses without saying the width and height.
 - Colours are converted to sRGB from the embedded ICC profile; files without one are taken as sRGB,
@@ -48,9 +49,15 @@ from PIL import (
 logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS: tuple[str, ...] = ("JPEG", "PNG", "TIFF", "WEBP")
-# 150 MP admits 100 MP medium format (11 656 × 8 742) with room to spare; a 150 MP RGB frame decodes
-# to ~600 MB at most, and JPEGs (nearly every upload) only to a quarter of that thanks to draft mode.
+# 150 MP admits 100 MP medium format (11 656 × 8 742) with room to spare, as a JPEG: JPEGs (nearly
+# every upload) are decoded at a reduced scale (draft mode), a 100 MP frame at a quarter of its pixels.
 MAX_PIXELS: int = 150_000_000
+# The memory budget of one decode: the pixels actually decoded (after a JPEG's reduced-scale decode)
+# times the bytes Pillow keeps each in: 4 for RGB, RGBA, CMYK and 32-bit modes, 2 for 16-bit grey,
+# 1 for 8-bit grey and palettes. 240 MB is 60 megapixels of colour, with or without transparency, so
+# a worker processing one photo stays near 300 MB. Checked from the header, before anything is
+# decoded: a 149 MP RGBA PNG (596 MB of pixels) is refused without allocating them.
+MAX_DECODE_BYTES: int = 240_000_000
 # A watermark logo is a small graphic; anything bigger than this is a mistake or an attack.
 MAX_LOGO_PIXELS: int = 4096 * 4096
 
@@ -225,6 +232,7 @@ def _identify(fp: BinaryIO) -> ImageFile.ImageFile:
     # WebP's decoder allocates its canvas when it is created, so check its size from the raw header.
     if (webp_size := _webp_size(head)) is not None:
         _check_pixels(*webp_size)
+        _check_decode_budget(webp_size, "RGBA")
     for fmt in ACCEPTED_FORMATS:
         opener, accept = Image.OPEN[fmt]
         if accept is not None and accept(head) is not True:
@@ -237,6 +245,8 @@ def _identify(fp: BinaryIO) -> ImageFile.ImageFile:
         except _DATA_ERRORS as exc:
             raise ImageRejected(f"damaged {fmt} file") from exc
         _check_pixels(*im.size)
+        if fmt != "JPEG":  # decoded whole (a JPEG's reduced-scale decode is checked in _render)
+            _check_decode_budget(im.size, im.mode)
         if fmt == "TIFF" and _is_camera_raw(im, head):
             # Opening it as a TIFF would give the camera's little preview, not the photo.
             raise ImageRejected("unsupported format: camera RAW")
@@ -247,6 +257,26 @@ def _identify(fp: BinaryIO) -> ImageFile.ImageFile:
 def _check_pixels(width: int, height: int) -> None:
     if width * height > MAX_PIXELS:
         raise ImageRejected(f"too large: {_grouped(width)} × {_grouped(height)} px")
+
+
+def _check_decode_budget(size: tuple[int, int], mode: str) -> None:
+    width, height = size
+    needed = width * height * _bytes_per_pixel(mode)
+    if needed > MAX_DECODE_BYTES:
+        raise ImageRejected(
+            f"too large: {_grouped(width)} × {_grouped(height)} px {mode} takes {needed / 1e6:,.0f} MB to "
+            f"process; the limit is {MAX_DECODE_BYTES / 1e6:,.0f} MB (about {MAX_DECODE_BYTES // 4_000_000} "
+            "megapixels): export it smaller, or as a JPEG"
+        )
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    """What Pillow keeps a decoded pixel in (three-band modes are stored in four bytes too)."""
+    if mode in ("1", "L", "P"):
+        return 1
+    if mode.startswith("I;16"):
+        return 2
+    return 4
 
 
 def _grouped(n: int) -> str:
@@ -312,6 +342,7 @@ def _render(im: ImageFile.ImageFile, watermark: Watermark | None) -> Renditions:
 
     if source_format == "JPEG" and proof_target != stored_size:
         _draft(im, proof_target)
+    _check_decode_budget(im.size, im.mode)  # after draft(): the size libjpeg will decode at
     _load(im)
 
     exif = _exif(im)
