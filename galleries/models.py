@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -214,6 +215,12 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def proof_version(self) -> str:
+        """Changes whenever the proof does (its file name carries a digest of its content). The
+        viewer's address for the proof includes it, so no browser keeps showing an earlier one."""
+        return hashlib.sha256(self.proof.name.encode()).hexdigest()[:12]
 
 
 class Favourite(models.Model):

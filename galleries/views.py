@@ -162,8 +162,8 @@ def proofs_of(gallery: Gallery):
             is_favourite=Exists(Favourite.objects.filter(photo=OuterRef("pk"))),
             n_comments=Count("comments"),
         )
-        .only("key", "original_name", "thumb", "thumb_2x", "placeholder", "thumb_width", "thumb_height", "order",
-              "captured_at", "gallery_id")
+        .only("key", "original_name", "proof", "thumb", "thumb_2x", "placeholder", "thumb_width", "thumb_height",
+              "order", "captured_at", "gallery_id")
         .order_by(*Photo.ORDER)
     )  # fmt: skip
 

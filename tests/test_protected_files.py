@@ -3,7 +3,9 @@ they are (never what their name says), cached by nobody but the client's own bro
 nginx (X-Accel-Redirect) each is sent from the internal location that really holds it. Public
 thumbnails are named after their content, so a cached copy is never stale."""
 
+import html
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -140,14 +142,22 @@ def names(photo: Photo) -> tuple[str, str, str]:
     return photo.proof.name, photo.thumb.name, photo.thumb_2x.name
 
 
-def test_reprocessing_after_a_watermark_change_gives_new_addresses_and_removes_the_old_files(proofing):
+def proof_address(client, gallery: Gallery, photo: Photo) -> str:
+    """Where the viewer's page loads the proof from."""
+    page = client.get(f"/portal/galleries/{gallery.public_id}/photos/{photo.key}/").content.decode()
+    return html.unescape(re.search(r'<img src="([^"]*/proof\.jpg[^"]*)"', page)[1])
+
+
+def test_reprocessing_after_a_watermark_change_gives_new_addresses_and_removes_the_old_files(client, alice, proofing):
     photo = proofing.photos.get()
-    first = names(photo)
+    client.force_login(alice.user)
+    first, first_proof_address = names(photo), proof_address(client, proofing, photo)
     first_thumb = Path(photo.thumb.path).read_bytes()
 
     services.reprocess(Photo.objects.filter(pk=photo.pk))
     services.process_photo(photo.pk)
     assert names(photo) == first  # nothing changed: the same addresses, still cached
+    assert proof_address(client, proofing, photo) == first_proof_address
 
     mark = WatermarkSettings.load()
     mark.text, mark.opacity = "© Northlight Studio 2026", Decimal("0.60")
@@ -158,6 +168,8 @@ def test_reprocessing_after_a_watermark_change_gives_new_addresses_and_removes_t
     second = names(photo)
     assert all(new != old for new, old in zip(second, first, strict=True)), (first, second)
     assert Path(photo.thumb.path).read_bytes() != first_thumb
+    assert proof_address(client, proofing, photo) != first_proof_address  # the viewer asks for the new proof
+    assert client.get(proof_address(client, proofing, photo)).status_code == 200
     # One set on disk: the new one.
     assert rendition_files() == {Path(f.path) for f in (photo.proof, photo.thumb, photo.thumb_2x)}
 
