@@ -196,6 +196,7 @@ def test_the_photographer_is_told_when_a_request_will_lapse(client):
     admin_when = f"{lapses:%a %d %b %Y %H:%M}"
     assert admin_when in client.get("/admin/bookings/booking/").content.decode()
     assert admin_when in client.get(f"/admin/bookings/booking/{booking.pk}/change/").content.decode()
+    assert "lapses in 2\xa0days, 23\xa0hours" in client.get("/admin/").content.decode()  # the studio's day
     availability_url = f"/admin/bookings/availability/{Availability.load().pk}/change/"
     assert 'name="request_lapse_hours"' in client.get(availability_url).content.decode()
 
