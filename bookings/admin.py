@@ -76,11 +76,14 @@ class SessionTypeAdmin(admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         super().save_formset(request, form, formset, change)
-        for photo in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
-            if isinstance(photo, SessionTypePhoto):
-                if not formset.new_objects or photo not in formset.new_objects:
-                    SessionTypePhoto.objects.filter(pk=photo.pk).update(image="", error="")  # a new file
-                send_after_commit(tasks.prepare_example_photo, photo.pk)
+        if formset.model is not SessionTypePhoto:
+            return
+        # A new file needs a new web copy; a new description or order keeps the one on the site.
+        replaced = [obj for obj, fields in formset.changed_objects if "original" in fields]
+        for photo in replaced:
+            SessionTypePhoto.objects.filter(pk=photo.pk).update(image="", error="")
+        for photo in [*formset.new_objects, *replaced]:
+            send_after_commit(tasks.prepare_example_photo, photo.pk)
 
 
 @admin.register(ContactMessage)

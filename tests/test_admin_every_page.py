@@ -215,6 +215,7 @@ def test_a_session_types_price_description_and_example_photo_can_be_changed(
     data = form_data(html)
     prefix = "photos"
     example = session.photos.get()
+    web_copy = example.image.name
     data |= {
         "price": "225.00",
         "pitch": "Sharp, friendly headshots for your team page, in 30 minutes.",
@@ -233,10 +234,22 @@ def test_a_session_types_price_description_and_example_photo_can_be_changed(
     example.refresh_from_db()
     assert example.alt == "An accountant in a navy blazer, smiling"
     assert example.original.name.endswith("IMG_20261120_0142.jpg")  # unchanged, still private
+    assert example.image.name == web_copy  # a new description keeps the photo on the site
     added = session.photos.exclude(pk=example.pk).get()
     assert added.alt == "A designer laughing by the window"
     assert added.image, "the new example went through the pipeline for the site"
-    assert client.get(url).status_code == 200
+
+    # Replacing the example's file: the site gets a web copy of the new one.
+    page = client.get(url)
+    assert page.status_code == 200
+    data = form_data(page.content.decode()) | {
+        f"{prefix}-0-original": upload("IMG_20261121_0031.jpg", jpeg_bytes(seed=11))
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    example.refresh_from_db()
+    assert example.original.name.endswith("IMG_20261121_0031.jpg")
+    assert example.image and example.image.name != web_copy
 
 
 def test_a_photos_own_admin_page_shows_its_private_original_by_name(client, studio, settings):
