@@ -33,8 +33,11 @@ def booking_reminder(booking: Booking) -> None:
     _to_client("booking_reminder", booking)
 
 
-def booking_cancelled(booking: Booking, *, by_client: bool) -> None:
-    _to_client("booking_cancelled", booking, attachments=[_cancel_attachment(booking)], by_client=by_client)
+def booking_cancelled(booking: Booking, *, by_client: bool, withdraw_calendar_event: bool = True) -> None:
+    attachments = [_cancel_attachment(booking)] if withdraw_calendar_event else []
+    _to_client(
+        "booking_cancelled", booking, attachments=attachments, by_client=by_client, calendar_file=bool(attachments)
+    )
     _to_studio("booking_cancelled_studio", booking, by_client=by_client)
 
 

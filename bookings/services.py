@@ -134,8 +134,8 @@ def complete_booking(booking: Booking, *, by=None) -> Booking:
 
 @transaction.atomic
 def cancel_booking(booking: Booking, *, by_client: bool, reason: str = "", now: datetime | None = None) -> Booking:
-    """Cancel and free the time. The client's email carries a calendar cancellation (the same event
-    with a higher sequence), so the session leaves their calendar too."""
+    """Cancel and free the time. A confirmed session's email carries a calendar cancellation (the
+    same event with a higher sequence), so it leaves the client's calendar too."""
     booking = _locked(booking)
     if booking.status == Booking.Status.CANCELLED:
         return booking
@@ -143,12 +143,13 @@ def cancel_booking(booking: Booking, *, by_client: bool, reason: str = "", now: 
         raise BookingError(f"This booking is {booking.get_status_display().lower()} and can no longer be cancelled.")
     if by_client:
         _check_change_window(booking, now)
+    had_calendar_file = booking.status == Booking.Status.CONFIRMED  # a request was never sent one
     booking.status = Booking.Status.CANCELLED
     booking.cancel_reason = reason.strip()[:1000] if by_client else ""
     booking.lapses_at = None
     booking.sequence += 1
     booking.save(update_fields=["status", "cancel_reason", "lapses_at", "sequence", "updated_at"])
-    emails.booking_cancelled(booking, by_client=by_client)
+    emails.booking_cancelled(booking, by_client=by_client, withdraw_calendar_event=had_calendar_file)
     return booking
 
 

@@ -76,6 +76,17 @@ def test_a_cancellation_email_removes_the_event_from_the_clients_calendar(moved_
     assert "removes it from your calendar" in message.body
 
 
+def test_cancelling_a_request_sends_no_calendar_file_as_none_was_ever_sent():
+    booking = bob_booking()
+    mail.outbox.clear()
+
+    services.cancel_booking(booking, by_client=True)
+
+    (message,) = to_bob(mail.outbox)
+    assert message.attachments == []
+    assert "calendar" not in message.body
+
+
 def test_the_photographer_cancelling_from_the_admin_also_sends_the_calendar_cancellation(client, photographer):
     booking = services.confirm_booking(bob_booking())
     mail.outbox.clear()
