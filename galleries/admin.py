@@ -90,7 +90,7 @@ class GalleryAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "public_id", "published_at", "delivered_at"]
     fields = [
         "client", "booking", "title", "message", "selection_limit", "price_per_extra", "expires_on",
-        "status", "public_id", "published_at", "delivered_at",
+        "keep_location", "status", "public_id", "published_at", "delivered_at",
     ]  # fmt: skip
 
     def get_queryset(self, request):

@@ -1,20 +1,31 @@
-"""Delivering the finished photos: full-size downloads and one zip of everything."""
+"""Delivering the finished photos: full-size downloads and one zip of everything.
 
+What the client downloads carries no location by default: at delivery a task writes each photo's
+copy without its GPS position and place names (`imaging.without_location`; the pixels are not
+re-encoded, copyright and camera stay), unless the gallery is set to keep them."""
+
+import logging
+import secrets
 import tempfile
 import zipfile
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
-from . import tasks
+from . import imaging, tasks
 from .models import Download, Gallery, Photo, ZipArchive
 from .services import email_client
+
+log = logging.getLogger(__name__)
 
 ZIP_LIFETIME = timedelta(days=2)
 
@@ -36,6 +47,8 @@ def deliver(gallery: Gallery) -> int:
         delivered = photos.update(delivered=True)
         if not delivered:
             raise DeliveryError("Nothing to deliver: upload the edited finals, or wait for the client's selection.")
+        for pk in gallery.photos.filter(delivered=True).values_list("pk", flat=True):
+            send_after_commit(tasks.prepare_download, pk)
         gallery.status = Gallery.Status.DELIVERED
         gallery.delivered_at = timezone.now()
         gallery.save(update_fields=["status", "delivered_at"])
@@ -61,18 +74,65 @@ def request_zip(gallery: Gallery) -> ZipArchive:
         return archive
 
 
+def prepare_download(photo_id: int) -> bool:
+    """Write the delivered photo's copy without its location (in a task, at delivery). Safe to run
+    twice: a photo that has its copy, or whose gallery keeps the location, is left alone."""
+    photo = Photo.objects.filter(pk=photo_id, delivered=True).select_related("gallery").first()
+    if photo is None or photo.gallery.keep_location or photo.download or not photo.original:
+        return False
+    with photo.original.open("rb") as original:
+        data = original.read()  # a photo is at most MAX_UPLOAD_BYTES
+    copy = imaging.without_location(data)  # raises for a file it can't read: then no copy, no download
+    if copy == data:
+        return False  # it says nowhere where it was taken: the original goes out as it is
+    suffix = photo.original.name.rsplit(".", 1)[-1]
+    name = f"downloads/{photo.gallery.public_id}/{secrets.token_hex(16)}.{suffix}"
+    stored = photo.download.storage.save(name, ContentFile(copy))
+    if not Photo.objects.filter(pk=photo_id, download="").update(download=stored):
+        photo.download.storage.delete(stored)  # another run got there first
+    return True
+
+
+def download_for(photo: Photo) -> FieldFile | None:
+    """The file the client downloads: the original when the gallery keeps the location or the
+    original records none, else the copy without it; None while that copy is being made (its
+    task is sent again, in case it was lost)."""
+    if photo.gallery.keep_location or not photo.original:
+        return photo.original
+    if photo.download:
+        return photo.download
+    with photo.original.open("rb") as original:
+        if not imaging.says_where(original):  # reads its metadata only
+            return photo.original
+    send_after_commit(tasks.prepare_download, photo.pk)
+    return None
+
+
 def build_zip(archive_id: int) -> bool:
     """Write the zip to a temporary file, then store it in one go: no half-written zip is ever
     visible. Safe to run twice (a ready zip is left alone)."""
     archive = ZipArchive.objects.filter(pk=archive_id, state=ZipArchive.State.BUILDING).first()
     if archive is None:
         return False
-    photos = list(archive.gallery.photos.filter(delivered=True).order_by("original_name"))
+    try:
+        return _build_zip(archive)
+    except SoftTimeLimitExceeded:
+        ZipArchive.objects.filter(pk=archive.pk).update(state=ZipArchive.State.FAILED)  # asking again starts anew
+        log.warning("zip %s: gave up at the time limit", archive_id)
+        return False
+
+
+def _build_zip(archive: ZipArchive) -> bool:
+    photos = list(archive.gallery.photos.filter(delivered=True).select_related("gallery").order_by("original_name"))
+    for photo in photos:  # the copies without location, made now if a task has not yet
+        if not photo.gallery.keep_location and not photo.download and prepare_download(photo.pk):
+            photo.refresh_from_db(fields=["download"])
     with tempfile.TemporaryFile() as tmp:
         names: set[str] = set()
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for n, photo in enumerate(photos, 1):
-                with photo.original.open("rb") as src, zf.open(_unique(photo.original_name, names), "w") as dst:
+                source = photo.original if photo.gallery.keep_location or not photo.download else photo.download
+                with source.open("rb") as src, zf.open(_unique(photo.original_name, names), "w") as dst:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         dst.write(chunk)
                 ZipArchive.objects.filter(pk=archive.pk).update(files_done=n)

@@ -28,7 +28,9 @@ import functools
 import io
 import logging
 import os
+import re
 import struct
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
@@ -789,3 +791,170 @@ def _open_logo(png: bytes) -> Image.Image:
         raise
     except _DATA_ERRORS as exc:
         raise ImageRejected("watermark logo: damaged PNG file") from exc
+
+
+# --- Delivered files: where it was taken removed, everything else kept ----------------------------
+
+# XMP properties that say where a photo was taken: its GPS position, and the names of the place.
+_XMP_PLACE = (
+    rb"(?:exif|exifEX):GPS\w*|photoshop:(?:City|State|Country)|Iptc4xmpCore:(?:Location|CountryCode)"
+    rb"|Iptc4xmpExt:(?:LocationCreated|LocationShown)"
+)
+_XMP_PLACE_ATTRIBUTE = re.compile(rb"\s(?:" + _XMP_PLACE + rb")\s*=\s*(?:\"[^\"]*\"|'[^']*')")
+_XMP_PLACE_ELEMENT = re.compile(rb"<(" + _XMP_PLACE + rb")\b(?:[^>]*/>|[^>]*>.*?</\1\s*>)", re.DOTALL)
+_XMP_JPEG_NAMESPACE = b"http://ns.adobe.com/xap/1.0/\x00"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def without_location(data: bytes) -> bytes:
+    """The file with where it was taken removed: EXIF's GPS directory, and the GPS position and
+    place names in its XMP. Nothing else changes: the pixels are not re-encoded, and copyright,
+    artist, camera, orientation, capture time and the ICC profile stay. JPEG, PNG and WebP are
+    rewritten segment by segment; a TIFF is saved again losslessly. EXIF too damaged to read is
+    dropped whole rather than risk leaving a position in. ImageRejected for other formats."""
+    if data[:2] == b"\xff\xd8":
+        return _jpeg_without_location(data)
+    if data[:8] == _PNG_SIGNATURE:
+        return _png_without_location(data)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _webp_without_location(data)
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return _tiff_without_location(data)
+    raise ImageRejected("unsupported format")
+
+
+def says_where(source: Source) -> bool:
+    """Whether the file records where it was taken (what `without_location()` would remove). A
+    JPEG's metadata comes before its pixels, so its first 256 KB are enough; other formats are
+    read whole. Anything unreadable counts as saying where."""
+    with _opened(source) as fp:
+        head = fp.read(256 * 1024)
+        data = head if head[:2] == b"\xff\xd8" else head + fp.read()
+    try:
+        return without_location(data) != data
+    except Exception:
+        return True
+
+
+def _exif_without_gps(tiff: bytes) -> bytes | None:
+    """EXIF (TIFF-structured, without the "Exif" prefix) minus its GPS directory; the same bytes
+    when it has none; None when it can't be read."""
+    exif = Image.Exif()
+    try:
+        exif.load(tiff)
+        if ExifTags.IFD.GPSInfo not in exif:
+            return tiff
+        for ifd in (ExifTags.IFD.Exif, ExifTags.IFD.Interop):
+            exif.get_ifd(ifd)  # read now, so they are written back
+        del exif[ExifTags.IFD.GPSInfo]
+        out = exif.tobytes()
+    except Exception:  # damaged EXIF is common: it goes, the photo stays
+        logger.info("dropping unreadable EXIF from a delivered file", exc_info=True)
+        return None
+    return out.removeprefix(b"Exif\x00\x00")
+
+
+def _xmp_without_location(xmp: bytes) -> bytes:
+    return _XMP_PLACE_ELEMENT.sub(b"", _XMP_PLACE_ATTRIBUTE.sub(b"", xmp))
+
+
+def _jpeg_without_location(data: bytes) -> bytes:
+    out, pos = bytearray(data[:2]), 2
+    while pos + 4 <= len(data) and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0xFF:  # a fill byte
+            out.append(0xFF)
+            pos += 1
+            continue
+        if marker in (0xDA, 0xD9):  # start of scan (the pixels) or end of image: the rest as it is
+            break
+        end = pos + 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        segment, payload = data[pos:end], data[pos + 4 : end]
+        if marker == 0xE1 and payload.startswith(b"Exif\x00\x00"):
+            exif = _exif_without_gps(payload[6:])
+            segment = b"" if exif is None else _jpeg_segment(0xE1, b"Exif\x00\x00" + exif)
+        elif marker == 0xE1 and payload.startswith(_XMP_JPEG_NAMESPACE):
+            xmp = _xmp_without_location(payload[len(_XMP_JPEG_NAMESPACE) :])
+            segment = _jpeg_segment(0xE1, _XMP_JPEG_NAMESPACE + xmp)
+        out += segment
+        pos = end
+    return bytes(out + data[pos:])
+
+
+def _jpeg_segment(marker: int, payload: bytes) -> bytes:
+    if len(payload) + 2 > 0xFFFF:
+        return b""  # cannot happen for what only shrinks; never write a broken segment
+    return bytes((0xFF, marker)) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def _png_without_location(data: bytes) -> bytes:
+    out, pos = bytearray(data[:8]), 8
+    while pos + 12 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        chunk = data[pos : pos + 12 + length]
+        if kind == b"eXIf":
+            exif = _exif_without_gps(body)
+            chunk = b"" if exif is None else _png_chunk(b"eXIf", exif)
+        elif kind == b"iTXt" and body.startswith(b"XML:com.adobe.xmp\x00"):
+            chunk = _png_xmp_without_location(body)
+        out += chunk
+        pos += 12 + length
+        if kind == b"IEND":
+            break
+    return bytes(out + data[pos:])
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _png_xmp_without_location(body: bytes) -> bytes:
+    """An iTXt chunk: keyword, compressed?, method, language, translated keyword, then the text."""
+    keyword, _, rest = body.partition(b"\x00")
+    compressed, rest = rest[0], rest[2:]
+    language, _, rest = rest.partition(b"\x00")
+    translated, _, text = rest.partition(b"\x00")
+    try:
+        xmp = zlib.decompress(text) if compressed else text
+    except zlib.error:
+        return b""  # unreadable: it goes
+    fields = b"\x00".join((keyword, b"\x00\x00" + language, translated, _xmp_without_location(xmp)))
+    return _png_chunk(b"iTXt", fields)
+
+
+def _webp_without_location(data: bytes) -> bytes:
+    out, pos = bytearray(), 12
+    dropped_exif = False
+    while pos + 8 <= len(data):
+        kind, size = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
+        body = data[pos + 8 : pos + 8 + size]
+        if kind == b"EXIF":
+            prefixed = body.startswith(b"Exif\x00\x00")
+            exif = _exif_without_gps(body.removeprefix(b"Exif\x00\x00"))
+            dropped_exif = exif is None
+            body = b"" if exif is None else (b"Exif\x00\x00" if prefixed else b"") + exif
+        elif kind == b"XMP ":
+            body = _xmp_without_location(body)
+        if body or kind not in (b"EXIF", b"XMP "):
+            out += kind + len(body).to_bytes(4, "little") + body + b"\x00" * (len(body) % 2)
+        pos += 8 + size + size % 2
+    if dropped_exif and out[:4] == b"VP8X":
+        out[8] &= ~0x08  # the "has EXIF" flag
+    return b"RIFF" + (4 + len(out)).to_bytes(4, "little") + b"WEBP" + bytes(out)
+
+
+def _tiff_without_location(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as im:
+        exif = im.getexif()
+        xmp = im.tag_v2.get(700)
+        xmp = xmp if isinstance(xmp, bytes) else str(xmp or "").encode()
+        if ExifTags.IFD.GPSInfo not in exif and not re.search(_XMP_PLACE, xmp):
+            return data
+        exif.get_ifd(ExifTags.IFD.Exif)  # read now, so it is written back
+        exif.pop(ExifTags.IFD.GPSInfo, None)
+        if xmp:
+            im.tag_v2[700] = _xmp_without_location(xmp)  # Pillow copies the XMP tag when it saves
+        out = io.BytesIO()
+        im.save(out, "TIFF", exif=exif, compression=im.info.get("compression", "raw"), save_all=True)
+        return out.getvalue()

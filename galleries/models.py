@@ -117,6 +117,14 @@ class Gallery(models.Model):
         max_digits=8, decimal_places=2, null=True, blank=True, help_text="Empty: no extra photos beyond the limit."
     )
     expires_on = models.DateField(null=True, blank=True, help_text="The gallery closes after this day.")
+    keep_location = models.BooleanField(
+        "keep location in downloads",
+        default=False,
+        help_text=(
+            "Leave the GPS position and place names in the files the client downloads. Off: they are "
+            "removed; copyright, camera and the rest stay."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -200,6 +208,9 @@ class Photo(models.Model):
         default=False, help_text="An edited final for delivery (not a proof to choose from)."
     )
     delivered = models.BooleanField(default=False, help_text="The client can download it full size.")
+    # The file the client downloads: the original without its location (unless the gallery keeps
+    # it), made by a task at delivery. Empty until then, or when the original goes out as it is.
+    download = models.FileField(storage=private_storage, max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # The order of a shoot: as the photographer arranged it, else as taken, else by file name.

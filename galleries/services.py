@@ -268,7 +268,7 @@ def remove_photos(photos) -> int:
     """Delete photos and every file of theirs (original and renditions)."""
     removed = 0
     for photo in photos:
-        for f in (photo.original, photo.proof, photo.thumb, photo.thumb_2x):
+        for f in (photo.original, photo.proof, photo.thumb, photo.thumb_2x, photo.download):
             if f:
                 f.delete(save=False)
         photo.delete()

@@ -28,6 +28,13 @@ def build_zip(archive_id: int) -> bool:
     return delivery.build_zip(archive_id)
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=5, max_retries=5, **IMAGE_TIME_LIMITS)
+def prepare_download(photo_id: int) -> bool:
+    from . import delivery
+
+    return delivery.prepare_download(photo_id)
+
+
 @shared_task
 def remove_expired_zips() -> int:
     from . import delivery

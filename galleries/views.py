@@ -299,9 +299,13 @@ def submit(request: HttpRequest, public_id: str) -> HttpResponse:
 def download_photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     target = _photo_or_404(gallery, key, delivered=True)
+    file = delivery.download_for(target)  # without its location, unless the gallery keeps it
+    if file is None:
+        messages.info(request, f"{target.original_name} is being prepared for download: try again in a minute.")
+        return redirect("portal:gallery", public_id=gallery.public_id)
     delivery.record_download(gallery, request.user, photo=target)
     # The type it was decoded as: its name is whatever the photographer's computer called it.
-    return _send(target.original, target.content_type or "application/octet-stream", filename=target.original_name)
+    return _send(file, target.content_type or "application/octet-stream", filename=target.original_name)
 
 
 @require_POST
