@@ -43,7 +43,6 @@ def test_choose_send_deliver_and_download(browser, site, phone, tmp_path):
     phone.locator(".photo-tile img").first.wait_for()
     assert has_no_horizontal_scroll(phone)
     assert axe_violations(phone) == []
-    save_screenshot(phone, "gallery-375.png")
 
     hearts = phone.locator(".photo-tile .heart")
     hearts.nth(0).click()
