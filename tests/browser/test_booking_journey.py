@@ -1,6 +1,7 @@
 """The whole life of a booking in a real browser: request, confirm in the admin, cancel by link."""
 
 import re
+from datetime import datetime
 
 import icalendar
 import pytest
@@ -9,7 +10,7 @@ from django.core import mail
 
 from bookings.models import Booking
 from tests.browser.conftest import BYPASS_CSP, axe_violations
-from tests.factories import local, make_session_type, open_every_day
+from tests.factories import local, make_booking, make_session_type, open_every_day
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +79,36 @@ def test_book_confirm_in_the_admin_then_cancel_through_the_emailed_link(browser,
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert any(m.subject.startswith("Cancelled:") and m.to == ["alice@example.com"] for m in mail.outbox)
+
+
+def test_a_client_who_loses_a_time_picks_a_nearest_one_without_retyping(page, site):
+    open_every_day()
+    session = make_session_type(kind="headshot", slug="headshot", name="Headshot session", duration_minutes=60)
+    day = local(days=4).date()
+
+    page.goto(f"/book/?type=headshot&date={day.isoformat()}")
+    page.locator("#times label", has_text="10:00").click()
+    page.fill("#id_name", "Bob Mensah")
+    page.fill("#id_email", "bob.mensah@example.com")
+    page.fill("#id_phone", "+44 7700 900 456")
+    page.fill("#id_message", "My colleague Ama joins for a joint photo.")
+    # Meanwhile someone else takes 10:00.
+    make_booking(session, local(days=4, hour=10), name="Priya Raman", email="priya.raman@example.org")
+    page.get_by_role("button", name="Send booking request").click()
+
+    assert "was just taken by someone else" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    nearest = page.locator("#nearest button").first
+    chosen = nearest.get_attribute("value")
+    nearest.click()
+
+    assert page.url == f"{site}/book/"  # what was typed travels in the form, never in an address
+    assert page.input_value("#id_name") == "Bob Mensah"
+    assert page.input_value("#id_email") == "bob.mensah@example.com"
+    assert page.input_value("#id_phone") == "+44 7700 900 456"
+    assert page.input_value("#id_message") == "My colleague Ama joins for a joint photo."
+    assert page.locator(f'#times input[value="{chosen}"]').is_checked()
+    page.get_by_role("button", name="Send booking request").click()
+    page.wait_for_url("**/book/requested/**")
+    mine = Booking.objects.get(client__email="bob.mensah@example.com")
+    assert mine.start == datetime.fromisoformat(chosen)
