@@ -7,6 +7,7 @@ generated query strings and form bodies, by GET and POST, signed out and signed 
 The admin is left to its own guard. Smaller tests below pin the cases that were once 500s.
 """
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client as Browser
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -139,32 +140,20 @@ def studio(settings) -> Studio:
 
 # --- what a hostile visitor sends ---
 
-HOSTILE = [
+NUL_VALUES = ["\x00", "head\x00shot", "%00"]
+DATES = ["0001-01-01", "9999-12-31", "2026-02-30", "0000-00-00", "-0001-01-01", "99999-01-01", "9" * 10_240]
+TIMES = ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-23:59", "2026-12-01T10:00"]
+NUMBERS = ["-1", "0", "1e999", "99999999999999999999999", "NaN", "1.5", "٣"]
+TEXT = [
     "",
-    "\x00",
-    "head\x00shot",
-    "headshot\x00",
-    "0001-01-01",
-    "9999-12-31",
-    "2026-02-30",
-    "0000-00-00",
-    "99999-01-01",
-    "9" * 10_240,
-    "9999-12-31T23:59:59+00:00",
-    "0001-01-01T00:00:00+14:00",
-    "2026-12-01T10:00",
     "x" * 10_240,
     "📸🙂👩🏽‍💼",
     "\u202eIMG_20261120_0142.jpg",
+    "2026-11-20 Bob Mensah 0142.jpg",
     "بوب منصة",
     "\u200b",
     "\ud800",
-    "\udfff\x00",
-    "-1",
-    "0",
-    "1e999",
-    "99999999999999999999999",
-    "NaN",
+    "\udfff",
     "[]",
     "{}",
     "null",
@@ -172,45 +161,83 @@ HOSTILE = [
     "<script>alert(1)</script>",
     "../../etc/passwd",
     "//evil.example/",
-    "%00",
+    "https://evil.example/portal/",
 ]
-# Field and query names the views read that no page's form carries (links from emails, redirects).
+HOSTILE = NUL_VALUES + DATES + TIMES + NUMBERS + TEXT
+# Names the views read that no page's form or link carries (the booking form's script, emailed links).
 EXTRA_NAMES = ["type", "date", "next", "show", "sesame", "pick", "action", "chosen", "start", "text", "everywhere"]
 
 
-class FieldNames(HTMLParser):
-    """Names of every form field and link query parameter on a page."""
+def route_text(route: str) -> str:
+    return ROUTE_PARAM.sub(lambda m: f"<{m['name']}>", route)
 
-    def __init__(self) -> None:
+
+class FormFields(HTMLParser):
+    """Each form's fields (and each link's query parameters) with their values, by the route they
+    are sent to."""
+
+    def __init__(self, page: str) -> None:
         super().__init__()
-        self.names: set[str] = set()
+        self.page = page
+        self.action = page
+        self.select = ""
+        self.found: dict[str, dict[str, set[str]]] = {}
+
+    def add(self, url: str, name: str, value: str) -> None:
+        try:
+            route = route_text(resolve(urlsplit(url).path or self.page).route)
+        except Resolver404:
+            return
+        self.found.setdefault(route, {}).setdefault(name, set()).add(value)
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        attrs = dict(attrs)
-        if tag in ("input", "select", "textarea", "button") and attrs.get("name"):
-            self.names.add(attrs["name"])
-        if tag == "a" and "?" in (attrs.get("href") or ""):
-            self.names.update(k for k, _ in parse_qsl(urlsplit(attrs["href"]).query, keep_blank_values=True))
+        attrs = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.action = attrs.get("action") or self.page
+        elif tag in ("input", "textarea", "button") and attrs.get("name"):
+            self.add(self.action, attrs["name"], attrs.get("value", ""))
+        elif tag == "select":
+            self.select = attrs.get("name", "")
+        elif tag == "option" and self.select:
+            self.add(self.action, self.select, attrs.get("value", ""))
+        elif tag == "a" and "?" in attrs.get("href", "") and attrs["href"].startswith("/"):
+            for name, value in parse_qsl(urlsplit(attrs["href"]).query, keep_blank_values=True):
+                self.add(attrs["href"], name, value)
 
 
-_harvested: list[str] = []
+_harvest: dict[str, dict[str, set[str]]] = {}
 
 
-def field_names(studio: Studio) -> list[str]:
-    """Every field name on every page of the site (fetched once, signed in, nothing kept)."""
-    if not _harvested:
-        parser = FieldNames()
+def form_fields(studio: Studio) -> dict[str, dict[str, set[str]]]:
+    """The fields every page's forms and links send, by route (fetched once, signed in, nothing kept)."""
+    if not _harvest:
         web = Browser(raise_request_exception=False)
         web.force_login(studio.client_user)
         with transaction.atomic():
-            for route in ROUTES:
-                path = re.sub(r"<(\w+)>", lambda m: quote(studio.values.get(m[1], ["x"])[0]), str(route))
-                response = web.get(path)
-                if "html" in response.get("Content-Type", "") and not response.streaming:
+            for route in ROUTES:  # with every combination of real values, so each page shows once
+                names = [name for name, _ in route.params]
+                for combination in itertools.product(*(studio.values.get(n, ["x"]) for n in names)):
+                    path = fill(route, dict(zip(names, combination, strict=True)))
+                    response = web.get(path)
+                    if response.status_code != 200 or "html" not in response["Content-Type"] or response.streaming:
+                        continue
+                    parser = FormFields(path)
                     parser.feed(response.content.decode(errors="replace"))
+                    for target, fields in parser.found.items():
+                        for name, values in fields.items():
+                            _harvest.setdefault(target, {}).setdefault(name, set()).update(values)
             transaction.set_rollback(True)
-        _harvested.extend(sorted(parser.names | set(EXTRA_NAMES) - {"csrfmiddlewaretoken"}))
-    return _harvested
+        for fields in _harvest.values():
+            fields.pop("csrfmiddlewaretoken", None)
+    return _harvest
+
+
+def fill(route: Route, values: dict[str, str]) -> str:
+    """The route's path with each parameter replaced by its (percent-encoded) value."""
+    path = str(route)
+    for name, _ in route.params:
+        path = path.replace(f"<{name}>", quote(values[name]), 1)
+    return path
 
 
 def quote(value: str) -> str:
@@ -222,13 +249,33 @@ def encode_pairs(pairs: list[tuple[str, str]]) -> str:
     return "&".join(f"{quote(k)}={quote(v)}" for k, v in pairs)
 
 
-def hostile_text(real: list[str]) -> st.SearchStrategy[str]:
+def hostile_for(real: list[str]) -> st.SearchStrategy[str]:
+    """Junk aimed at what a field holds: broken dates for a date, broken times for a time, and so on."""
+    kinds = [TEXT + NUMBERS]
+    if any(re.fullmatch(r"\d{4}-\d\d-\d\d", v) for v in real):
+        kinds.append(DATES)
+    if any(re.fullmatch(r"\d{4}-\d\d-\d\dT.*", v) for v in real):
+        kinds.append(TIMES)
+    if any(v.isdigit() for v in real):
+        kinds.append(NUMBERS)
     return st.one_of(
+        st.sampled_from(kinds[-1]),  # twice: what the field holds is where its parsing breaks
+        st.sampled_from(kinds[-1]),
         st.sampled_from(HOSTILE),
-        st.sampled_from(real),
         st.sampled_from(real).map(lambda v: v + "\x00"),
         st.text(max_size=40),
     )
+
+
+def field_value(data, name: str, real: list[str], junk_percent: int) -> str | None:
+    """Left out (None), a real value, or junk: the mix a form gets from a script. Few fields are
+    junk at once, so each reaches the code that reads it rather than a check on another field."""
+    roll = data.draw(st.integers(0, 99), label=f"{name}: junk / real / left out")
+    if roll < junk_percent:
+        return data.draw(hostile_for(real), label=name)
+    if roll < 90:
+        return data.draw(st.sampled_from(real), label=name)
+    return None
 
 
 def row_counts() -> dict[str, int]:
@@ -251,45 +298,68 @@ def send(web: Browser, method: str, path: str, query: str, body, body_kind: str)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)
-@settings(
-    max_examples=16,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(data=st.data())
-def test_every_public_and_portal_url_survives_hostile_input(route: Route, studio: Studio, data):
-    names = field_names(studio)
-    signed_in = data.draw(st.booleans(), label="signed in as the client")
-    path = str(route)
-    for name, regex in route.params:
-        real = studio.values.get(name, studio.everything)
-        value = data.draw(
-            st.one_of(st.sampled_from(real), st.from_regex(regex, fullmatch=True), hostile_text(real)), label=name
+def test_every_public_and_portal_url_survives_hostile_input(route: Route, studio: Studio):
+    harvest = form_fields(studio)
+    # The fields this URL's forms and links send; the names views read from elsewhere, less often.
+    own = harvest.get(route.route, {})
+    names = [*sorted(own), *(n for n in EXTRA_NAMES if n not in own)]
+    real = {name: sorted(own.get(name, set()) | set(studio.values.get(name, [])) | {""}) for name in names}
+    every_name = sorted({n for fields in harvest.values() for n in fields} | set(EXTRA_NAMES))
+    junk_percent = max(12, min(50, 200 // max(len(own), 1)))  # about two junk fields per request
+
+    # More fields, more examples: each field needs its turn at each kind of junk.
+    @settings(
+        max_examples=min(100, 12 + 6 * len(own)),
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(data=st.data())
+    def hostile_request(data) -> None:
+        signed_in = data.draw(st.booleans(), label="signed in as the client")
+        path = fill(
+            route,
+            {
+                name: data.draw(
+                    st.one_of(st.sampled_from(values), st.from_regex(regex, fullmatch=True), hostile_for(values)),
+                    label=name,
+                )
+                for name, regex in route.params
+                for values in [studio.values.get(name, studio.everything)]
+            },
         )
-        path = path.replace(f"<{name}>", quote(value), 1)
-    keys = data.draw(st.lists(st.one_of(st.sampled_from(names), st.text(max_size=12)), max_size=8), label="keys")
-    pairs = [(k, data.draw(hostile_text(studio.values.get(k, studio.everything)), label=k)) for k in keys]
-    method = data.draw(st.sampled_from(["GET", "POST"]), label="method")
-    split = data.draw(st.integers(0, len(pairs)), label="query/body split")
-    body_kind = data.draw(st.sampled_from(["urlencoded", "multipart"]), label="body")
-    query = encode_pairs(pairs[:split] if method == "POST" else pairs)
+        pairs = []
+        for name in names:
+            if name not in own and data.draw(st.integers(0, 99), label=f"send {name}") >= 35:
+                continue
+            if (value := field_value(data, name, real[name], junk_percent)) is not None:
+                pairs.append((name, value))
+        stray = st.tuples(st.one_of(st.sampled_from(every_name), st.text(max_size=12)), st.sampled_from(HOSTILE))
+        pairs += data.draw(st.lists(stray, max_size=2), label="stray fields")
+        if pairs and data.draw(st.booleans(), label="repeat a field"):
+            pairs.append((pairs[0][0], data.draw(st.sampled_from(HOSTILE), label="repeated value")))
+        method = data.draw(st.sampled_from(["GET", "POST"]), label="method")
+        split = data.draw(st.integers(0, len(pairs)), label="fields in the query (POST)") if method == "POST" else 0
+        body_kind = data.draw(st.sampled_from(["urlencoded", "multipart"]), label="body")
+        query = encode_pairs(pairs[:split] if method == "POST" else pairs)
 
-    cache.clear()  # rate limits would otherwise soon answer everything with 429
-    with transaction.atomic():
-        web = Browser()
-        if signed_in:
-            web.force_login(studio.client_user)
-        before = row_counts()
-        response = send(web, method, path, query, pairs[split:], body_kind)
-        after = row_counts() if 400 <= response.status_code < 500 else before
-        transaction.set_rollback(True)
+        cache.clear()  # rate limits would otherwise soon answer everything with 429
+        with transaction.atomic():
+            web = Browser()
+            if signed_in:
+                web.force_login(studio.client_user)
+            before = row_counts()
+            response = send(web, method, path, query, pairs[split:], body_kind)
+            after = row_counts() if 400 <= response.status_code < 500 else before
+            transaction.set_rollback(True)
 
-    assert response.status_code < 500, f"{method} {path}?{query[:300]} → {response.status_code}"
-    changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
-    assert not changed, f"{method} {path} was refused ({response.status_code}) but changed rows: {changed}"
+        assert response.status_code < 500, f"{method} {path}?{query[:300]} → {response.status_code}"
+        changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+        assert not changed, f"{method} {path} was refused ({response.status_code}) but changed rows: {changed}"
+
+    hostile_request()
 
 
 def test_the_guard_walks_every_public_and_portal_url_but_not_the_admin():
