@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,3 +108,14 @@ def test_after_one_timeout_the_cache_stops_asking_the_hung_redis_for_a_while(sil
     started = time.monotonic()
     assert cache.get("rl:book:203.0.113.7") is None
     assert 0.05 < time.monotonic() - started < 0.5
+
+
+@pytest.mark.redis
+def test_with_redis_answering_the_cache_counts_as_usual(redis_url):
+    cache = TolerantRedisCache(redis_url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    try:
+        assert cache.add("rl:book:203.0.113.7", 0, 60) is True
+        assert [cache.incr("rl:book:203.0.113.7") for _ in range(3)] == [1, 2, 3]
+        assert cache.get("rl:book:203.0.113.7") == 3
+    finally:
+        cache.delete("rl:book:203.0.113.7")
