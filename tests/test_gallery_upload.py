@@ -164,7 +164,7 @@ def test_running_a_photos_task_again_does_nothing_and_reprocessing_keeps_one_set
     services.reprocess(Photo.objects.all())
 
     photo.refresh_from_db()
-    assert photo.state == Photo.State.DONE and photo.attempts == 2
+    assert photo.state == Photo.State.DONE and photo.attempts == 1  # reprocessing starts a fresh count
     assert [f.name for f in (photo.proof, photo.thumb, photo.thumb_2x)] == names_before  # same content, same names
     assert sorted(p for folder in folders for p in folder.iterdir()) == files_before
     assert len(files_before) == 3
