@@ -807,11 +807,12 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def without_location(data: bytes) -> bytes:
-    """The file with where it was taken removed: EXIF's GPS directory, and the GPS position and
-    place names in its XMP. Nothing else changes: the pixels are not re-encoded, and copyright,
-    artist, camera, orientation, capture time and the ICC profile stay. JPEG, PNG and WebP are
-    rewritten segment by segment; a TIFF is saved again losslessly. EXIF too damaged to read is
-    dropped whole rather than risk leaving a position in. ImageRejected for other formats."""
+    """The file with where it was taken removed: EXIF's GPS directory, the GPS position and place
+    names in its XMP, and (JPEG) the place names in its IPTC record. Nothing else changes: the
+    pixels are not re-encoded, and copyright, artist, camera, orientation, capture time and the ICC
+    profile stay. JPEG, PNG and WebP are rewritten segment by segment; a TIFF is saved again
+    losslessly. EXIF too damaged to read is dropped whole rather than risk leaving a position in.
+    ImageRejected for other formats."""
     if data[:2] == b"\xff\xd8":
         return _jpeg_without_location(data)
     if data[:8] == _PNG_SIGNATURE:
@@ -876,9 +877,48 @@ def _jpeg_without_location(data: bytes) -> bytes:
         elif marker == 0xE1 and payload.startswith(_XMP_JPEG_NAMESPACE):
             xmp = _xmp_without_location(payload[len(_XMP_JPEG_NAMESPACE) :])
             segment = _jpeg_segment(0xE1, _XMP_JPEG_NAMESPACE + xmp)
+        elif marker == 0xED and payload.startswith(_PHOTOSHOP):
+            resources = _photoshop_without_location(payload[len(_PHOTOSHOP) :])
+            segment = _jpeg_segment(0xED, _PHOTOSHOP + resources)
         out += segment
         pos = end
     return bytes(out + data[pos:])
+
+
+# IPTC-IIM, as Photoshop and Lightroom also write it (APP13): the place's name, by dataset number.
+_PHOTOSHOP = b"Photoshop 3.0\x00"
+_IPTC_NAA, _IPTC_DIGEST = 0x0404, 0x0425
+_IIM_PLACE = {90, 92, 95, 100, 101}  # city, sub-location, province or state, country code, country
+
+
+def _photoshop_without_location(data: bytes) -> bytes:
+    """Photoshop's image resources with the place names taken out of their IPTC record (and the
+    record's digest, which would no longer match). Unreadable resources are dropped."""
+    out, pos = bytearray(), 0
+    while pos + 12 <= len(data) and data[pos : pos + 4] == b"8BIM":
+        kind = int.from_bytes(data[pos + 4 : pos + 6], "big")
+        name_end = pos + 6 + (1 + data[pos + 6] + 1) // 2 * 2  # a Pascal string, padded to even
+        size = int.from_bytes(data[name_end : name_end + 4], "big")
+        body = data[name_end + 4 : name_end + 4 + size]
+        if kind == _IPTC_NAA:
+            body = _iim_without_location(body)
+        if kind != _IPTC_DIGEST:
+            out += data[pos:name_end] + len(body).to_bytes(4, "big") + body + b"\x00" * (len(body) % 2)
+        pos = name_end + 4 + size + size % 2
+    return bytes(out)
+
+
+def _iim_without_location(data: bytes) -> bytes:
+    out, pos = bytearray(), 0
+    while pos + 5 <= len(data) and data[pos] == 0x1C:
+        record, dataset = data[pos + 1], data[pos + 2]
+        size = int.from_bytes(data[pos + 3 : pos + 5], "big")
+        if size & 0x8000:  # an extended length: never used for place names; keep the rest as it is
+            return bytes(out + data[pos:])
+        if not (record == 2 and dataset in _IIM_PLACE):
+            out += data[pos : pos + 5 + size]
+        pos += 5 + size
+    return bytes(out)
 
 
 def _jpeg_segment(marker: int, payload: bytes) -> bytes:

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from PIL import ExifTags, Image, PngImagePlugin
+from PIL import ExifTags, Image, IptcImagePlugin, PngImagePlugin
 
 from galleries import delivery, imaging
 from galleries.models import Favourite, Gallery, Photo
@@ -143,3 +143,24 @@ def test_a_gallery_set_to_keep_the_location_delivers_the_originals_as_they_are(c
     assert set(files.values()) == {final()}
     with Image.open(io.BytesIO(files["zip/IMG_20261120_0142.jpg"])) as im:
         assert im.getexif().get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitudeRef] == "N"
+
+
+def iptc_segment(datasets: dict[int, bytes]) -> bytes:
+    """An APP13 segment as Photoshop writes it: image resources holding an IPTC-IIM record."""
+    iim = b"".join(b"\x1c\x02" + bytes([n]) + len(v).to_bytes(2, "big") + v for n, v in datasets.items())
+    resource = b"8BIM\x04\x04\x00\x00" + len(iim).to_bytes(4, "big") + iim + b"\x00" * (len(iim) % 2)
+    payload = b"Photoshop 3.0\x00" + resource
+    return b"\xff\xed" + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def test_place_names_in_a_jpegs_iptc_record_go_and_its_byline_and_copyright_stay():
+    place = {90: b"London", 92: b"Canal Yard", 95: b"Greater London", 100: b"GBR", 101: b"United Kingdom"}
+    credits = {80: b"Sam Carter", 116: COPYRIGHT.encode()}
+    original = final()[:2] + iptc_segment(place | credits) + final()[2:]
+
+    copy = imaging.without_location(original)
+
+    with Image.open(io.BytesIO(copy)) as im:
+        record = IptcImagePlugin.getiptcinfo(im)
+    assert record == {(2, 80): b"Sam Carter", (2, 116): COPYRIGHT.encode()}
+    assert_located_nowhere_but_otherwise_as_shot(copy, original)
