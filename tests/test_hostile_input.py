@@ -4,7 +4,7 @@ refused request changes nothing in the database.
 The property-based guard walks the whole URLconf (so URLs added later are covered without anyone
 listing them), fills each path's parameters with real objects' values or generated junk, and sends
 generated query strings and form bodies, by GET and POST, signed out and signed in as a client.
-The admin is left to its own guard. Smaller tests below pin the cases that were once 500s.
+The admin is left to its own guard. Smaller tests below pin each known case by name.
 """
 
 import itertools
