@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -211,40 +212,34 @@ def free_times(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _booking_for_link(token: str) -> Booking:
-    """The booking a manage link is for; a forged link is a 404, an old one a plain 'expired' page."""
-    try:
-        return links.booking_for_token(token)
-    except Booking.DoesNotExist:
-        raise Http404("No booking here. The link may be incomplete.") from None
+def _booking_link(view):
+    """For views behind a client's signed booking link: passes the booking in. A forged link is a
+    404; a genuine one that can no longer show its booking (too old, or withdrawn) a plain 410."""
 
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            booking = links.booking_for_token(token)
+        except Booking.DoesNotExist:
+            raise Http404("No booking here. The link may be incomplete.") from None
+        except links.BookingGone:
+            return render(request, "bookings/booking_gone.html", status=410)
+        except links.LinkExpired:
+            return render(request, "bookings/link_expired.html", status=410)
+        return view(request, token, booking)
 
-def _expired(request: HttpRequest) -> HttpResponse:
-    return render(request, "bookings/link_expired.html", status=410)
-
-
-def _unusable_link(request: HttpRequest, problem: Exception) -> HttpResponse:
-    """A genuine link that can no longer show its booking: too old, or the booking was withdrawn."""
-    if isinstance(problem, links.BookingGone):
-        return render(request, "bookings/booking_gone.html", status=410)
-    return _expired(request)
+    return wrapper
 
 
 @require_GET
-def booking_requested(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        booking = _booking_for_link(token)
-    except (links.LinkExpired, links.BookingGone) as problem:
-        return _unusable_link(request, problem)
+@_booking_link
+def booking_requested(request: HttpRequest, token: str, booking: Booking) -> HttpResponse:
     return render(request, "bookings/requested.html", _manage_context(booking, token))
 
 
 @require_http_methods(["GET", "POST"])
-def manage_booking(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        booking = _booking_for_link(token)
-    except (links.LinkExpired, links.BookingGone) as problem:
-        return _unusable_link(request, problem)
+@_booking_link
+def manage_booking(request: HttpRequest, token: str, booking: Booking) -> HttpResponse:
     status = 200
     error = ""
     if request.method == "POST" and request.POST.get("action") == "cancel":
@@ -256,12 +251,9 @@ def manage_booking(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cancel_booking(request: HttpRequest, token: str) -> HttpResponse:
+@_booking_link
+def cancel_booking(request: HttpRequest, token: str, booking: Booking) -> HttpResponse:
     """The confirmation step: GET asks "Cancel your session on ...?", only its POST cancels."""
-    try:
-        booking = _booking_for_link(token)
-    except (links.LinkExpired, links.BookingGone) as problem:
-        return _unusable_link(request, problem)
     if request.method == "GET" and not services.can_client_change(booking):
         return redirect("manage_booking", token=token)  # cancelled already, or too late: that page says so
     form = CancelForm(request.POST or None)
@@ -282,11 +274,8 @@ def cancel_booking(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def reschedule_booking(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        booking = _booking_for_link(token)
-    except (links.LinkExpired, links.BookingGone) as problem:
-        return _unusable_link(request, problem)
+@_booking_link
+def reschedule_booking(request: HttpRequest, token: str, booking: Booking) -> HttpResponse:
     rules = scheduling.load_rules()
     first_day, last_day = scheduling.booking_days(rules)
     source = request.POST if request.method == "POST" else request.GET

@@ -69,3 +69,25 @@ def start_server(env: dict, cwd, port: int):
             time.sleep(0.2)
     server.kill()
     raise RuntimeError("the server did not start")
+
+
+def time_a_booking_on_a_real_server(
+    root, database_url: str, redis_url: str, data: dict, **env
+) -> tuple[int, str, float]:
+    """Book through `runserver` in its own process, with REDIS_URL pointing where the test says
+    (down, hung...): the status and page after the redirect, and how long the client waited."""
+    import os
+    import time
+
+    port = closed_port()
+    environment = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DEBUG": "0", **env}
+    server = start_server(environment, root, port)
+    try:
+        web = WebClient(f"http://127.0.0.1:{port}")
+        web.get("/book/?type=headshot")
+        started = time.monotonic()
+        status, html = web.post("/book/", data)
+        return status, html, time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,7 +1,6 @@
 """No email is lost: a booking made while Redis is down succeeds at once, and its emails go out
 through a real Celery worker once a broker is reachable, exactly once."""
 
-import os
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ from photostudio.models import OutgoingEmail
 from photostudio.tasks import send_pending_emails
 from tests.conftest import database_url_for_subprocess
 from tests.factories import booking_data, local, make_session_type, open_every_day
-from tests.helpers import WebClient, closed_port, start_server
+from tests.helpers import closed_port, time_a_booking_on_a_real_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,25 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_a_booking_made_while_redis_is_down_succeeds_and_its_emails_go_out_once_it_is_back(celery_worker, mail_sink):
     open_every_day()
     session = make_session_type(kind="headshot", slug="headshot", duration_minutes=60)
-    port = closed_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_for_subprocess(),
-        "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0",  # nothing listens there
-        "EMAIL_URL": mail_sink.url,
-        "DEBUG": "0",
-    }
-    server = start_server(env, ROOT, port)
-    try:
-        web = WebClient(f"http://127.0.0.1:{port}")
-        web.get("/book/?type=headshot")
-
-        started = time.monotonic()
-        status, html = web.post("/book/", booking_data(session, local(days=4, hour=11)))
-        took = time.monotonic() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    status, html, took = time_a_booking_on_a_real_server(
+        ROOT,
+        database_url_for_subprocess(),
+        f"redis://127.0.0.1:{closed_port()}/0",  # nothing listens there
+        booking_data(session, local(days=4, hour=11)),
+        EMAIL_URL=mail_sink.url,
+    )
 
     assert status == 200 and "your request is in" in html  # after the redirect
     assert took < 2, f"the client waited {took:.2f} s"

@@ -4,7 +4,6 @@ The Redis here is the test's own: a loopback socket that accepts every connectio
 replies. The machine's Redis is never touched.
 """
 
-import os
 import socket
 import threading
 import time
@@ -19,7 +18,7 @@ from photostudio.cache import TolerantRedisCache
 from photostudio.models import OutgoingEmail
 from tests.conftest import database_url_for_subprocess
 from tests.factories import booking_data, local, make_session_type, open_every_day
-from tests.helpers import WebClient, closed_port, start_server
+from tests.helpers import time_a_booking_on_a_real_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,24 +60,10 @@ def silent_redis() -> Iterator[SilentRedis]:
 def test_a_booking_with_redis_hung_is_quick_and_its_emails_wait_in_the_outbox(silent_redis):
     open_every_day()
     session = make_session_type(kind="headshot", slug="headshot", duration_minutes=60)
-    port = closed_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_for_subprocess(),
-        "REDIS_URL": silent_redis.url,  # cache, rate limits and broker all on the hung Redis
-        "DEBUG": "0",
-    }
-    server = start_server(env, ROOT, port)
-    try:
-        web = WebClient(f"http://127.0.0.1:{port}")
-        web.get("/book/?type=headshot")
-
-        started = time.monotonic()
-        status, html = web.post("/book/", booking_data(session, local(days=4, hour=11)))
-        took = time.monotonic() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    # The cache, rate limits and broker all on the hung Redis.
+    status, html, took = time_a_booking_on_a_real_server(
+        ROOT, database_url_for_subprocess(), silent_redis.url, booking_data(session, local(days=4, hour=11))
+    )
 
     print(f"booking POST with Redis hung: {took:.2f} s")
     assert status == 200 and "your request is in" in html
