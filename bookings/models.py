@@ -41,7 +41,7 @@ class SessionType(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind)
     name = models.CharField(max_length=80)
-    slug = models.SlugField(max_length=80, unique=True, help_text="Its address: /sessions/<slug>/")
+    slug = models.SlugField(max_length=80, unique=True, help_text="The end of its address on the site, as in /sessions/headshot/.")
     pitch = models.CharField(max_length=200, help_text="One sentence on the home page.")
     purpose = models.TextField(help_text="What the photos are for.")
     style = models.TextField(help_text="How the photos look.")

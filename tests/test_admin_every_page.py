@@ -262,3 +262,15 @@ def test_a_photos_own_admin_page_shows_its_private_original_by_name(client, stud
     assert photo.original.name.rsplit("/", 1)[-1] in html
     assert photo.thumb.url in html  # the public thumbnail as its preview
     assert settings.MEDIA_URL + photo.original.name not in html  # never a public address for it
+
+
+def test_no_help_text_on_an_admin_form_hides_words_as_markup():
+    """The admin shows help texts as HTML, so "/sessions/<slug>/" would lose its "<slug>": every
+    help text of every registered model's fields reads as plain text."""
+    hidden = [
+        f"{model._meta.label}.{field.name}: {field.help_text!r}"
+        for model in admin.site._registry
+        for field in model._meta.get_fields()
+        if "<" in str(getattr(field, "help_text", ""))
+    ]
+    assert not hidden, "help texts the admin would read as markup:\n" + "\n".join(hidden)
