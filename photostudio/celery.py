@@ -4,7 +4,8 @@ Reliability choices, made once for every task:
 - a message is acknowledged only after its task finishes (acks_late), and is handed back to the
   queue if the worker process dies mid-job, so no job is lost to a crash or a deploy;
 - each worker reserves one message at a time, so a long image job never holds others hostage;
-- email and image work have their own queues, so a 600-photo upload never delays a confirmation;
+- email and image work have their own queues, each task routed by its full name (TASK_QUEUES), so a
+  600-photo upload never delays a confirmation, a reminder or a sweep;
 - tasks that talk to the outside world (mail servers) retry with exponential backoff;
 - every task has a time limit (a soft one it handles, a hard one that ends it), so a mail server
   that never answers or a pathological file never holds a worker for good.
@@ -24,8 +25,30 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photostudio.settings")
 app = Celery("photostudio")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
+DEFAULT_QUEUE = "default"
 EMAIL_QUEUE = "email"
 IMAGES_QUEUE = "images"
+
+# Every task by its full name, so a task never lands on a queue by the accident of its name: the
+# images queue is for image jobs only (renditions, delivered-file copies, zips), so reminders,
+# purges, lapsing requests and sweeps never wait behind a 600-photo upload. A new task needs a
+# line here (tests/test_celery.py checks that every task of the project has one).
+TASK_QUEUES: dict[str, str] = {
+    "photostudio.tasks.send_outgoing_email": EMAIL_QUEUE,
+    "photostudio.tasks.send_pending_emails": EMAIL_QUEUE,
+    "photostudio.tasks.ping": DEFAULT_QUEUE,
+    "bookings.tasks.send_booking_reminders": DEFAULT_QUEUE,
+    "bookings.tasks.lapse_overdue_requests": DEFAULT_QUEUE,
+    "bookings.tasks.lapse_request": DEFAULT_QUEUE,
+    "bookings.tasks.prepare_example_photo": IMAGES_QUEUE,
+    "galleries.tasks.process_photo": IMAGES_QUEUE,
+    "galleries.tasks.prepare_download": IMAGES_QUEUE,
+    "galleries.tasks.build_zip": IMAGES_QUEUE,
+    "galleries.tasks.requeue_stalled_photos": DEFAULT_QUEUE,
+    "galleries.tasks.remove_expired_zips": DEFAULT_QUEUE,
+    "galleries.tasks.remind_expiring_galleries": DEFAULT_QUEUE,
+    "galleries.tasks.purge_unchosen_originals": DEFAULT_QUEUE,
+}
 
 # Time limits in seconds. At the soft limit the task gets SoftTimeLimitExceeded and handles it (an
 # email is left to the outbox sweep, a photo is marked failed, a zip too); at the hard limit a
@@ -39,13 +62,9 @@ app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
-    task_default_queue="default",
-    task_queues=(Queue("default"), Queue(EMAIL_QUEUE), Queue(IMAGES_QUEUE)),
-    task_routes={
-        "*.tasks.send_*": {"queue": EMAIL_QUEUE},
-        "galleries.tasks.*": {"queue": IMAGES_QUEUE},
-        "*.tasks.prepare_*": {"queue": IMAGES_QUEUE},
-    },
+    task_default_queue=DEFAULT_QUEUE,
+    task_queues=(Queue(DEFAULT_QUEUE), Queue(EMAIL_QUEUE), Queue(IMAGES_QUEUE)),
+    task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
     task_ignore_result=True,
     # Every other task (sweeps, reminders, example photos): none should take minutes.
     task_soft_time_limit=5 * 60,

@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.core.management import CommandError, call_command
 
-from photostudio.celery import EMAIL_QUEUE, IMAGES_QUEUE
+from photostudio.celery import EMAIL_QUEUE, IMAGES_QUEUE, TASK_QUEUES
 from photostudio.celery import app as celery_app
 from photostudio.tasks import ping
 from tests.helpers import closed_port
@@ -55,18 +55,65 @@ def test_ping_worker_fails_plainly_and_quickly_when_the_broker_does_not_answer()
     assert time.monotonic() - started < 20  # gave up on the dead broker, did not wait for the timeout
 
 
+# Image jobs: renditions (a gallery's photos, a session type's example), delivered-file copies, zips.
+IMAGE_JOBS = {
+    "galleries.tasks.process_photo",
+    "galleries.tasks.prepare_download",
+    "galleries.tasks.build_zip",
+    "bookings.tasks.prepare_example_photo",
+}
+
+
+def queue_of(task_name: str) -> str:
+    return celery_app.amqp.router.route({}, task_name)["queue"].name
+
+
+def project_tasks() -> list[str]:
+    celery_app.loader.import_default_modules()  # what a worker registers: every app's tasks module
+    return sorted(name for name in celery_app.tasks if not name.startswith("celery."))
+
+
 @pytest.mark.parametrize(
     ("task_name", "queue"),
     [
-        ("bookings.tasks.send_booking_confirmed", EMAIL_QUEUE),
+        ("photostudio.tasks.send_outgoing_email", EMAIL_QUEUE),
         ("galleries.tasks.process_photo", IMAGES_QUEUE),
         ("photostudio.tasks.ping", "default"),
     ],
 )
 def test_email_and_image_tasks_have_queues_of_their_own(task_name, queue):
-    route = celery_app.amqp.router.route({}, task_name)
+    assert queue_of(task_name) == queue
 
-    assert route["queue"].name == queue
+
+def test_every_task_of_the_project_is_routed_by_its_full_name():
+    tasks = project_tasks()
+
+    assert len(tasks) >= 10  # the registry was filled, not read empty
+    assert [name for name in tasks if name not in TASK_QUEUES] == []
+    assert [name for name in TASK_QUEUES if name not in tasks] == []  # no route left for a task that is gone
+
+
+def test_only_image_jobs_go_to_the_images_queue():
+    on_images = {name for name in project_tasks() if queue_of(name) == IMAGES_QUEUE}
+
+    assert on_images == IMAGE_JOBS
+
+
+@pytest.mark.parametrize(
+    "task_name",
+    [
+        "galleries.tasks.remind_expiring_galleries",
+        "galleries.tasks.purge_unchosen_originals",
+        "galleries.tasks.remove_expired_zips",
+        "galleries.tasks.requeue_stalled_photos",
+        "bookings.tasks.lapse_overdue_requests",
+        "bookings.tasks.lapse_request",
+        "bookings.tasks.send_booking_reminders",
+        "photostudio.tasks.send_pending_emails",
+    ],
+)
+def test_reminders_purges_and_sweeps_never_wait_behind_uploads(task_name):
+    assert queue_of(task_name) != IMAGES_QUEUE
 
 
 def test_a_task_is_enqueued_only_once_the_transaction_commits(django_capture_on_commit_callbacks, db):
