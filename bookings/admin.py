@@ -194,6 +194,9 @@ class ClientBookingInline(admin.TabularInline):
     show_change_link = False
     ordering = ["-start"]
 
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).select_related("client", "session_type")  # not a query per row
+
     @admin.display(description="booking")
     def booking_link(self, obj: Booking) -> str:
         return format_html(
@@ -311,7 +314,7 @@ class BookingAdmin(admin.ModelAdmin):
     def lapses(self, obj: Booking) -> str:
         if obj.status != Booking.Status.REQUESTED or not obj.lapses_at:
             return "-"
-        return f"{obj.lapses_at.astimezone(Availability.load().tz):%a %d %b %Y %H:%M}"
+        return f"{timezone.localtime(obj.lapses_at):%a %d %b %Y %H:%M}"  # the studio's zone, as for the start
 
     # Deleting a booking withdraws it: a client still expecting the session is emailed.
     def delete_model(self, request: HttpRequest, obj: Booking) -> None:

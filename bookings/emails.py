@@ -71,12 +71,14 @@ def calendar_event(booking: Booking) -> calendar.CalendarEvent:
         summary=f"{booking.session_type.name} with {settings.STUDIO_NAME}",
         description=f"Booking {booking.reference}. Manage it: {url}",
         url=url,
+        location=where(booking),
         organizer=(settings.STUDIO_EMAIL, settings.STUDIO_NAME),
     )
 
 
-def studio_calendar_event(booking: Booking) -> calendar.CalendarEvent:
-    """The photographer's view of a booking in their calendar feed: who, and a link to the admin."""
+def studio_calendar_event(booking: Booking, *, studio_address: str | None = None) -> calendar.CalendarEvent:
+    """The photographer's view of a booking in their calendar feed: who, and a link to the admin.
+    A feed passes `studio_address` (read once), so it reads the studio's profile once, not per event."""
     admin_url = settings.SITE_URL + reverse("admin:bookings_booking_change", args=[booking.pk])
     state = "" if booking.status == Booking.Status.CONFIRMED else " (requested)"
     return _event(
@@ -84,11 +86,18 @@ def studio_calendar_event(booking: Booking) -> calendar.CalendarEvent:
         summary=f"{booking.session_type.name}: {booking.client.name}{state}",
         description=f"{booking.client.email} {booking.client.phone}\n{booking.purpose}\n{admin_url}".strip(),
         url=admin_url,
+        location=where(booking, studio_address),
     )
 
 
 def _event(
-    booking: Booking, *, summary: str, description: str, url: str, organizer: tuple[str, str] = ("", "")
+    booking: Booking,
+    *,
+    summary: str,
+    description: str,
+    url: str,
+    location: str,
+    organizer: tuple[str, str] = ("", ""),
 ) -> calendar.CalendarEvent:
     status = {Booking.Status.CONFIRMED: "CONFIRMED", Booking.Status.REQUESTED: "TENTATIVE"}.get(
         booking.status, "CANCELLED"
@@ -98,7 +107,7 @@ def _event(
         start=booking.start,
         end=booking.end,
         summary=summary,
-        location=where(booking),
+        location=location,
         description=description,
         status=status,
         url=url,
@@ -109,9 +118,15 @@ def _event(
     )
 
 
-def where(booking: Booking) -> str:
+def where(booking: Booking, studio_address: str | None = None) -> str:
+    """Where the session takes place: its own address on location, else the studio's."""
     if booking.location == Booking.Location.ON_LOCATION:
         return booking.address
+    return studio_address_line() if studio_address is None else studio_address
+
+
+def studio_address_line() -> str:
+    """The studio's address on one line (its name when no address is set)."""
     address = StudioProfile.load().address
     return ", ".join(line.strip() for line in address.splitlines() if line.strip()) or settings.STUDIO_NAME
 

@@ -321,7 +321,8 @@ def reschedule_booking(request: HttpRequest, token: str, booking: Booking) -> Ht
 
 
 def _manage_context(booking: Booking, token: str) -> dict:
-    tz = Availability.load().tz
+    availability = Availability.load()
+    tz = availability.tz
     return {
         "booking": booking,
         "token": token,
@@ -330,7 +331,7 @@ def _manage_context(booking: Booking, token: str) -> dict:
         "zone": tz.key,
         "where": emails.where(booking),
         "can_change": services.can_client_change(booking),
-        "change_hours": Availability.load().change_notice_hours,
+        "change_hours": availability.change_notice_hours,
     }
 
 
@@ -344,6 +345,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     bookings = Booking.objects.filter(status__in=Booking.HOLDING, end__gte=since).select_related(
         "client", "session_type"
     )
-    events = [emails.studio_calendar_event(b) for b in bookings]
+    studio_address = emails.studio_address_line()  # once, not once per studio session
+    events = [emails.studio_calendar_event(b, studio_address=studio_address) for b in bookings]
     ics = calendar.feed_ics(events, tz=availability.tz, calendar_name=f"{settings.STUDIO_NAME} sessions")
     return HttpResponse(ics, content_type="text/calendar; charset=utf-8")
