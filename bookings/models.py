@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from photostudio.models import Singleton
+from photostudio.models import Singleton, StateChange
 from photostudio.storage import private_storage
 
 
@@ -41,7 +42,9 @@ class SessionType(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind)
     name = models.CharField(max_length=80)
-    slug = models.SlugField(max_length=80, unique=True, help_text="The end of its address on the site, as in /sessions/headshot/.")
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="The end of its address on the site, as in /sessions/headshot/."
+    )
     pitch = models.CharField(max_length=200, help_text="One sentence on the home page.")
     purpose = models.TextField(help_text="What the photos are for.")
     style = models.TextField(help_text="How the photos look.")
@@ -334,6 +337,8 @@ class Booking(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Its changes of state, who made them and why; they go when it does.
+    state_changes = GenericRelation(StateChange, content_type_field="object_type", object_id_field="object_id")
 
     class Meta:
         ordering = ["-start"]

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from galleries import accounts, imaging
+from photostudio import history
 from photostudio.outbox import queue_email
 
 from . import emails, scheduling
@@ -56,11 +57,11 @@ def receive_contact_message(*, name: str, email: str, phone: str, message: str) 
     return contact
 
 
-def request_booking(request: BookingRequest, *, by_studio: bool = False) -> Booking:
+def request_booking(request: BookingRequest, *, by_studio: bool = False, by=None) -> Booking:
     """Store a booking request, holding its time, or raise TimeTaken with the nearest free times.
 
     A client gets only the free times; the studio (booking for a client from the admin) may book
-    outside its hours, but never onto another booking."""
+    outside its hours, but never onto another booking. `by` is the staff user booking for them."""
     try:
         with transaction.atomic():
             # The check and the insert share one transaction. On SQLite it holds the write lock from
@@ -83,6 +84,9 @@ def request_booking(request: BookingRequest, *, by_studio: bool = False) -> Book
             _set_times(booking, request.start)
             booking.lapses_at = lapse_time(request.start)
             booking.save()
+            history.record_change(
+                booking, before="", after=booking.status, by=by if by_studio else history.client(client)
+            )
             emails.booking_requested(booking)
             emails.new_booking_request(booking)
     except IntegrityError as exc:
@@ -99,6 +103,7 @@ def confirm_booking(booking: Booking, *, by=None) -> Booking:
         return booking  # confirming twice is harmless
     if booking.status != Booking.Status.REQUESTED:
         raise BookingError(f"Only a requested booking can be confirmed; {booking.reference} is {booking.status}.")
+    _record(booking, Booking.Status.CONFIRMED, by=by)
     booking.status = Booking.Status.CONFIRMED
     booking.lapses_at = None
     booking.save(update_fields=["status", "lapses_at", "updated_at"])
@@ -113,6 +118,7 @@ def decline_booking(booking: Booking, *, reason: str, by=None) -> Booking:
         return booking
     if booking.status != Booking.Status.REQUESTED:
         raise BookingError(f"Only a requested booking can be declined; {booking.reference} is {booking.status}.")
+    _record(booking, Booking.Status.DECLINED, by=by, reason=reason)
     booking.status = Booking.Status.DECLINED
     booking.decline_reason = reason.strip()
     booking.save(update_fields=["status", "decline_reason", "updated_at"])
@@ -127,15 +133,19 @@ def complete_booking(booking: Booking, *, by=None) -> Booking:
         return booking
     if booking.status != Booking.Status.CONFIRMED:
         raise BookingError(f"Only a confirmed booking can be completed; {booking.reference} is {booking.status}.")
+    _record(booking, Booking.Status.COMPLETED, by=by)
     booking.status = Booking.Status.COMPLETED
     booking.save(update_fields=["status", "updated_at"])
     return booking
 
 
 @transaction.atomic
-def cancel_booking(booking: Booking, *, by_client: bool, reason: str = "", now: datetime | None = None) -> Booking:
+def cancel_booking(
+    booking: Booking, *, by_client: bool, reason: str = "", now: datetime | None = None, by=None
+) -> Booking:
     """Cancel and free the time. A confirmed session's email carries a calendar cancellation (the
-    same event with a higher sequence), so it leaves the client's calendar too."""
+    same event with a higher sequence), so it leaves the client's calendar too. `by` is the staff
+    user cancelling (by_client: the booking's client, through their link)."""
     booking = _locked(booking)
     if booking.status == Booking.Status.CANCELLED:
         return booking
@@ -144,8 +154,14 @@ def cancel_booking(booking: Booking, *, by_client: bool, reason: str = "", now: 
     if by_client:
         _check_change_window(booking, now)
     had_calendar_file = booking.status == Booking.Status.CONFIRMED  # a request was never sent one
-    booking.status = Booking.Status.CANCELLED
     booking.cancel_reason = reason.strip()[:1000] if by_client else ""
+    _record(
+        booking,
+        Booking.Status.CANCELLED,
+        by=history.client(booking.client) if by_client else by,
+        reason=booking.cancel_reason,
+    )
+    booking.status = Booking.Status.CANCELLED
     booking.lapses_at = None
     booking.sequence += 1
     booking.save(update_fields=["status", "cancel_reason", "lapses_at", "sequence", "updated_at"])
@@ -173,6 +189,7 @@ def lapse_request(booking_id: int, *, now: datetime | None = None) -> bool:
         )
         if booking is None:
             return False
+        _record(booking, Booking.Status.LAPSED, by=None, reason=_why_lapsed(booking))
         booking.status = Booking.Status.LAPSED
         booking.save(update_fields=["status", "updated_at"])
         emails.booking_lapsed(booking)
@@ -202,7 +219,8 @@ def withdraw_booking(booking: Booking, *, now: datetime | None = None) -> bool:
     return expected
 
 
-def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool, now=None) -> Booking:
+def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool, now=None, by=None) -> Booking:
+    """Move a session (by its client through their link, or by the staff user `by`)."""
     try:
         with transaction.atomic():
             booking = _locked(booking)
@@ -226,6 +244,14 @@ def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool
             booking.sequence += 1
             booking.reminder_sent_at = None
             booking.save()
+            history.record_change(
+                booking,
+                before=booking.status,
+                after=booking.status,
+                by=history.client(booking.client) if by_client else by,
+                for_client=booking.client,
+                reason=f"moved from {_studio_time(old_start)} to {_studio_time(new_start)}",
+            )
             emails.booking_rescheduled(booking, old_start=old_start, by_client=by_client)
     except IntegrityError as exc:
         if "booking_held_times_never_overlap" in str(exc):
@@ -286,6 +312,21 @@ def _client_for(request: BookingRequest) -> Client:
     if changed:
         Client.objects.filter(pk=client.pk).update(**changed)
     return client
+
+
+def _record(booking: Booking, to: str, *, by, reason: str = "") -> None:
+    history.record_change(booking, before=booking.status, after=to, by=by, for_client=booking.client, reason=reason)
+
+
+def _studio_time(when: datetime) -> str:
+    return f"{when.astimezone(Availability.load().tz):%a %d %b %Y %H:%M}"
+
+
+def _why_lapsed(booking: Booking) -> str:
+    if booking.lapses_at and booking.lapses_at >= booking.start:
+        return "not confirmed before the session was due to start"
+    hours = round((booking.lapses_at - booking.created_at).total_seconds() / 3600) if booking.lapses_at else 0
+    return f"no answer within {hours} hours" if hours > 0 else "not confirmed in time"
 
 
 def _locked(booking: Booking) -> Booking:

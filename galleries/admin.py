@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
+from photostudio import history
 from photostudio.admin import StudioFilesAdmin, file_name
 
 from . import accounts, delivery, selection, services
@@ -87,10 +88,10 @@ class GalleryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["client", "booking"]
     inlines = [PhotoInline]
     actions = ["reprocess_selected", "reopen_selection", "deliver_selected"]
-    readonly_fields = ["status", "public_id", "published_at", "delivered_at"]
+    readonly_fields = ["status", "public_id", "published_at", "delivered_at", "changes"]
     fields = [
         "client", "booking", "title", "message", "selection_limit", "price_per_extra", "expires_on",
-        "keep_location", "status", "public_id", "published_at", "delivered_at",
+        "keep_location", "status", "public_id", "published_at", "delivered_at", "changes",
     ]  # fmt: skip
 
     def get_queryset(self, request):
@@ -108,6 +109,10 @@ class GalleryAdmin(admin.ModelAdmin):
     @admin.display(description="failed", ordering="n_failed")
     def failed_count(self, obj: Gallery) -> int:
         return obj.n_failed
+
+    @admin.display(description="changes of state")
+    def changes(self, obj: Gallery | None) -> str:
+        return history.history_table(obj)
 
     def save_model(self, request: HttpRequest, obj: Gallery, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -158,7 +163,7 @@ class GalleryAdmin(admin.ModelAdmin):
         def deliver(request):
             gallery = self._gallery(request, pk)
             try:
-                count = delivery.deliver(gallery)
+                count = delivery.deliver(gallery, by=request.user)
             except delivery.DeliveryError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
@@ -171,7 +176,7 @@ class GalleryAdmin(admin.ModelAdmin):
     def reopen_selection(self, request: HttpRequest, queryset) -> None:
         for gallery in queryset:
             try:
-                selection.reopen_selection(gallery)
+                selection.reopen_selection(gallery, by=request.user)
                 self.message_user(request, f"“{gallery.title}” is open for choosing again.")
             except selection.SelectionError as exc:
                 self.message_user(request, f"{gallery.title}: {exc}", messages.WARNING)
@@ -180,7 +185,7 @@ class GalleryAdmin(admin.ModelAdmin):
     def deliver_selected(self, request: HttpRequest, queryset) -> None:
         for gallery in queryset:
             try:
-                count = delivery.deliver(gallery)
+                count = delivery.deliver(gallery, by=request.user)
                 self.message_user(request, f"“{gallery.title}”: {count} photo(s) delivered.")
             except delivery.DeliveryError as exc:
                 self.message_user(request, f"{gallery.title}: {exc}", messages.WARNING)
@@ -196,7 +201,7 @@ class GalleryAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return JsonResponse({"error": "POST the files as multipart form data, field “photos”."}, status=405)
         gallery = self._gallery(request, pk)
-        report = services.add_photos(gallery, request.FILES.getlist("photos"))
+        report = services.add_photos(gallery, request.FILES.getlist("photos"), by=request.user)
         if request.headers.get("Accept") == "application/json":
             body = report.as_dict() | {"progress": services.progress(gallery).as_dict()}
             return JsonResponse(body, status=200 if report.added or not report.skipped else 400)
@@ -213,7 +218,7 @@ class GalleryAdmin(admin.ModelAdmin):
         def publish(request):
             gallery = self._gallery(request, pk)
             try:
-                services.publish_gallery(gallery)
+                services.publish_gallery(gallery, by=request.user)
             except services.GalleryError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from photostudio import history
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
@@ -34,9 +35,9 @@ class DeliveryError(Exception):
     pass
 
 
-def deliver(gallery: Gallery) -> int:
+def deliver(gallery: Gallery, *, by=None) -> int:
     """Mark the gallery delivered: its edited finals if it has any, else the selected originals.
-    Emails the client. Returns how many photos were delivered."""
+    Emails the client. Returns how many photos were delivered. `by`: the staff user delivering."""
     with transaction.atomic():
         gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
         if gallery.status == Gallery.Status.DELIVERED:
@@ -49,6 +50,13 @@ def deliver(gallery: Gallery) -> int:
             raise DeliveryError("Nothing to deliver: upload the edited finals, or wait for the client's selection.")
         for pk in gallery.photos.filter(delivered=True).values_list("pk", flat=True):
             send_after_commit(tasks.prepare_download, pk)
+        history.record_change(
+            gallery,
+            before=gallery.status,
+            after=Gallery.Status.DELIVERED,
+            by=by,
+            reason=f"{delivered} photo{'s' if delivered != 1 else ''} delivered",
+        )
         gallery.status = Gallery.Status.DELIVERED
         gallery.delivered_at = timezone.now()
         gallery.save(update_fields=["status", "delivered_at"])

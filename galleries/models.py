@@ -2,10 +2,11 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 
-from photostudio.models import Singleton
+from photostudio.models import Singleton, StateChange
 from photostudio.storage import private_storage, rendition_storage
 
 
@@ -130,6 +131,8 @@ class Gallery(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
     expiry_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
+    # Its changes of state, who made them and why; they go when it does.
+    state_changes = GenericRelation(StateChange, content_type_field="object_type", object_id_field="object_id")
 
     class Meta:
         ordering = ["-created_at"]

@@ -15,9 +15,9 @@ from .services import remove_photos
 
 
 def forget_client(client: Client) -> None:
-    """Delete a client with their bookings, galleries, photos, zips, contact-form messages, emails
-    and account, and every file of theirs. Files go first: a crash half-way leaves rows to retry
-    with, never orphan files."""
+    """Delete a client with their bookings, galleries (and the history of both), photos, zips,
+    contact-form messages, emails and account, and every file of theirs. Files go first: a crash
+    half-way leaves rows to retry with, never orphan files."""
     galleries = Gallery.objects.filter(client=client)
     remove_photos(Photo.objects.filter(gallery__in=galleries))
     for archive in ZipArchive.objects.filter(gallery__in=galleries):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from photostudio import history
 from photostudio.outbox import queue_email
 
 from .models import Comment, Favourite, Gallery, Photo, Selection
@@ -76,8 +77,9 @@ def add_comment(gallery: Gallery, photo: Photo, *, author, text: str) -> Comment
         return Comment.objects.create(photo=photo, author=author, text=text)
 
 
-def submit_selection(gallery: Gallery) -> Selection:
-    """Lock the selection and tell the photographer. Submitting twice changes nothing the second time."""
+def submit_selection(gallery: Gallery, *, by=None) -> Selection:
+    """Lock the selection and tell the photographer. Submitting twice changes nothing the second time.
+    `by`: the signed-in user sending it (the client's account, or staff doing it for them)."""
     with transaction.atomic():
         gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
         if gallery.status == Gallery.Status.SELECTION_SUBMITTED:
@@ -91,6 +93,14 @@ def submit_selection(gallery: Gallery) -> Selection:
         selection = Selection.objects.create(gallery=gallery, extras=current.extras, extras_price=current.extras_price)
         photos = list(Photo.objects.filter(favourite__gallery=gallery).prefetch_related("comments"))
         selection.photos.set(photos)
+        history.record_change(
+            gallery,
+            before=gallery.status,
+            after=Gallery.Status.SELECTION_SUBMITTED,
+            by=by or history.client(gallery.client),
+            for_client=gallery.client,
+            reason=f"{current.chosen} photo{'s' if current.chosen != 1 else ''} chosen",
+        )
         gallery.status = Gallery.Status.SELECTION_SUBMITTED
         gallery.save(update_fields=["status"])
         queue_email(
@@ -110,11 +120,14 @@ def submit_selection(gallery: Gallery) -> Selection:
         return selection
 
 
-def reopen_selection(gallery: Gallery) -> Gallery:
+def reopen_selection(gallery: Gallery, *, by=None) -> Gallery:
     with transaction.atomic():
-        gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
+        gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
         if gallery.status != Gallery.Status.SELECTION_SUBMITTED:
             raise SelectionError("Only a submitted selection can be reopened.")
+        history.record_change(
+            gallery, before=gallery.status, after=Gallery.Status.PROOFING, by=by, for_client=gallery.client
+        )
         gallery.status = Gallery.Status.PROOFING
         gallery.save(update_fields=["status"])
         gallery.selections.filter(reopened_at__isnull=True).update(reopened_at=timezone.now())

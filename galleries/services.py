@@ -15,6 +15,7 @@ from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from photostudio import history
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit, send_now_or_later
 
@@ -58,10 +59,11 @@ class Progress:
         }
 
 
-def add_photos(gallery: Gallery, files, *, queue: bool = True) -> UploadReport:
+def add_photos(gallery: Gallery, files, *, queue: bool = True, by=None) -> UploadReport:
     """Store each uploaded file privately and queue its processing. `files` are Django File
     objects (uploads stream to temporary files, so a batch is never held in memory). With
-    queue=False the caller processes the photos itself (`process_photo`)."""
+    queue=False the caller processes the photos itself (`process_photo`). `by`: who uploads
+    (the staff user; None for a folder imported on the server)."""
     report = UploadReport()
     status = Gallery.objects.filter(pk=gallery.pk).values_list("status", flat=True).get()
     for upload in files:
@@ -86,8 +88,10 @@ def add_photos(gallery: Gallery, files, *, queue: bool = True) -> UploadReport:
                 )
                 photo.original.save(name, upload, save=False)
                 photo.save()
-                if status == Gallery.Status.DRAFT:
-                    Gallery.objects.filter(pk=gallery.pk).update(status=Gallery.Status.PROCESSING)
+                if status == Gallery.Status.DRAFT and Gallery.objects.filter(
+                    pk=gallery.pk, status=Gallery.Status.DRAFT
+                ).update(status=Gallery.Status.PROCESSING):
+                    history.record_change(gallery, before=Gallery.Status.DRAFT, after=Gallery.Status.PROCESSING, by=by)
                 if queue:
                     send_after_commit(tasks.process_photo, photo.pk)
         except IntegrityError:
@@ -98,11 +102,11 @@ def add_photos(gallery: Gallery, files, *, queue: bool = True) -> UploadReport:
     return report
 
 
-def add_photo_from_path(gallery: Gallery, path) -> UploadReport:
+def add_photo_from_path(gallery: Gallery, path, *, by=None) -> UploadReport:
     with open(path, "rb") as fh:
         upload = File(fh, name=path.name)
         upload.size = path.stat().st_size
-        return add_photos(gallery, [upload])
+        return add_photos(gallery, [upload], by=by)
 
 
 def process_photo(photo_id: int) -> bool:
@@ -227,7 +231,7 @@ def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
 
 
 @transaction.atomic
-def publish_gallery(gallery: Gallery) -> Gallery:
+def publish_gallery(gallery: Gallery, *, by=None) -> Gallery:
     gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
     if gallery.status not in (Gallery.Status.DRAFT, Gallery.Status.PROCESSING):
         raise GalleryError("This gallery is already published.")
@@ -241,6 +245,7 @@ def publish_gallery(gallery: Gallery) -> Gallery:
             f"{state.failed} photo{'s' if state.failed != 1 else ''} could not be processed: "
             "remove or replace them, then publish."
         )
+    history.record_change(gallery, before=gallery.status, after=Gallery.Status.PROOFING, by=by)
     gallery.status = Gallery.Status.PROOFING
     gallery.published_at = timezone.now()
     gallery.save(update_fields=["status", "published_at"])

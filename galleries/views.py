@@ -283,7 +283,7 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
 def submit(request: HttpRequest, public_id: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     try:
-        selection.submit_selection(gallery)
+        selection.submit_selection(gallery, by=request.user)
     except selection.SelectionError as exc:
         messages.error(request, str(exc))
         return redirect("portal:review", public_id=gallery.public_id)

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 
 class Singleton(models.Model):
@@ -78,3 +80,32 @@ class FailedTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} failed: {self.error[:60]}"
+
+
+class StateChange(models.Model):
+    """One change of a booking's or a gallery's state: from which to which, when, who made it and
+    the reason given. Written in the same transaction as the change (`photostudio.history`), so a
+    change rolled back leaves no row; it goes with its object (a GenericRelation on each model)."""
+
+    object_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("object_type", "object_id")
+    from_state = models.CharField(max_length=30, blank=True, help_text="Empty when the object was created.")
+    to_state = models.CharField(max_length=30)
+    at = models.DateTimeField(default=timezone.now)
+    # Who: the account (gone if it is deleted) and a label that reads on its own, such as
+    # "Sam Okafor (photographer)", "Bob Mensah (client)" or "automatic".
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField("who", max_length=200)
+    reason = models.TextField(blank=True, help_text="The reason given, or what changed (a move's old and new time).")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "change of state"
+        verbose_name_plural = "changes of state"
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or 'new'} → {self.to_state} by {self.actor}"

@@ -9,10 +9,11 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from bookings import services as bookings
 from bookings.models import Booking, Client, ContactMessage
 from galleries import delivery, privacy, services
 from galleries.models import Favourite, Gallery, Photo
-from photostudio.models import OutgoingEmail
+from photostudio.models import OutgoingEmail, StateChange
 from tests.factories import jpeg_bytes, local, make_booking, make_gallery, make_user_client, open_every_day
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,13 +36,17 @@ def test_deleting_a_client_removes_every_row_and_file_of_theirs(client, settings
     open_every_day()
     alice = make_user_client("Alice Byrne", "alice@example.com")
     bob = make_user_client("Bob Mensah", "bob@example.com")
-    make_booking(start=local(days=3), email="alice@example.com")
-    make_booking(start=local(days=4), email="bob@example.com")
+    alices_booking = make_booking(start=local(days=3), email="alice@example.com")
+    bobs_booking = make_booking(start=local(days=4), email="bob@example.com")
     alices, bobs = shoot(alice), shoot(bob)
     Favourite.objects.create(photo=alices.photos.first(), gallery=alices)
     services.publish_gallery(alices)
     delivery.deliver(alices)
     delivery.request_zip(alices)
+    # The history of their bookings and galleries names them and keeps their reasons: it goes too.
+    bookings.cancel_booking(alices_booking, by_client=True, reason="Moving to Leeds, sorry.")
+    assert alices.state_changes.count() == 3 and alices_booking.state_changes.count() == 2
+    bobs_history = {*bobs.state_changes.all(), *bobs_booking.state_changes.all()}
     roots = (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)
     bobs_files = (
         files_under(*roots)
@@ -60,6 +65,8 @@ def test_deleting_a_client_removes_every_row_and_file_of_theirs(client, settings
     assert not get_user_model().objects.filter(email="alice@example.com").exists()
     assert not OutgoingEmail.objects.filter(to="alice@example.com").exists()
     assert OutgoingEmail.objects.filter(to="bob@example.com").exists()
+    assert set(StateChange.objects.all()) == bobs_history
+    assert not StateChange.objects.filter(reason__contains="Leeds").exists()
 
 
 def test_a_client_can_ask_for_their_data_to_be_deleted(client):
