@@ -92,6 +92,29 @@ def test_a_request_the_photographer_books_for_a_client_is_recorded_as_theirs(sam
     ]
 
 
+def test_a_booking_the_photographer_makes_in_the_admin_is_recorded_as_theirs(client, sam, bob, studio):
+    start = local(days=5, hour=8)  # before opening: the photographer may book it, a client may not
+    client.force_login(sam)
+    inline = "photostudio-outgoingemail-about_type-about_id"
+
+    response = client.post(
+        "/admin/bookings/booking/add/",
+        {
+            "client": bob.pk,
+            "session_type": studio.pk,
+            "start_0": f"{start:%Y-%m-%d}",
+            "start_1": "08:00:00",
+            "location": "studio",
+            "people": "1",
+            f"{inline}-TOTAL_FORMS": "0",
+            f"{inline}-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    assert changes(Booking.objects.get(client=bob)) == [("", "requested", "Sam Okafor (photographer)", "")]
+
+
 def test_confirming_records_the_photographer_and_when(sam):
     booking = request_as_client()
 
@@ -331,3 +354,17 @@ def test_the_admin_pages_run_as_many_queries_for_a_long_history_as_for_a_short_o
     assert long.state_changes.count() == 8
     booking_page = "/admin/bookings/booking/{}/change/"
     assert queries(booking_page.format(short.pk)) == queries(booking_page.format(long.pk))
+
+    new, old = (
+        make_ready_gallery(bob, with_files=False, status=Gallery.Status.PROCESSING, title=title)
+        for title in ("Team day", "Headshots")
+    )
+    for gallery in (new, old):  # both open for choosing, one photo chosen
+        galleries.publish_gallery(gallery, by=sam)
+        Favourite.objects.create(photo=gallery.photos.first(), gallery=gallery)
+    for _ in range(3):
+        selection.submit_selection(old, by=bob.user)
+        selection.reopen_selection(old, by=sam)
+    assert (new.state_changes.count(), old.state_changes.count()) == (1, 7)
+    gallery_page = "/admin/galleries/gallery/{}/change/"
+    assert queries(gallery_page.format(new.pk)) == queries(gallery_page.format(old.pk))
