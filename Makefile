@@ -16,7 +16,14 @@ help:
 	@echo "make beat    Celery beat, the scheduler of periodic tasks (needs REDIS_URL)"
 	@echo "make bench   the benchmarks in bench/"
 
-$(VENV)/.installed: requirements.txt
+# `install` (for run, test, lint): what runs plus the tests and tools; `prod`: only what runs.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.installed-runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -33,7 +40,7 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (the admin: http://$(HOST):$(PORT)/admin/). Ctrl-C to stop."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-prod: install
+prod: $(VENV)/.installed-runtime
 	@test -f .env || { echo "Copy deploy/env.example to .env and fill it in first."; exit 1; }
 	mkdir -p var
 	$(VENV)/bin/honcho run $(PY) manage.py migrate --noinput
@@ -62,12 +69,22 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A photostudio beat --loglevel=INFO
 
-bench: install
-	$(PY) bench/bench_slots.py
-	$(PY) bench/imaging.py
-	$(PY) -m tests.services -- $(PY) bench/gallery_page.py
-	$(PY) -m pip install --quiet locust==2.47.0  # the load generator, for bench/load.py only
-	$(PY) bench/load.py
+# The benchmarks' peers (easy-thumbnails, sorl-thumbnail, locust) go into a virtualenv of their own,
+# never into the project's.
+BENCH_VENV := bench/.venv
+BENCH_PY := $(BENCH_VENV)/bin/python
+
+$(BENCH_VENV)/.installed: requirements.txt bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet --upgrade pip
+	$(BENCH_PY) -m pip install --quiet -r requirements.txt -r bench/requirements.txt
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_PY) bench/bench_slots.py
+	$(BENCH_PY) bench/imaging.py
+	$(BENCH_PY) -m tests.services -- $(BENCH_PY) bench/gallery_page.py
+	$(BENCH_PY) bench/load.py
 
 vendor:
 	bin/vendor
