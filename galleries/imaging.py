@@ -9,10 +9,15 @@ The choices, each made for a reason:
   just large enough for the proof, so a 24 MP frame costs a 6 MP decode; each smaller rendition is
   made from the next larger one, never from the original again.
 - The pixel limit and the memory budget (MAX_DECODE_BYTES: what the decoded pixels take) are checked
-  from the header, before anything is decoded, so a decompression bomb never allocates memory. We
-  read headers with the format's own opener rather than `Image.open()`:
-  its built-in guard uses the process-wide `Image.MAX_IMAGE_PIXELS` (too low for 100 MP medium
-  format, and it warns on every such frame) and refuses without saying the width and height.
+  from the header, before anything is decoded, so a decompression bomb never allocates memory. The
+  size is read with `imagesize` before Pillow opens the file: Pillow's own guard uses the
+  process-wide `Image.MAX_IMAGE_PIXELS` (too low for 100 MP medium format, and it warns on every such
+  frame), refuses without saying the width and height, and WebP's opener allocates its canvas.
+- Only Pillow's documented API: `Image.open(fp, formats=[...])` restricted to the formats we take,
+  `Image.draft()` for the reduced-scale decode, and our own pixel and memory checks.
+- Pillow's errors for a file it cannot read mean a damaged file (logged at INFO); any other error is
+  a bug of ours, logged at WARNING with its traceback, and the photo is refused with a neutral reason
+  rather than blamed on its file.
 - Colours are converted to sRGB from the embedded ICC profile; files without one are taken as sRGB,
   except camera JPEGs that say "Adobe RGB" the DCF way (EXIF colour space "uncalibrated" plus the
   interoperability index R03), which get an Adobe RGB (1998) profile.
@@ -30,27 +35,19 @@ import logging
 import os
 import re
 import struct
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
-from PIL import (
-    ExifTags,
-    Image,
-    ImageCms,
-    ImageDraw,
-    ImageFile,
-    ImageFont,
-    JpegImagePlugin,  # noqa: F401  (imported to register the openers we allow)
-    PngImagePlugin,  # noqa: F401
-    TiffImagePlugin,  # noqa: F401
-    WebPImagePlugin,  # noqa: F401
-)
+import imagesize
+from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFile, ImageFont, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS: tuple[str, ...] = ("JPEG", "PNG", "TIFF", "WEBP")
+MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "TIFF": "image/tiff", "WEBP": "image/webp"}
 # 150 MP admits 100 MP medium format (11 656 × 8 742) with room to spare, as a JPEG: JPEGs (nearly
 # every upload) are decoded at a reduced scale (draft mode), a 100 MP frame at a quarter of its pixels.
 MAX_PIXELS: int = 150_000_000
@@ -83,19 +80,24 @@ TRANSFORM_FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION | ImageCms.Flags.NOCACHE
 _SRGB_PROFILE = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 SRGB_ICC: bytes = _SRGB_PROFILE.tobytes()
 
-# Errors Pillow raises on bad image data (as opposed to bugs of ours).
+# What Pillow raises for image data it cannot read: OSError (UnidentifiedImageError, "image file is
+# truncated", decoder errors), SyntaxError and ValueError from the format plugins, EOFError,
+# struct.error from a header cut short, the decompression-bomb error and colour-management errors.
+# Not TypeError, KeyError, ZeroDivisionError and the like: those are bugs of ours, not damaged files.
 _DATA_ERRORS = (
     OSError,
     SyntaxError,
     ValueError,
     EOFError,
     struct.error,
-    IndexError,
-    KeyError,
-    TypeError,
-    ZeroDivisionError,
+    Image.DecompressionBombError,
     ImageCms.PyCMSError,
 )
+# A bug of ours while making renditions. Anything else (MemoryError, a worker's time limit) goes
+# up to the caller, which knows whether trying again may help.
+_OUR_ERRORS = (TypeError, AttributeError, LookupError, ArithmeticError, NameError, AssertionError)
+# The reason a photo is refused with when the fault is ours, not its file's.
+UNEXPECTED_ERROR = "could not be processed: an unexpected error, recorded in the server log"
 
 
 class ImageRejected(Exception):
@@ -149,7 +151,7 @@ class Renditions:
     @property
     def source_content_type(self) -> str:
         """The original's media type, from its decoded format (its file name may say anything)."""
-        return Image.MIME.get(self.source_format, "")
+        return MEDIA_TYPES.get(self.source_format, "")
 
 
 Source = BinaryIO | str | os.PathLike[str]
@@ -171,6 +173,9 @@ def make_renditions(source: Source, *, watermark: Watermark | None = None) -> Re
         except _DATA_ERRORS as exc:
             logger.info("could not process a %s image", im.format, exc_info=True)
             raise ImageRejected("damaged file") from exc
+        except _OUR_ERRORS as exc:
+            logger.warning("unexpected error making the renditions of a %s image", im.format, exc_info=True)
+            raise ImageRejected(UNEXPECTED_ERROR) from exc
 
 
 def identify(source: Source) -> tuple[str, int, int]:
@@ -227,33 +232,53 @@ class _opened:
 
 
 def _identify(fp: BinaryIO) -> ImageFile.ImageFile:
-    """Read the header with the opener of an accepted format and check the pixel count."""
+    """Open the file as one of the accepted formats, checking its size from the header first."""
     head = fp.read(64)
     if not head:
         raise ImageRejected("empty file")
-    # WebP's decoder allocates its canvas when it is created, so check its size from the raw header.
-    if (webp_size := _webp_size(head)) is not None:
-        _check_pixels(*webp_size)
-        _check_decode_budget(webp_size, "RGBA")
-    for fmt in ACCEPTED_FORMATS:
-        opener, accept = Image.OPEN[fmt]
-        if accept is not None and accept(head) is not True:
-            continue
-        fp.seek(0)
-        try:
-            im = opener(fp, "")
-        except Image.DecompressionBombError:
-            raise ImageRejected("too large") from None
-        except _DATA_ERRORS as exc:
-            raise ImageRejected(f"damaged {fmt} file") from exc
-        _check_pixels(*im.size)
-        if fmt != "JPEG":  # decoded whole (a JPEG's reduced-scale decode is checked in _render)
-            _check_decode_budget(im.size, im.mode)
-        if fmt == "TIFF" and _is_camera_raw(im, head):
-            # Opening it as a TIFF would give the camera's little preview, not the photo.
-            raise ImageRejected("unsupported format: camera RAW")
-        return im
-    raise ImageRejected(_why_not_accepted(fp, head))
+    fmt = _accepted_format(head)
+    if fmt is None:
+        raise ImageRejected(_why_not_accepted(fp, head))
+    fp.seek(0)
+    width, height = imagesize.get(fp, exif_rotation=False)  # (-1, -1) when it can't tell
+    if width > 0 and height > 0:
+        _check_pixels(width, height)
+        if fmt == "WEBP":  # its opener allocates the canvas, before we would see im.mode
+            _check_decode_budget((width, height), "RGBA")
+    fp.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns from 89 MP on; ours is the limit that counts, and it was checked above.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(fp, formats=[fmt])
+    except Image.DecompressionBombError:  # a size the header reader could not see
+        raise ImageRejected("too large") from None
+    except (UnidentifiedImageError, *_DATA_ERRORS) as exc:
+        raise ImageRejected(f"damaged {fmt} file") from exc
+    _check_pixels(*im.size)
+    if fmt != "JPEG":  # decoded whole (a JPEG's reduced-scale decode is checked in _render)
+        _check_decode_budget(im.size, im.mode)
+    if fmt == "TIFF" and _is_camera_raw(im, head):
+        # Opening it as a TIFF would give the camera's little preview, not the photo.
+        raise ImageRejected("unsupported format: camera RAW")
+    return im
+
+
+def _accepted_format(head: bytes) -> str | None:
+    """The accepted format a file's first bytes announce (its signature), or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(_PNG_SIGNATURE):
+        return "PNG"
+    if head[:4] in _TIFF_SIGNATURES:
+        return "TIFF"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+# Classic and BigTIFF, in either byte order (and the swapped forms some writers get wrong).
+_TIFF_SIGNATURES = (b"II*\x00", b"MM\x00*", b"II\x00*", b"MM*\x00", b"II+\x00", b"MM\x00+")
 
 
 def _check_pixels(width: int, height: int) -> None:
@@ -283,21 +308,6 @@ def _bytes_per_pixel(mode: str) -> int:
 
 def _grouped(n: int) -> str:
     return f"{n:,}".replace(",", " ")
-
-
-def _webp_size(head: bytes) -> tuple[int, int] | None:
-    """Canvas size from a WebP header (RIFF....WEBP + VP8 / VP8L / VP8X), without decoding."""
-    if len(head) < 30 or head[:4] != b"RIFF" or head[8:12] != b"WEBP":
-        return None
-    chunk = head[12:16]
-    if chunk == b"VP8X":
-        return int.from_bytes(head[24:27], "little") + 1, int.from_bytes(head[27:30], "little") + 1
-    if chunk == b"VP8L" and head[20] == 0x2F:
-        bits = int.from_bytes(head[21:25], "little")
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    if chunk == b"VP8 " and head[23:26] == b"\x9d\x01\x2a":
-        return int.from_bytes(head[26:28], "little") & 0x3FFF, int.from_bytes(head[28:30], "little") & 0x3FFF
-    return None
 
 
 def _is_camera_raw(im: ImageFile.ImageFile, head: bytes) -> bool:
@@ -387,19 +397,9 @@ def _render(im: ImageFile.ImageFile, watermark: Watermark | None) -> Renditions:
 
 
 def _draft(im: ImageFile.ImageFile, size: tuple[int, int]) -> None:
-    """Have libjpeg decode at 1/2, 1/4 or 1/8 scale, the smallest that still covers `size`.
-
-    At a reduced scale we also turn on Pillow's draft flag (libjpeg without "fancy" upsampling): the
-    chroma of a 4:2:0 JPEG is then decoded at half the output's resolution and doubled, rather than at
-    the full output resolution. For a 24 MP frame that is 1500 px of chroma for a 2048 px proof that
-    is saved 4:2:0 (1024 px of chroma) anyway, and it saves about a tenth of the decode. The flag's
-    other effect, libjpeg's fast 8×8 IDCT, never applies at a reduced scale; at full scale nothing
-    is changed, so a JPEG that needs no reduction keeps libjpeg's most accurate settings.
-    """
+    """Have libjpeg decode at 1/2, 1/4 or 1/8 scale, the smallest that still covers `size`
+    (`Image.draft()`, documented for JPEG): a 24 MP frame costs a 6 MP decode for a 2048 px proof."""
     im.draft(im.mode, size)
-    config = im.decoderconfig  # (scale, draft flag), set by JpegImageFile.draft()
-    if len(config) == 2 and config[0] > 1:
-        im.decoderconfig = (config[0], 1)
 
 
 def _load(im: ImageFile.ImageFile) -> None:
@@ -408,7 +408,8 @@ def _load(im: ImageFile.ImageFile) -> None:
         im.load()
     except Image.DecompressionBombError as exc:
         raise ImageRejected("too large") from exc
-    except (OSError, EOFError, SyntaxError, ValueError, struct.error, IndexError) as exc:
+    except _DATA_ERRORS as exc:
+        logger.info("could not decode a %s image: %s", im.format, exc)
         truncated = isinstance(exc, EOFError) or "truncated" in str(exc).lower()
         raise ImageRejected("truncated file" if truncated else "damaged file") from exc
 
@@ -776,12 +777,14 @@ def _render_text(text: str) -> Image.Image:
 def _open_logo(png: bytes) -> Image.Image:
     if not png:
         raise ImageRejected("watermark logo: empty file")
-    fp = io.BytesIO(png)
-    opener, accept = Image.OPEN["PNG"]
-    if accept is not None and accept(png[:16]) is not True:
+    if not png.startswith(_PNG_SIGNATURE):
         raise ImageRejected("watermark logo: not a PNG image")
+    fp = io.BytesIO(png)
+    width, height = imagesize.get(fp, exif_rotation=False)  # from the header: before Pillow's own guard
+    if width * height > MAX_LOGO_PIXELS:
+        raise ImageRejected(f"watermark logo too large: {_grouped(width)} × {_grouped(height)} px")
     try:
-        logo = opener(fp, "")
+        logo = Image.open(fp, formats=["PNG"])
         width, height = logo.size
         if width * height > MAX_LOGO_PIXELS:
             raise ImageRejected(f"watermark logo too large: {_grouped(width)} × {_grouped(height)} px")
@@ -789,7 +792,7 @@ def _open_logo(png: bytes) -> Image.Image:
         return logo.convert("RGBA")
     except ImageRejected:
         raise
-    except _DATA_ERRORS as exc:
+    except (UnidentifiedImageError, *_DATA_ERRORS) as exc:
         raise ImageRejected("watermark logo: damaged PNG file") from exc
 
 

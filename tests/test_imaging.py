@@ -1,13 +1,17 @@
 """The image pipeline (galleries/imaging.py): renditions, orientation, colour, privacy, watermarks
 and the files it refuses. Pure Pillow, no database; every image is made in memory."""
 
-import contextlib
+import ast
+import inspect
 import io
 import os
 import time
 from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 from PIL import ExifTags, Image, ImageChops, ImageCms, ImageFile, JpegImagePlugin
 
 from galleries import imaging
@@ -635,11 +639,17 @@ def test_no_raw_pillow_error_escapes_from_a_damaged_file():
         encode(photo((64, 48)), "TIFF", compression="tiff_lzw"),
         encode(photo((64, 48)), "WEBP"),
     ]
+    reasons = set()
     for data in sources:
         for cut in range(1, len(data), max(1, len(data) // 40)):
             for damaged in (data[:cut], data[:cut] + bytes(16) + data[cut + 16 :], data[:cut] + b"\xff" * 8):
-                with contextlib.suppress(ImageRejected):  # anything else fails the test
+                try:  # anything but ImageRejected fails the test
                     make_renditions(io.BytesIO(damaged))
+                except ImageRejected as exc:
+                    reasons.add(str(exc))
+    # Each is the file's fault, said so; none is taken for a bug of ours.
+    assert "truncated file" in reasons and "damaged file" in reasons
+    assert imaging.UNEXPECTED_ERROR not in reasons
 
 
 def test_it_leaves_pillows_global_settings_alone():
@@ -656,3 +666,72 @@ def test_a_missing_path_is_not_mistaken_for_a_bad_image(tmp_path):
     # A storage problem is the caller's to retry, not the photographer's to fix.
     with pytest.raises(FileNotFoundError):
         make_renditions(os.fspath(tmp_path / "gone.jpg"))
+
+
+# --- Whose fault: the file's, or ours -----------------------------------------------------------
+
+
+def test_a_damaged_file_is_refused_as_damaged_and_logged_at_info_only(caplog, tmp_path):
+    good = encode(photo((600, 400)), "JPEG", quality=90)
+    scan = good.index(b"\xff\xda") + 200
+    damaged = tmp_path / "IMG_20261120_0142.jpg"  # its image data overwritten partway through
+    damaged.write_bytes(good[:scan] + bytes(range(256)) * 4 + good[scan + 1024 :])
+    caplog.set_level("INFO", logger="galleries.imaging")
+
+    with pytest.raises(ImageRejected, match="^damaged file$"):
+        make_renditions(os.fspath(damaged))
+
+    assert [record.levelname for record in caplog.records] == ["INFO"]
+
+
+@pytest.mark.parametrize("bug", [TypeError, KeyError, ZeroDivisionError, AttributeError])
+def test_a_bug_of_ours_is_logged_at_warning_with_its_traceback_and_not_blamed_on_the_file(
+    bug, monkeypatch, caplog, tmp_path
+):
+    def broken_watermark(proof, mark):
+        raise bug("a mistake in the watermark code")
+
+    monkeypatch.setattr(imaging, "_apply_watermark", broken_watermark)
+    shot = tmp_path / "2026-11-20 Bob Mensah 0142.jpg"
+    shot.write_bytes(encode(photo((600, 400)), "JPEG", quality=90))
+
+    with pytest.raises(ImageRejected) as refused:
+        make_renditions(os.fspath(shot), watermark=Watermark(text="© Northlight Studio"))
+
+    assert str(refused.value) == imaging.UNEXPECTED_ERROR
+    assert "damaged" not in str(refused.value)
+    [record] = [record for record in caplog.records if record.levelname == "WARNING"]
+    assert record.name == "galleries.imaging" and record.exc_info[0] is bug
+    assert "broken_watermark" in caplog.text  # the traceback, down to the failing line
+
+
+def test_running_out_of_memory_is_left_to_the_caller_to_retry(monkeypatch):
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(imaging, "_encode", out_of_memory)
+
+    with pytest.raises(MemoryError):  # not a refusal: the photo is fine, the worker was short
+        make_renditions(io.BytesIO(encode(photo((600, 400)), "JPEG")))
+
+
+# --- Pillow's documented API only ---------------------------------------------------------------
+
+# Registries and decoder state Pillow keeps for itself (its docs: plugins and Pillow's own code only).
+PILLOW_INTERNALS = {"OPEN", "SAVE", "MIME", "ID", "EXTENSION", "DECODERS", "ENCODERS", "decoderconfig", "tile"}
+
+
+def test_the_pipeline_uses_only_documented_pillow_api():
+    tree = ast.parse(inspect.getsource(imaging))
+    attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+
+    assert attributes & PILLOW_INTERNALS == set()
+    assert [name for name in attributes if name.startswith("_") and not name.startswith("__")] == []
+
+
+def test_pillow_is_required_as_a_range_that_the_installed_version_meets():
+    lines = (Path(__file__).parent.parent / "requirements.txt").read_text().splitlines()
+    [pillow] = [Requirement(line) for line in lines if line.lower().startswith("pillow")]
+
+    assert {spec.operator for spec in pillow.specifier} == {">=", "<"}  # a range with an upper bound
+    assert pillow.specifier.contains(version("Pillow"))

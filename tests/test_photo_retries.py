@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from galleries import services
+from galleries import imaging, services
 from galleries.models import Gallery, Photo
 from photostudio.celery import app as celery_app
 from tests.factories import jpeg_bytes, make_client, make_gallery
@@ -128,3 +128,22 @@ def test_every_task_has_a_soft_and_a_hard_time_limit_below_the_redelivery_timeou
         assert soft and hard and soft < hard < settings.CELERY_VISIBILITY_TIMEOUT, name
     assert ours["photostudio.tasks.send_outgoing_email"].soft_time_limit <= 120
     assert settings.EMAIL_TIMEOUT and settings.EMAIL_TIMEOUT * 3 <= 120
+
+
+def test_a_bug_in_the_image_pipeline_fails_the_photo_at_once_with_a_neutral_reason(monkeypatch, caplog, settings):
+    settings.PHOTO_MAX_ATTEMPTS = 3
+    gallery = make_gallery(make_client("Bob Mensah", "bob@mensah-physio.com"))
+    photo = waiting(gallery, "IMG_20261120_0142.jpg", seed=1)
+
+    def resize_with_a_bug(im, size):
+        return {}[size]  # a KeyError of ours, not a damaged file
+
+    monkeypatch.setattr(imaging, "_resize", resize_with_a_bug)
+
+    assert services.process_photo(photo.pk) is False
+
+    photo.refresh_from_db()
+    assert (photo.state, photo.attempts) == (Photo.State.FAILED, 1)  # trying again would fail the same way
+    assert photo.error == imaging.UNEXPECTED_ERROR
+    [warning] = [record for record in caplog.records if record.levelname == "WARNING"]
+    assert warning.exc_info[0] is KeyError and "resize_with_a_bug" in caplog.text
