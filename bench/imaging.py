@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/imaging.py [--photos N] [--runs R] [--size 6000x4000] [--pool-photos M]
+    .venv/bin/python bench/imaging.py [--photos N] [--runs R] [--size 6000x4000] [--pool-photos M] [--baseline REV]
 
 The peers are not Photostudio's dependencies, so the benchmark has its own virtualenv, bench/.venv:
 the first run makes it, installs requirements.txt and bench/requirements.txt into it (all pinned) and
@@ -19,6 +19,10 @@ tagged with an Adobe RGB profile) and times, per photo, in one run:
   2048 px proof, 960 and 480 px thumbnails and a 24 px placeholder (long edges; JPEG quality
   85/80/80/60). Ours also converts colour to sRGB, strips the metadata and stamps the watermark on
   the proof; the peers do none of that, so the comparison flatters them.
+With `--baseline REV` (a git revision, e.g. HEAD or main), the pipeline as it was at REV
+(galleries/imaging.py at that revision) is timed too, as one more tool in the same rotation, and the
+report says how the working tree's pipeline compares with it: a change to the pipeline is judged
+against the code it replaces on the same machine, in the same run.
 Then photos per minute for Photostudio with two worker processes, as a Celery worker with
 concurrency 2 would run it. It ends with the targets, each MET or NOT MET (at least 3x faster than
 the faster peer; at most 1.5x the time of a full decode), and one line per peer in the form
@@ -34,6 +38,7 @@ import argparse
 import gc
 import hashlib
 import importlib.metadata
+import importlib.util
 import multiprocessing
 import os
 import platform
@@ -60,7 +65,8 @@ from galleries import imaging  # noqa: E402
 RENDITIONS = ((2048, 85), (960, 80), (480, 80), (24, 60))  # long edge, JPEG quality: what ours makes
 WATERMARK = imaging.Watermark(text="© Studio Lumen", position="bottom-right")
 PEERS = ("easy-thumbnails", "sorl-thumbnail")
-OURS, DECODE = "photostudio", "full decode"
+OURS, DECODE, BASELINE = "photostudio", "full decode", "baseline"
+TARGET_VS_BASELINE = 1.10  # a change to the pipeline keeps it within 10% of the time it replaces
 TARGET_VS_PEER = 3.0  # at least this many times faster than the faster peer
 TARGET_VS_DECODE = 1.5  # at most this many times a full decode
 WORKERS = 2
@@ -211,6 +217,46 @@ def photostudio(name: str) -> str:
         )
     ]
     return saved[0]
+
+
+def load_baseline(revision: str, folder: Path):
+    """galleries/imaging.py as it was at `revision`, imported as a module of its own."""
+    shown = subprocess.run(
+        ["git", "show", f"{revision}:galleries/imaging.py"], cwd=ROOT, capture_output=True, check=False
+    )
+    if shown.returncode:
+        raise SystemExit(f"--baseline {revision}: {shown.stderr.decode().strip()}")
+    path = folder / "imaging_baseline.py"
+    path.write_bytes(shown.stdout)
+    spec = importlib.util.spec_from_file_location("imaging_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_renditions_with(pipeline) -> Callable[[str], str]:
+    """The same job as `photostudio()` (renditions made and saved), by another version of the pipeline."""
+    mark = pipeline.Watermark(text=WATERMARK.text, position=WATERMARK.position)
+
+    def run(name: str) -> str:
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        result = pipeline.make_renditions(default_storage.path(name), watermark=mark)
+        stem = name.rsplit(".", 1)[0]
+        saved = [
+            default_storage.save(f"baseline/{stem}_{label}.jpg", ContentFile(data))
+            for label, data in (
+                ("proof", result.proof),
+                ("960", result.thumb_2x),
+                ("480", result.thumb),
+                ("24", result.placeholder),
+            )
+        ]
+        return saved[0]
+
+    return run
 
 
 def easy_thumbnails(name: str) -> str:
@@ -372,6 +418,13 @@ def report(
     missing = [tool for tool in PEERS if tool not in results]
     if missing:
         print(f"Not measured, not installed here: {', '.join(missing)} (run without --no-venv)")
+    if BASELINE in results:
+        ratio = ours_ms / results[BASELINE]["ms"]
+        print(
+            f"Target, at most {TARGET_VS_BASELINE:.2f}x the time of {labels[BASELINE]}: "
+            f"{verdict(ratio <= TARGET_VS_BASELINE)} ({ratio:.3f}x: {ours_ms:.0f} against "
+            f"{results[BASELINE]['ms']:.0f} ms per photo)"
+        )
     for tool in peers:
         ratio = results[tool]["ms"] / ours_ms
         if ratio >= 1:
@@ -387,6 +440,9 @@ def main() -> None:
     parser.add_argument("--size", default="6000x4000", help="pixel size of the test photos (default 6000x4000)")
     parser.add_argument(
         "--pool-photos", type=int, default=12, help=f"photos for the {WORKERS}-process throughput (default 12)"
+    )
+    parser.add_argument(
+        "--baseline", metavar="REV", help="also time galleries/imaging.py as it was at this git revision"
     )
     parser.add_argument("--no-venv", action="store_true", help="run in this interpreter, not bench/.venv")
     args = parser.parse_args()
@@ -406,6 +462,9 @@ def main() -> None:
 
         tools: dict[str, Callable[[str], str | None]] = {DECODE: full_decode, OURS: photostudio}
         labels = {DECODE: "full decode (Image.open + load)", OURS: "photostudio (galleries.imaging)"}
+        if args.baseline:
+            tools[BASELINE] = make_renditions_with(load_baseline(args.baseline, Path(tmp)))
+            labels[BASELINE] = f"photostudio at {args.baseline}"
         for dist, function in zip(PEERS, (easy_thumbnails, sorl_thumbnail), strict=True):
             if version := installed(dist):
                 tools[dist] = function
