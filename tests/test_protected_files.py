@@ -200,3 +200,32 @@ def test_an_upgrade_moves_existing_proofs_out_of_the_public_folder(alice):
     assert Path(upgraded.proof.path) == private / "proofs/4f1c/proof.jpg"
     assert (media / "proofs/4f1c/thumb.jpg").exists()  # thumbnails stay public
     assert upgraded.content_type == "image/png"  # what the original is, whatever its name
+
+
+@pytest.mark.parametrize(
+    ("title", "header"),
+    [
+        ('Studio "Blue" day', r'attachment; filename="Studio \"Blue\" day - Northlight Studio.zip"'),
+        (
+            "Séance d’été, Zoë",
+            "attachment; filename*=utf-8''"
+            "S%C3%A9ance%20d%E2%80%99%C3%A9t%C3%A9%2C%20Zo%C3%AB%20-%20Northlight%20Studio.zip",
+        ),
+    ],
+)
+def test_behind_nginx_a_zip_keeps_its_name_whatever_characters_it_holds(client, alice, settings, title, header):
+    settings.PROTECTED_MEDIA_PREFIX = "/protected/"
+    settings.STUDIO_NAME = "Northlight Studio"
+    gallery = make_gallery(alice, title=title, status=Gallery.Status.DELIVERED)
+    photo = processed(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=7))
+    Photo.objects.filter(pk=photo.pk).update(delivered=True)
+    archive = delivery.request_zip(gallery)
+    delivery.build_zip(archive.pk)
+    client.force_login(alice.user)
+
+    response = client.get(f"/portal/galleries/{gallery.public_id}/zip/{archive.key}/download/")
+
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"].startswith("/protected/")
+    # Quotes escaped inside the quoted name; anything beyond ASCII percent-encoded as UTF-8 (RFC 6266).
+    assert response["Content-Disposition"] == header
