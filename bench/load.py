@@ -1,7 +1,8 @@
 """Load test: many clients at once on the pages that matter, through gunicorn, beside Django's admin sign-in.
 
-Run from the repository root: `.venv/bin/python bench/load.py [--clients 50] [--seconds 60]`. It needs
-locust in the virtualenv (`.venv/bin/python -m pip install locust==2.47.0`). It makes its own
+Run from the repository root: `bench/.venv/bin/python bench/load.py [--clients 50] [--seconds 60]`, in
+the benchmarks' own virtualenv, which has locust (`make bench` makes it from requirements.txt and
+bench/requirements.txt; the project's .venv never gets locust). It makes its own
 throwaway database (a new one on the PostgreSQL server of DATABASE_URL if that is set to one,
 else a SQLite file in a temporary folder), migrates it, adds the studio's session types and hours
 and a client with a published 500-photo gallery (rows only, no image files), starts gunicorn on a
@@ -74,7 +75,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     args = parser.parse_args()
     if not (BIN / "locust").exists():
-        print(f"locust is not installed: {BIN / 'python'} -m pip install locust==2.47.0", file=sys.stderr)
+        print("locust is not installed here: run it in bench/.venv (`make bench` makes it)", file=sys.stderr)
         return 2
 
     # Ctrl-C raises KeyboardInterrupt; make a plain `kill` unwind through the same clean-up.
