@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -254,6 +255,15 @@ def test_the_first_upload_moves_a_draft_gallery_to_processing_once(bob, sam):
     galleries.add_photos(gallery, [upload("2026-11-20 Bob Mensah 0143.jpg", 2)], queue=False, by=sam)
 
     assert changes(gallery) == [("draft", "processing", "Sam Okafor (photographer)", "")]
+
+
+def test_photos_imported_on_the_server_name_the_command_in_the_history(bob, tmp_path, capsys):
+    gallery = make_gallery(bob, title="Clinic team headshots")
+    (tmp_path / "IMG_20261120_0142.jpg").write_bytes(jpeg_bytes(size=(60, 40), seed=1))
+
+    call_command("import_photos", gallery.public_id, str(tmp_path))
+
+    assert changes(gallery) == [("draft", "processing", "import_photos, on the server", "")]
 
 
 def test_publishing_submitting_reopening_and_delivering_each_leave_one_row(client, bob, sam):

@@ -4,6 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from galleries import imaging, services
 from galleries.models import Gallery
+from photostudio.history import Actor
+
+IMPORTED = Actor("import_photos, on the server")  # who the gallery's history names
 
 
 class Command(BaseCommand):
@@ -57,7 +60,7 @@ class Command(BaseCommand):
                 refused += 1
                 self.stderr.write(f"not imported {path.name}: could not be read ({exc.strerror or exc})")
                 continue
-            report = services.add_photo_from_path(found, path)
+            report = services.add_photo_from_path(found, path, by=IMPORTED)
             added += len(report.added)
             for reason in report.skipped:
                 if "already in this gallery" in reason:
