@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
+
+from photostudio import history
 
 from . import scheduling, services
 from .models import Availability, Booking, Client, SessionType, SessionTypePhoto, StudioProfile, TimeOff, WorkingHours
@@ -301,7 +304,7 @@ def seed_bookings() -> int:
     for client, kind, start, status in plan:
         session = sessions.get(kind) or next(iter(sessions.values()))
         shape = scheduling.session_shape(session)
-        Booking.objects.create(
+        booking = Booking.objects.create(
             client=client,
             session_type=session,
             start=start,
@@ -310,8 +313,34 @@ def seed_bookings() -> int:
             held_end=start + shape.duration + shape.buffer_after,
             status=status,
             purpose="Team page and LinkedIn" if kind == "headshot" else "Website and brand",
-            decline_reason="We're away on a shoot that week. Any other week works!"
-            if status == Booking.Status.DECLINED
-            else "",
+            decline_reason=DECLINED_BECAUSE if status == Booking.Status.DECLINED else "",
+            cancel_reason=CANCELLED_BECAUSE if status == Booking.Status.CANCELLED else "",
         )
+        _demo_history(booking)
     return len(plan)
+
+
+S = Booking.Status
+DECLINED_BECAUSE = "We're away on a shoot that week. Any other week works!"
+CANCELLED_BECAUSE = "Our offsite moved to the spring; we'll book again then."
+# How each demo booking reached its state after the client's request: (state, by the client, reason).
+DEMO_HISTORY = {
+    S.REQUESTED: [],
+    S.CONFIRMED: [(S.CONFIRMED, False, "")],
+    S.DECLINED: [(S.DECLINED, False, DECLINED_BECAUSE)],
+    S.CANCELLED: [(S.CONFIRMED, False, ""), (S.CANCELLED, True, CANCELLED_BECAUSE)],
+    S.COMPLETED: [(S.CONFIRMED, False, ""), (S.COMPLETED, False, "")],
+}
+
+
+def _demo_history(booking: Booking) -> None:
+    """The demo booking's changes, a day apart up to today, so its admin page shows a history."""
+    studio = history.Actor(f"{settings.STUDIO_NAME} (photographer)")
+    steps = [(S.REQUESTED, True, ""), *DEMO_HISTORY[booking.status]]
+    before = ""
+    for n, (after, by_client, reason) in enumerate(steps):
+        who = history.client(booking.client) if by_client else studio
+        change = history.record_change(booking, before=before, after=after, by=who, reason=reason)
+        change.at = timezone.now() - timedelta(days=len(steps) - 1 - n)
+        change.save(update_fields=["at"])
+        before = after

@@ -378,3 +378,20 @@ def test_the_admin_pages_run_as_many_queries_for_a_long_history_as_for_a_short_o
     assert (new.state_changes.count(), old.state_changes.count()) == (1, 7)
     gallery_page = "/admin/galleries/gallery/{}/change/"
     assert queries(gallery_page.format(new.pk)) == queries(gallery_page.format(old.pk))
+
+
+def test_the_demo_bookings_come_with_a_history_that_leads_to_their_state(client, sam):
+    from bookings import demo
+
+    Booking.objects.all().delete()  # the demo adds bookings only to a studio that has none
+    demo.seed_bookings()
+    client.force_login(sam)
+
+    for booking in Booking.objects.all():
+        steps = changes(booking)
+        assert steps[0][:3] == ("", "requested", f"{booking.client.name} (client)")
+        assert steps[-1][1] == booking.status
+        assert all(a[1] == b[0] for a, b in zip(steps, steps[1:], strict=False))  # one chain, no gaps
+    cancelled = Booking.objects.get(status=Booking.Status.CANCELLED)
+    html = client.get(f"/admin/bookings/booking/{cancelled.pk}/change/").content.decode()
+    assert "<td>confirmed → cancelled</td><td>Our offsite moved to the spring; we&#x27;ll book again then.</td>" in html
