@@ -1,10 +1,11 @@
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from . import guide
+from . import guide, services
 from .models import Booking, ContactMessage, SessionType
 
 # A start time further than this from every bookable day is refused as malformed: whether a time
@@ -43,6 +44,19 @@ class HoneypotMixin(forms.Form):
         data = super().clean()
         self._bot = bool(data.pop("website", ""))
         return data
+
+
+class BookingRequestMixin:
+    """A form whose valid data asks for a booking: the public booking form, and the admin's form
+    for booking on a client's behalf (which names a known client instead of typing their details)."""
+
+    def booking_request(self) -> services.BookingRequest:
+        """The request for `services.request_booking`: every field of it this form has."""
+        data = dict(self.cleaned_data)
+        if client := data.pop("client", None):
+            data |= {"name": client.name, "email": client.email}
+        fields = {f.name for f in dataclasses.fields(services.BookingRequest)}
+        return services.BookingRequest(**{name: value for name, value in data.items() if name in fields})
 
 
 class GuideForm(forms.Form):
@@ -112,7 +126,7 @@ class ContactForm(HoneypotMixin, forms.ModelForm):
         return " ".join(self.cleaned_data["name"].split())
 
 
-class BookingForm(HoneypotMixin, forms.Form):
+class BookingForm(BookingRequestMixin, HoneypotMixin, forms.Form):
     """The booking request. Free times depend on the session type and the day, so the view passes
     them in; with JavaScript they refresh from /book/times/ without a reload."""
 

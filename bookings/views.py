@@ -1,9 +1,11 @@
+import dataclasses
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -12,7 +14,7 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
-from . import calendar, emails, links, scheduling, services
+from . import calendar, emails, links, scheduling, services, slots
 from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
 from .models import Availability, Booking, SessionType, ready_photos
 
@@ -115,76 +117,104 @@ def _time_labels(starts: list[datetime], tz) -> list[tuple[str, str, str]]:
     return [(s.isoformat(), f"{s:%Y-%m-%d}", f"{s:%A %-d %B}, {s:%H:%M}") for s in (t.astimezone(tz) for t in starts)]
 
 
+@dataclass(frozen=True)
+class _BookingPage:
+    """What the booking page shows: a session, a day and that day's free times, within the days
+    a client may book (today to the horizon)."""
+
+    rules: slots.Rules
+    bookable: tuple[date, date]
+    session: SessionType | None
+    day: date | None
+
+    @classmethod
+    def asked(cls, source: QueryDict, rules: slots.Rules, *, day: date | None = None) -> "_BookingPage":
+        """The session and day a form or link asks for (or `day`); a day no one may book is no day."""
+        bookable = scheduling.booking_days(rules)
+        session = _active_session(source.get("session_type") or source.get("type"))
+        return cls(rules, bookable, session, day or _parse_day(source.get("date"), within=bookable))
+
+    @cached_property
+    def times(self) -> list[tuple[str, str]]:
+        return _time_choices(self.session, self.day, self.rules)
+
+    def form(self, data: QueryDict | None = None, *, typed: dict | None = None) -> BookingForm:
+        """The form filled in (`data`), or showing this session and day over what was `typed`."""
+        bounds = {"times": self.times, "min_day": self.bookable[0], "max_day": self.bookable[1]}
+        if data is not None:
+            return BookingForm(data, **bounds)
+        shown = {"session_type": self.session.slug if self.session else None, "date": self.day}
+        return BookingForm(initial=(typed or {}) | shown, **bounds)
+
+    def render(self, request: HttpRequest, form: BookingForm, *, status: int = 200, nearest=()) -> HttpResponse:
+        context = {
+            "form": form,
+            "session": self.session,
+            "day": self.day,
+            "times": self.times,
+            "nearest": _time_labels(nearest, self.rules.tz),
+            "pick_in_form": True,
+            "zone": self.rules.tz.key,
+            "next_day": scheduling.first_free_day(self.session, after=self.day, rules=self.rules)
+            if self.session and self.day and not self.times
+            else None,
+        }
+        return render(request, "bookings/book.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=True)
 def book(request: HttpRequest) -> HttpResponse:
+    """One address, three kinds of request: the form, another day's times without JavaScript (or a
+    nearest time picked after losing one), and the request itself."""
+    if request.method == "GET":
+        return _show_booking_form(request)
+    if "show_times" in request.POST or "pick" in request.POST:
+        return _show_times_keeping_what_was_typed(request)
+    return _send_booking_request(request)
+
+
+def _show_booking_form(request: HttpRequest) -> HttpResponse:
+    """The session and day in the link (?type=headshot&date=2026-11-20), else the first session on
+    its first free day."""
+    rules = scheduling.load_rules()
+    page = _BookingPage.asked(request.GET, rules)
+    if page.session is None:
+        page = dataclasses.replace(page, session=SessionType.objects.filter(is_active=True).first())
+    if page.day is None and page.session is not None:
+        page = dataclasses.replace(page, day=scheduling.first_free_day(page.session, rules=rules))
+    return page.render(request, page.form())
+
+
+def _show_times_keeping_what_was_typed(request: HttpRequest) -> HttpResponse:
+    """The form again for another session or day ("show free times"), or with one of the nearest
+    times picked: everything typed is kept (in a POST, so nothing personal goes into a URL)."""
     rules = scheduling.load_rules()
     first_day, last_day = scheduling.booking_days(rules)
-    source = request.POST if request.method == "POST" else request.GET
-    session = _active_session(source.get("session_type") or source.get("type"))
-    if session is None and request.method == "GET":
-        session = SessionType.objects.filter(is_active=True).first()
-    day = _parse_day(source.get("date"), within=(first_day, last_day))
-    picked = _picked_time(request, rules.tz) if request.method == "POST" else None
-    if picked is not None and first_day <= picked.date() <= last_day:
-        day = picked.date()
-    else:
+    picked = _picked_time(request, rules.tz)
+    if picked is not None and not first_day <= picked.date() <= last_day:
         picked = None
-    if request.method == "GET" and day is None and session is not None:
-        day = scheduling.first_free_day(session, rules=rules)
-    times = _time_choices(session, day, rules)
-    bounds = {"times": times, "min_day": first_day, "max_day": last_day}
-    status, nearest = 200, []
+    page = _BookingPage.asked(request.POST, rules, day=picked.date() if picked else None)
+    typed = request.POST.dict() | ({"start": picked.isoformat()} if picked else {})
+    return page.render(request, page.form(typed=typed))
 
-    if request.method == "POST" and "show_times" not in request.POST and "pick" not in request.POST:
-        form = BookingForm(request.POST, **bounds)
-        if form.is_valid() and form.is_bot():
-            return render(request, "bookings/requested_quietly.html")  # a bot: looks fine, stores nothing
-        if form.is_valid():
-            d = form.cleaned_data
-            _limit_booking_requests(request)
-            try:
-                booking = services.request_booking(
-                    services.BookingRequest(
-                        session_type=d["session_type"],
-                        start=d["start"],
-                        name=d["name"],
-                        email=d["email"],
-                        phone=d["phone"],
-                        company=d["company"],
-                        location=d["location"],
-                        address=d["address"],
-                        purpose=d["purpose"],
-                        people=d["people"],
-                        message=d["message"],
-                    )
-                )
-            except services.TimeTaken as taken:
-                form.add_error("start", str(taken))
-                nearest, status = taken.nearest, 409
-            else:
-                return redirect("booking_requested", token=links.manage_token(booking))
-        else:
-            status = 400
-    else:
-        initial = {"session_type": session.slug if session else None, "date": day}
-        if request.method == "POST":  # "show free times" or a nearest time picked: keep what was typed
-            initial = request.POST.dict() | initial | ({"start": picked.isoformat()} if picked else {})
-        form = BookingForm(initial=initial, **bounds)
 
-    context = {
-        "form": form,
-        "session": session,
-        "day": day,
-        "times": times,
-        "nearest": _time_labels(nearest, rules.tz),
-        "pick_in_form": True,
-        "zone": rules.tz.key,
-        "next_day": scheduling.first_free_day(session, after=day, rules=rules)
-        if session and day and not times
-        else None,
-    }
-    return render(request, "bookings/book.html", context, status=status)
+def _send_booking_request(request: HttpRequest) -> HttpResponse:
+    """Store the request and show its page; 400 with what to correct; 409 with the nearest free
+    times when the time was taken a moment ago. A bot is answered as if stored, and nothing is."""
+    page = _BookingPage.asked(request.POST, scheduling.load_rules())
+    form = page.form(request.POST)
+    if not form.is_valid():
+        return page.render(request, form, status=400)
+    if form.is_bot():
+        return render(request, "bookings/requested_quietly.html")
+    _limit_booking_requests(request)
+    try:
+        booking = services.request_booking(form.booking_request())
+    except services.TimeTaken as taken:
+        form.add_error("start", str(taken))
+        return page.render(request, form, status=409, nearest=taken.nearest)
+    return redirect("booking_requested", token=links.manage_token(booking))
 
 
 @require_GET
