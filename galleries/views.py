@@ -148,7 +148,9 @@ def _photo_or_404(gallery: Gallery, key: str, **filters) -> Photo:
     return photo
 
 
-def _expired(request: HttpRequest, gallery: Gallery) -> HttpResponse | None:
+def _expired_gallery_page(request: HttpRequest, gallery: Gallery) -> HttpResponse | None:
+    """The "this gallery has expired" page (410) when its client may no longer see it, else None.
+    Staff always may, and so may a client whose photos were delivered."""
     if gallery.is_expired and not request.user.is_staff and gallery.status != Gallery.Status.DELIVERED:
         return render(request, "galleries/expired.html", {"gallery": gallery}, status=410)
     return None
@@ -172,7 +174,7 @@ def proofs_of(gallery: Gallery):
 @login_required
 def gallery(request: HttpRequest, public_id: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
-    if response := _expired(request, gallery):
+    if response := _expired_gallery_page(request, gallery):
         return response
     photos = proofs_of(gallery)
     favourites_only = request.GET.get("show") == "favourites"
@@ -198,7 +200,7 @@ def gallery(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
-    if response := _expired(request, gallery):
+    if response := _expired_gallery_page(request, gallery):
         return response
     keys = list(proofs_of(gallery).values_list("key", flat=True))
     if key not in keys:
@@ -225,7 +227,7 @@ def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
 @login_required
 def proof_file(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
-    if response := _expired(request, gallery):
+    if response := _expired_gallery_page(request, gallery):
         return response
     return _send(_photo_or_404(gallery, key).proof, "image/jpeg")
 
@@ -270,7 +272,7 @@ def comment(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
 @login_required
 def review(request: HttpRequest, public_id: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
-    if response := _expired(request, gallery):
+    if response := _expired_gallery_page(request, gallery):
         return response
     chosen = proofs_of(gallery).filter(is_favourite=True).prefetch_related("comments")
     return render(
