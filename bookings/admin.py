@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
+from photostudio import history
 from photostudio.admin import StudioFilesAdmin
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
@@ -281,12 +282,14 @@ class BookingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["client"]
     actions = ["confirm_selected", "decline_selected", "complete_selected", "cancel_selected"]
     inlines = [EmailHistoryInline]
-    readonly_fields = ["reference", "status", "lapses", "held_time", "cancel_reason", "created_at", "updated_at"]
+    readonly_fields = [
+        "reference", "status", "lapses", "held_time", "cancel_reason", "created_at", "updated_at", "changes",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["reference", "status", "lapses", "client", "session_type", "start", "end", "held_time"]}),
         ("Details", {"fields": ["location", "address", "purpose", "people", "message"]}),
         ("Declining or cancelling", {"fields": ["decline_reason", "cancel_reason"]}),
-        ("History", {"fields": ["created_at", "updated_at"]}),
+        ("History", {"fields": ["created_at", "updated_at", "changes"]}),
     ]
 
     def get_form(self, request: HttpRequest, obj: Booking | None = None, change: bool = False, **kwargs):
@@ -328,6 +331,10 @@ class BookingAdmin(admin.ModelAdmin):
             clients = f"{told} client{'s' if told != 1 else ''}"
             self.message_user(request, f"{clients} emailed that their booking was withdrawn.")
 
+    @admin.display(description="changes of state")
+    def changes(self, obj: Booking | None) -> str:
+        return history.history_table(obj)
+
     @admin.display(description="held, with buffers")
     def held_time(self, obj: Booking) -> str:
         if not obj.pk:
@@ -338,13 +345,13 @@ class BookingAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Booking, form, change: bool) -> None:
         if not change:
             # A booking added here is a request made on the client's behalf, held and emailed as theirs.
-            booking = services.request_booking(form.booking_request(), by_studio=True)
+            booking = services.request_booking(form.booking_request(), by_studio=True, by=request.user)
             obj.pk = booking.pk
             return
         if "start" in form.changed_data:
             new_start = obj.start
             obj.refresh_from_db(fields=["start", "end", "held_start", "held_end"])
-            services.reschedule_booking(obj, new_start=new_start, by_client=False)
+            services.reschedule_booking(obj, new_start=new_start, by_client=False, by=request.user)
             obj.refresh_from_db()
         super().save_model(request, obj, form, change)
 
@@ -353,7 +360,7 @@ class BookingAdmin(admin.ModelAdmin):
             "_confirm": lambda: services.confirm_booking(obj, by=request.user),
             "_decline": lambda: services.decline_booking(obj, reason=obj.decline_reason, by=request.user),
             "_complete": lambda: services.complete_booking(obj, by=request.user),
-            "_cancel": lambda: services.cancel_booking(obj, by_client=False),
+            "_cancel": lambda: services.cancel_booking(obj, by_client=False, by=request.user),
         }
         for key, step in steps.items():
             if key in request.POST:
@@ -404,7 +411,9 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel the selected bookings (the clients are emailed)")
     def cancel_selected(self, request: HttpRequest, queryset) -> None:
-        self._apply(request, queryset, lambda b: services.cancel_booking(b, by_client=False), "cancelled")
+        self._apply(
+            request, queryset, lambda b: services.cancel_booking(b, by_client=False, by=request.user), "cancelled"
+        )
 
     def get_urls(self):
         return [
