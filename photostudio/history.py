@@ -71,19 +71,15 @@ def history_table(subject: models.Model | None, *, status_field: str = "status")
     def state(value: str) -> str:
         return str(labels.get(value, value)).lower() if value else "new"
 
+    def change(c: StateChange) -> str:
+        if c.from_state == c.to_state:  # a move: the reason says from when to when
+            return f"still {state(c.to_state)}"
+        return f"{state(c.from_state)} → {state(c.to_state)}"
+
     rows = format_html_join(
         "",
-        "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
-        (
-            (
-                f"{timezone.localtime(c.at):%a %d %b %Y %H:%M}",
-                c.actor,
-                state(c.from_state),
-                state(c.to_state),
-                c.reason or "",
-            )
-            for c in changes
-        ),
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        ((f"{timezone.localtime(c.at):%a %d %b %Y %H:%M}", c.actor, change(c), c.reason) for c in changes),
     )
     return format_html(
         '<table class="state-history"><thead><tr><th>when</th><th>who</th><th>change</th><th>reason</th></tr>'

@@ -175,7 +175,7 @@ def test_completing_records_the_photographer(sam):
     assert changes(booking)[-1] == ("confirmed", "completed", "Sam Okafor (photographer)", "")
 
 
-def test_a_move_records_who_moved_it_and_the_old_and_new_times_in_the_studios_zone(sam):
+def test_a_move_records_who_moved_it_and_the_old_and_new_times_in_the_studios_zone(client, sam):
     Availability.objects.filter(pk=1).update(time_zone="America/New_York")
     booking = request_as_client(start=local(days=5, hour=10))
     services.confirm_booking(booking, by=sam)
@@ -194,6 +194,9 @@ def test_a_move_records_who_moved_it_and_the_old_and_new_times_in_the_studios_zo
         f"moved from {old:%a %d %b %Y} 10:00 to {new:%a %d %b %Y} 14:00",
     )
     assert by_bob[2] == "Bob Mensah (client)" and by_bob[3].endswith("09:00")
+    client.force_login(sam)
+    html = client.get(f"/admin/bookings/booking/{booking.pk}/change/").content.decode()
+    assert f"<td>Sam Okafor (photographer)</td><td>still confirmed</td><td>{by_sam[3]}</td>" in html
 
 
 def test_a_request_nobody_answers_lapses_automatically_with_the_reason():
