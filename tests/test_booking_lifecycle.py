@@ -11,8 +11,8 @@ from bookings import links, services
 from bookings.models import Booking
 from tests.factories import local, make_booking, make_session_type, open_every_day
 
-# Real commits, so each email is handed to its (in-process) task the moment its change commits.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Each email is handed to its (in-process) task the moment its change commits.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
 
 @pytest.fixture(autouse=True)

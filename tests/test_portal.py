@@ -23,7 +23,7 @@ from galleries.models import Download, Favourite, Gallery, Photo, Selection
 from photostudio.models import OutgoingEmail
 from tests.factories import make_ready_gallery, make_user_client
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
 
 @pytest.fixture
@@ -224,6 +224,7 @@ def test_submitting_locks_the_selection_and_emails_the_photographer_once(client,
     assert heart(client, gallery, first, chosen=False).status_code == 200
 
 
+@pytest.mark.django_db(transaction=True)  # two connections race: real commits
 def test_two_clients_racing_on_favourites_never_exceed_the_limit(alice, gallery):
     photos = list(gallery.photos.all())
     phone, laptop = WebClient(), WebClient()
@@ -255,6 +256,7 @@ def test_two_clients_racing_on_favourites_never_exceed_the_limit(alice, gallery)
     assert Favourite.objects.filter(gallery=gallery).count() == 0
 
 
+@pytest.mark.django_db(transaction=True)  # two connections race: real commits
 def test_a_double_submit_from_two_tabs_sends_one_selection_email(alice, gallery):
     for photo in gallery.photos.all()[:2]:
         Favourite.objects.create(photo=photo, gallery=gallery)
