@@ -848,8 +848,9 @@ def _exif_without_gps(tiff: bytes) -> bytes | None:
         exif.load(tiff)
         if ExifTags.IFD.GPSInfo not in exif:
             return tiff
-        for ifd in (ExifTags.IFD.Exif, ExifTags.IFD.Interop):
-            exif.get_ifd(ifd)  # read now, so they are written back
+        # Read now, so they are written back (the Interop directory hangs off the Exif one, if any).
+        if ExifTags.IFD.Interop in exif.get_ifd(ExifTags.IFD.Exif):
+            exif.get_ifd(ExifTags.IFD.Interop)
         del exif[ExifTags.IFD.GPSInfo]
         out = exif.tobytes()
     except Exception:  # damaged EXIF is common: it goes, the photo stays
