@@ -7,7 +7,7 @@ from django.core import mail
 from bookings.models import Availability, Booking
 from tests.factories import local, make_booking, make_session_type, open_every_day
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
 
 @pytest.fixture

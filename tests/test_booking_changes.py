@@ -16,7 +16,7 @@ from bookings.models import Availability, Booking
 from photostudio.models import OutgoingEmail
 from tests.factories import booking_data, local, make_booking, make_session_type, open_every_day
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from bookings.models import Availability, Booking
 from photostudio.models import OutgoingEmail
 from tests.factories import booking_data, local, make_booking, make_session_type, open_every_day
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
 VISITORS = [
     ("Bob Mensah", "bob.mensah@example.com"),
@@ -226,6 +226,7 @@ def test_a_period_of_zero_hours_is_refused_with_a_clear_message():
     assert refused.value.message_dict["request_lapse_hours"] == ["Give at least 1 hour."]
 
 
+@pytest.mark.django_db(transaction=True)  # the worker reads what the test commits
 @pytest.mark.celery_worker
 @pytest.mark.postgres
 def test_a_real_worker_lapses_an_overdue_request_once_when_beat_fires_twice(celery_worker, mail_sink):

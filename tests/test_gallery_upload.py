@@ -15,7 +15,7 @@ from galleries.models import Gallery, Photo
 from tests.factories import jpeg_bytes, make_gallery
 
 # Real commits: each photo's task runs (in-process) when its upload commits.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.factories import jpeg_bytes, make_client, make_gallery
 from tests.imaging_samples import encode, photo
 from tests.test_bad_files import gif, heic, raw_tiff
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
 # One gallery in 64 gets a public id starting with "-" (token_urlsafe's alphabet has 64 letters).
 DASHED_ID = "-Xq3vK9bTn2LmP8rW4sYzA"
@@ -50,6 +50,7 @@ def run_manage(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.django_db(transaction=True)  # the command runs in another process
 def test_a_gallery_whose_public_id_starts_with_a_dash_imports_from_the_shell(dashed_gallery, tmp_path):
     folder = shoot(tmp_path / "shoot", "IMG_20261120_0142.jpg", "IMG_20261120_0143.jpg")
 
@@ -118,6 +119,7 @@ def test_every_file_in_the_folder_is_imported_or_named_with_its_reason(tmp_path,
     assert ".DS_Store" not in err
 
 
+@pytest.mark.django_db(transaction=True)  # the command runs in another process
 def test_a_folder_of_good_photos_exits_cleanly_and_a_second_run_adds_nothing(tmp_path):
     gallery = make_gallery()
     folder = shoot(tmp_path / "shoot", "IMG_20261120_0142.jpg", "IMG_20261120_0143.jpg")

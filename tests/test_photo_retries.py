@@ -15,7 +15,7 @@ from galleries.models import Gallery, Photo
 from photostudio.celery import app as celery_app
 from tests.factories import jpeg_bytes, make_client, make_gallery
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
 
 def add(gallery: Gallery, name: str, seed: int) -> Photo:

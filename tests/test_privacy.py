@@ -16,7 +16,7 @@ from galleries.models import Favourite, Gallery, Photo
 from photostudio.models import OutgoingEmail, StateChange
 from tests.factories import jpeg_bytes, local, make_booking, make_gallery, make_user_client, open_every_day
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
 
 def files_under(*roots) -> set[Path]:
