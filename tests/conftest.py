@@ -141,7 +141,7 @@ def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
-def on_commit_as_in_production(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def on_commit_as_in_production(request: pytest.FixtureRequest, db, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run `transaction.on_commit()` callbacks the moment the code under test commits, though the
     test's own transaction is rolled back at its end: when its outermost `atomic()` block ends
     well, or at once outside any. So a test sees each email handed to its task when the change it
@@ -151,7 +151,6 @@ def on_commit_as_in_production(request: pytest.FixtureRequest, monkeypatch: pyte
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         return
-    request.getfixturevalue("db")
     connection = transaction.get_connection()
     depth = len(connection.savepoint_ids)  # the test's own blocks: leaving a deeper one commits
 

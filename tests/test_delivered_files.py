@@ -93,7 +93,7 @@ def test_a_photo_that_records_no_position_is_left_byte_for_byte():
 
 
 @pytest.fixture
-def delivered(transactional_db):
+def delivered(on_commit_as_in_production):
     """A delivered gallery of two finals shot on location, as the client receives them."""
     alice = make_user_client("Alice Byrne", "alice.byrne@byrne-cole.co.uk")
     gallery = make_gallery(alice, title="Team portraits on site", status=Gallery.Status.PROOFING)
