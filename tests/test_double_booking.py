@@ -48,6 +48,7 @@ def test_twenty_clients_racing_for_one_time_get_one_booking_and_a_plain_answer_e
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db  # one connection: the test's own transaction will do
 def test_the_database_itself_refuses_overlapping_holding_bookings():
     open_every_day()
     session = make_session_type(kind="headshot", slug="headshot", duration_minutes=60)
