@@ -1,9 +1,9 @@
 """How the client's gallery page scales: render time and SQL queries for 500 photos beside 10.
 
 Run from the repository root: `.venv/bin/python bench/gallery_page.py`. It uses its own throwaway
-database (SQLite in a temporary folder, or DATABASE_URL if set to a PostgreSQL server, whose test
-database it creates and drops) and prints median times of repeated requests through Django's
-full request cycle.
+database (SQLite in a temporary folder, or DATABASE_URL if set to a PostgreSQL server, where it
+creates and drops a database named after that one with `_bench` added) and prints median times of
+repeated requests through Django's full request cycle.
 """
 
 import os
@@ -37,6 +37,11 @@ REPEATS = 25
 def main() -> None:
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
+    # A database of its own, never the test suite's (.test-db.sqlite3, test_<name>), which a test
+    # run may be using at this moment: a file in the bench's folder, or a PostgreSQL name of its own.
+    db = connection.settings_dict
+    own = f"{workdir}/bench-test.sqlite3" if connection.vendor == "sqlite" else f"{db['NAME']}_bench"
+    db.setdefault("TEST", {})["NAME"] = own
     creation = connection.creation
     creation.create_test_db(verbosity=0, autoclobber=True)
     try:
