@@ -40,8 +40,7 @@ CHANGE_PAGES_PER_MODEL = 3  # and the newest
 
 
 @pytest.fixture
-def photographer(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def photographer(client):
     user = get_user_model().objects.create_superuser("sam", "sam@northlight.example", "a-test-only-password")
     client.force_login(user)
     return user

@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def photographer(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def photographer(client):
     user = get_user_model().objects.create_superuser("sam", "sam@northlight.example", "a-test-only-password")
     client.force_login(user)
     open_every_day()

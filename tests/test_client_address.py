@@ -105,7 +105,6 @@ def test_without_a_trusted_proxy_a_visitor_cannot_pick_their_address(settings):
 @pytest.mark.django_db
 def test_wrong_admin_passwords_from_one_address_do_not_lock_the_photographer_out_elsewhere(settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     get_user_model().objects.create_superuser("sam", "sam@northlight.example", "northlight-studio-2026")
     guesser = through_nginx(BOB)
     for guess in ("password", "northlight", "studio2026", "letmein", "sam123"):

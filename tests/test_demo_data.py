@@ -16,11 +16,6 @@ from tests.helpers import closed_port
 User = get_user_model()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.django_db
 def test_seed_demo_refuses_to_run_on_a_production_start_and_creates_no_admin(settings):
     settings.DEBUG = False

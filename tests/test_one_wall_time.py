@@ -46,7 +46,6 @@ def next_day_between_clock_changes(after: date) -> date:
 @pytest.fixture
 def studio_in_new_york(settings):
     settings.TIME_ZONE = "Europe/London"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     today = datetime.now(STUDIO).date()
     day = next_day_between_clock_changes(today + timedelta(days=2))
     open_every_day(time_zone="America/New_York", horizon_days=(day - today).days + 14, min_notice_hours=24)

@@ -28,7 +28,6 @@ LINK = re.compile(r"https?://[^/\s]+(/portal/login/link/\S+)")
 @pytest.fixture(autouse=True)
 def _behind_nginx(settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast admin sign-ins
 
 
 def visitor(address: str) -> WebClient:
