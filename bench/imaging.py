@@ -20,7 +20,7 @@ tagged with an Adobe RGB profile) and times, per photo, in one run:
   85/80/80/60). Ours also converts colour to sRGB, strips the metadata and stamps the watermark on
   the proof; the peers do none of that, so the comparison flatters them.
 With `--baseline REV` (a git revision, e.g. HEAD or main), the pipeline as it was at REV
-(galleries/imaging.py at that revision) is timed too, as one more tool in the same rotation, and the
+(the pipeline at that revision) is timed too, as one more tool in the same rotation, and the
 report says how the working tree's pipeline compares with it: a change to the pipeline is judged
 against the code it replaces on the same machine, in the same run.
 Then photos per minute for Photostudio with two worker processes, as a Celery worker with
@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from the repo root: make `galle
 
 from PIL import ExifTags, Image, ImageChops, ImageDraw, ImageFilter  # noqa: E402
 
-from galleries import imaging  # noqa: E402
+from photostudio import imaging  # noqa: E402
 
 RENDITIONS = ((2048, 85), (960, 80), (480, 80), (24, 60))  # long edge, JPEG quality: what ours makes
 WATERMARK = imaging.Watermark(text="© Studio Lumen", position="bottom-right")
@@ -220,10 +220,12 @@ def photostudio(name: str) -> str:
 
 
 def load_baseline(revision: str, folder: Path):
-    """galleries/imaging.py as it was at `revision`, imported as a module of its own."""
-    shown = subprocess.run(
-        ["git", "show", f"{revision}:galleries/imaging.py"], cwd=ROOT, capture_output=True, check=False
-    )
+    """The pipeline as it was at `revision`, imported as a module of its own (it lived in galleries/
+    before it moved to the project package)."""
+    for path in ("photostudio/imaging.py", "galleries/imaging.py"):
+        shown = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=ROOT, capture_output=True, check=False)
+        if not shown.returncode:
+            break
     if shown.returncode:
         raise SystemExit(f"--baseline {revision}: {shown.stderr.decode().strip()}")
     path = folder / "imaging_baseline.py"
@@ -442,7 +444,7 @@ def main() -> None:
         "--pool-photos", type=int, default=12, help=f"photos for the {WORKERS}-process throughput (default 12)"
     )
     parser.add_argument(
-        "--baseline", metavar="REV", help="also time galleries/imaging.py as it was at this git revision"
+        "--baseline", metavar="REV", help="also time photostudio/imaging.py as it was at this git revision"
     )
     parser.add_argument("--no-venv", action="store_true", help="run in this interpreter, not bench/.venv")
     args = parser.parse_args()
@@ -461,7 +463,7 @@ def main() -> None:
         configure_django(media)
 
         tools: dict[str, Callable[[str], str | None]] = {DECODE: full_decode, OURS: photostudio}
-        labels = {DECODE: "full decode (Image.open + load)", OURS: "photostudio (galleries.imaging)"}
+        labels = {DECODE: "full decode (Image.open + load)", OURS: "photostudio (photostudio.imaging)"}
         if args.baseline:
             tools[BASELINE] = make_renditions_with(load_baseline(args.baseline, Path(tmp)))
             labels[BASELINE] = f"photostudio at {args.baseline}"

@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from galleries import accounts, imaging
-from photostudio import history
+from galleries import accounts
+from photostudio import history, imaging
 from photostudio.outbox import queue_email
 
 from . import emails, scheduling

@@ -18,11 +18,11 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from photostudio import history
+from photostudio import history, imaging
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
-from . import imaging, tasks
+from . import tasks
 from .models import Download, Gallery, Photo, ZipArchive
 from .services import email_client
 

@@ -78,7 +78,7 @@ LOGO_SIDES = (16, 4096)  # pixels, smallest and largest side
 
 def logo_problem(upload) -> str:
     """Why an uploaded watermark logo can't be used, or "" when it is a PNG of sane size."""
-    from galleries import imaging
+    from photostudio import imaging
 
     if upload.size > LOGO_MAX_BYTES:
         return f"The logo is {upload.size / 2**20:.1f} MB; a watermark logo should be under 5 MB."

@@ -15,11 +15,11 @@ from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from photostudio import history
+from photostudio import history, imaging
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit, send_now_or_later
 
-from . import accounts, imaging, tasks
+from . import accounts, tasks
 from .models import Gallery, Photo, WatermarkSettings, ZipArchive
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Bad and awkward uploads through the image pipeline (galleries/imaging.py).
+"""Bad and awkward uploads through the image pipeline (photostudio/imaging.py).
 
 Every file of the corpus below is made here, in memory, by a small recipe: empty and non-image files,
 formats we don't take, JPEGs and PNGs cut short or damaged in each part, decompression bombs, absurd
@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFile
 
-from galleries import imaging
-from galleries.imaging import ImageRejected, Renditions, Watermark, make_renditions, read_capture_time
+from photostudio import imaging
+from photostudio.imaging import ImageRejected, Renditions, Watermark, make_renditions, read_capture_time
 from tests.imaging_samples import (
     compressible_png,
     decode,

@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import ExifTags, Image, IptcImagePlugin, PngImagePlugin
 
-from galleries import delivery, imaging
+from galleries import delivery
 from galleries.models import Favourite, Gallery, Photo
+from photostudio import imaging
 from tests.factories import make_gallery, make_user_client
 from tests.imaging_samples import adobe_rgb_profile, encode, jpeg_segments, photo
 

@@ -1,4 +1,4 @@
-"""The image pipeline (galleries/imaging.py): renditions, orientation, colour, privacy, watermarks
+"""The image pipeline (photostudio/imaging.py): renditions, orientation, colour, privacy, watermarks
 and the files it refuses. Pure Pillow, no database; every image is made in memory."""
 
 import ast
@@ -15,8 +15,8 @@ import pytest
 from packaging.requirements import Requirement
 from PIL import ExifTags, Image, ImageChops, ImageCms, ImageFile, JpegImagePlugin
 
-from galleries import imaging
-from galleries.imaging import ImageRejected, Renditions, Watermark, make_renditions, read_capture_time
+from photostudio import imaging
+from photostudio.imaging import ImageRejected, Renditions, Watermark, make_renditions, read_capture_time
 from tests.imaging_samples import (
     adobe_rgb_profile,
     adobe_rgb_to_srgb,
@@ -677,12 +677,12 @@ def test_a_damaged_file_is_refused_as_damaged_and_logged_at_info_only(caplog, tm
     scan = good.index(b"\xff\xda") + 200
     damaged = tmp_path / "IMG_20261120_0142.jpg"  # its image data overwritten partway through
     damaged.write_bytes(good[:scan] + bytes(range(256)) * 4 + good[scan + 1024 :])
-    caplog.set_level("INFO", logger="galleries.imaging")
+    caplog.set_level("INFO", logger="photostudio.imaging")
 
     with pytest.raises(ImageRejected, match="^damaged file$"):
         make_renditions(os.fspath(damaged))
 
-    assert [record.levelname for record in caplog.records if record.name == "galleries.imaging"] == ["INFO"]
+    assert [record.levelname for record in caplog.records if record.name == "photostudio.imaging"] == ["INFO"]
     assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
 
 
@@ -703,7 +703,7 @@ def test_a_bug_of_ours_is_logged_at_warning_with_its_traceback_and_not_blamed_on
     assert str(refused.value) == imaging.UNEXPECTED_ERROR
     assert "damaged" not in str(refused.value)
     [record] = [record for record in caplog.records if record.levelname == "WARNING"]
-    assert record.name == "galleries.imaging" and record.exc_info[0] is bug
+    assert record.name == "photostudio.imaging" and record.exc_info[0] is bug
     assert "broken_watermark" in caplog.text  # the traceback, down to the failing line
 
 

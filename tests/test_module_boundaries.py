@@ -17,7 +17,6 @@ KNOWN_BOOKINGS_TO_GALLERIES = [
     "bookings.admin → galleries.privacy",
     "bookings.management.commands.seed_demo → galleries.demo",
     "bookings.services → galleries.accounts",
-    "bookings.services → galleries.imaging",
     "bookings.templatetags.studio_day → galleries.models",
 ]
 KNOWN_CIRCLES = [

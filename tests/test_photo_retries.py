@@ -10,8 +10,9 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from galleries import imaging, services
+from galleries import services
 from galleries.models import Gallery, Photo
+from photostudio import imaging
 from photostudio.celery import app as celery_app
 from tests.factories import jpeg_bytes, make_client, make_gallery
 

@@ -12,9 +12,9 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import ImageFile
 
-from galleries import imaging
 from galleries.models import Photo
 from galleries.tasks import process_photo
+from photostudio import imaging
 from tests.conftest import start_celery_worker
 from tests.factories import jpeg_bytes, make_gallery
 from tests.imaging_samples import encode, photo, png, png_16bit_rgb, with_jpeg_size

@@ -14,8 +14,8 @@ from django.core.files.base import ContentFile
 from django.test import Client as DjangoClient
 
 from bookings.demo import as_jpeg, draw_headshot, draw_portrait
-from galleries import imaging
 from galleries.models import Gallery, Photo
+from photostudio import imaging
 from tests.factories import make_gallery, make_user_client
 
 LONG_NAME = "Maximiliana Oyelaran-Fitzgerald de la Cruz"

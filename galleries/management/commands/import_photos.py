@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from galleries import imaging, services
+from galleries import services
 from galleries.models import Gallery
+from photostudio import imaging
 from photostudio.history import Actor
 
 IMPORTED = Actor("import_photos, on the server")  # who the gallery's history names
