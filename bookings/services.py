@@ -9,7 +9,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from galleries import accounts
 from photostudio import history, imaging
 from photostudio.outbox import queue_email
 
@@ -71,7 +70,6 @@ def request_booking(request: BookingRequest, *, by_studio: bool = False, by=None
             if by_studio and scheduling.overlaps_holding(request.session_type, request.start):
                 raise _time_taken(request.session_type, request.start)
             client = _client_for(request)
-            accounts.ensure_user(client)  # the portal account, for their galleries later
             booking = Booking(
                 client=client,
                 session_type=request.session_type,

@@ -16,7 +16,6 @@ PACKAGES = ("photostudio", "bookings", "galleries")
 KNOWN_BOOKINGS_TO_GALLERIES = [
     "bookings.admin → galleries.privacy",
     "bookings.management.commands.seed_demo → galleries.demo",
-    "bookings.services → galleries.accounts",
     "bookings.templatetags.studio_day → galleries.models",
 ]
 KNOWN_CIRCLES = [

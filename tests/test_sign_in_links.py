@@ -15,7 +15,7 @@ from sesame.utils import get_token
 
 from galleries import accounts, services
 from photostudio.models import OutgoingEmail
-from tests.factories import make_ready_gallery, make_user_client
+from tests.factories import make_booking, make_ready_gallery, make_user_client
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +253,19 @@ def test_the_continue_button_works_with_csrf_checks_on(alice, gallery):
     response = browser.post("/portal/login/link/", fields)
 
     assert response.status_code == 302 and response["Location"] == gallery.get_absolute_url()
+
+
+def test_a_client_who_booked_gets_a_portal_account_with_their_first_gallery_email(db):
+    """Booking makes no account; the first emailed sign-in link makes it, and it signs them in."""
+    booking = make_booking(name="Bob Mensah", email="bob.mensah@example.com")
+    assert booking.client.user_id is None
+
+    gallery = make_ready_gallery(booking.client, photos=2)
+    services.email_client(gallery, "gallery_published", count=2)
+
+    booking.client.refresh_from_db()
+    assert booking.client.user.email == "bob.mensah@example.com"
+    browser = visitor(HOME)
+    response = open_link(browser, last_link("bob.mensah@example.com"))
+    assert response.request["PATH_INFO"] == gallery.get_absolute_url()
+    assert signed_in_as(browser) == booking.client.user
