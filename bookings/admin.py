@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
 from photostudio import history
-from photostudio.admin import StudioFilesAdmin
+from photostudio.admin_files import StudioFilesAdmin
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
 
@@ -214,18 +214,7 @@ class ClientAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "company", "phone", "created_at"]
     search_fields = ["name", "email", "company", "phone"]
     inlines = [ClientBookingInline]
-
-    # Deleting a client forgets them entirely: bookings, galleries, files, emails and account.
-    def delete_model(self, request: HttpRequest, obj: Client) -> None:
-        from galleries.privacy import forget_client
-
-        forget_client(obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        from galleries.privacy import forget_client
-
-        for client in queryset:
-            forget_client(client)
+    # Deleting a client forgets everything of theirs in every app: photostudio/admin.py extends this.
 
 
 class EmailHistoryInline(GenericTabularInline):

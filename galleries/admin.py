@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from photostudio import history
-from photostudio.admin import StudioFilesAdmin, file_name
+from photostudio.admin_files import StudioFilesAdmin, file_name
 
 from . import accounts, delivery, selection, services
 from .models import Download, Gallery, Photo, WatermarkSettings

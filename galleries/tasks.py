@@ -51,6 +51,6 @@ def remind_expiring_galleries() -> int:
 
 @shared_task
 def purge_unchosen_originals() -> int:
-    from . import privacy
+    from . import retention
 
-    return privacy.purge_unchosen_originals()
+    return retention.purge_unchosen_originals()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bookings import services as bookings
 from bookings.models import Booking, Client, ContactMessage
-from galleries import delivery, privacy, services
+from galleries import delivery, retention, services
 from galleries.models import Favourite, Gallery, Photo
 from photostudio.models import OutgoingEmail, StateChange
 from tests.factories import jpeg_bytes, local, make_booking, make_gallery, make_user_client, open_every_day
@@ -69,6 +69,29 @@ def test_deleting_a_client_removes_every_row_and_file_of_theirs(client, settings
     assert not StateChange.objects.filter(reason__contains="Leeds").exists()
 
 
+def test_deleting_clients_from_the_client_list_forgets_each_of_them(client):
+    """The list's "delete selected" action forgets too: their galleries, files and accounts go."""
+    chiara = make_user_client("Chiara Rossi", "chiara.rossi@example.com")
+    dmitri = make_user_client("Dmitri Volkov", "dmitri@volkov.example")
+    eilidh = make_user_client("Eilidh MacLeod", "eilidh.macleod@example.com")
+    for person in (chiara, dmitri, eilidh):
+        shoot(person, photos=1)
+    staff = get_user_model().objects.create_superuser("sam", "sam@example.com", "pw-for-tests-only")
+    client.force_login(staff)
+
+    response = client.post(
+        "/admin/bookings/client/",
+        {"action": "delete_selected", "_selected_action": [chiara.pk, dmitri.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert list(Client.objects.values_list("name", flat=True)) == ["Eilidh MacLeod"]
+    assert list(Gallery.objects.values_list("client__name", flat=True)) == ["Eilidh MacLeod"]
+    assert list(get_user_model().objects.exclude(is_staff=True).values_list("email", flat=True)) == [
+        "eilidh.macleod@example.com"
+    ]
+
+
 def test_a_client_can_ask_for_their_data_to_be_deleted(client):
     alice = make_user_client("Alice Byrne", "alice@example.com")
     client.force_login(alice.user)
@@ -88,9 +111,9 @@ def test_originals_nobody_chose_are_purged_after_the_set_period():
     services.publish_gallery(gallery)
     delivery.deliver(gallery)
 
-    assert privacy.purge_unchosen_originals() == 0  # delivered today: too soon
+    assert retention.purge_unchosen_originals() == 0  # delivered today: too soon
     Gallery.objects.filter(pk=gallery.pk).update(delivered_at=timezone.now() - timedelta(days=200))
-    assert privacy.purge_unchosen_originals() == 2
+    assert retention.purge_unchosen_originals() == 2
 
     chosen.refresh_from_db()
     unchosen.refresh_from_db()

@@ -1,17 +1,14 @@
-"""Clients' data: forgetting a client entirely, and purging originals nobody chose."""
-
-from datetime import timedelta
+"""Forgetting a client entirely, in every app: their bookings, galleries, messages, emails and account."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from bookings.models import Booking, Client, ContactMessage
-from photostudio.models import OutgoingEmail
+from galleries.models import Gallery, Photo, ZipArchive
+from galleries.services import remove_photos
 
-from .models import Gallery, Photo, WatermarkSettings, ZipArchive
-from .services import remove_photos
+from .models import OutgoingEmail
 
 
 def forget_client(client: Client) -> None:
@@ -42,25 +39,3 @@ def forget_client(client: Client) -> None:
         client.delete()  # bookings, galleries and everything in them go with it
         if user is not None:
             user.delete()
-
-
-def purge_unchosen_originals(*, now=None) -> int:
-    """Delete the originals of photos nobody chose, once a gallery was delivered long enough ago
-    (the period is set in the admin's gallery settings). The proofs stay. Returns how many."""
-    days = WatermarkSettings.load().purge_unchosen_after_days
-    if not days:
-        return 0
-    cutoff = (now or timezone.now()) - timedelta(days=days)
-    unchosen = (
-        Photo.objects.filter(
-            gallery__status=Gallery.Status.DELIVERED, gallery__delivered_at__lt=cutoff, delivered=False, is_final=False
-        )
-        .filter(favourite__isnull=True)
-        .exclude(original="")
-    )
-    purged = 0
-    for photo in unchosen:
-        photo.original.delete(save=False)
-        Photo.objects.filter(pk=photo.pk).update(original="")
-        purged += 1
-    return purged
