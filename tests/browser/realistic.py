@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client as DjangoClient
 
-from bookings.demo import as_jpeg, draw_headshot, draw_portrait
 from galleries.models import Gallery, Photo
 from photostudio import imaging
+from photostudio.demo_drawings import as_jpeg, draw_headshot, draw_portrait
 from tests.factories import make_gallery, make_user_client
 
 LONG_NAME = "Maximiliana Oyelaran-Fitzgerald de la Cruz"

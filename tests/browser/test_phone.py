@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from bookings import demo
 from bookings.models import Booking, SessionType
 from galleries import delivery
 from galleries.models import Favourite, Gallery
+from photostudio import demo
 from tests.browser.conftest import assert_fits_the_phone, axe_violations, save_screenshot
 from tests.browser.realistic import LONG_EMAIL, LONG_NAME, long_named_client, make_proof_gallery, sign_in
 from tests.factories import local, make_booking

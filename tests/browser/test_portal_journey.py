@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.base import ContentFile
 
-from bookings.demo import as_jpeg, draw_headshot, draw_portrait
 from galleries import services
 from galleries.models import Gallery
+from photostudio.demo_drawings import as_jpeg, draw_headshot, draw_portrait
 from tests.browser.conftest import BYPASS_CSP, axe_violations, has_no_horizontal_scroll, save_screenshot
 from tests.factories import make_gallery, make_user_client
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bookings import demo
+from photostudio import demo
 from tests.browser.conftest import BYPASS_CSP, axe_violations, has_no_horizontal_scroll, save_screenshot
 
 pytestmark = pytest.mark.browser

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bookings import demo
-from galleries import demo as galleries_demo
+from photostudio import demo
 
 
 class Command(BaseCommand):
@@ -24,7 +23,7 @@ class Command(BaseCommand):
         demo.seed_session_types()
         demo.seed_availability()
         demo.seed_bookings()
-        galleries_demo.seed_gallery()
+        demo.seed_gallery()
         admin = demo.seed_demo_admin()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if admin.password:

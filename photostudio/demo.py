@@ -3,7 +3,6 @@
 Rows are created only when missing, so edits made in the admin survive the next run.
 """
 
-import io
 import os
 import random
 from dataclasses import dataclass
@@ -16,12 +15,23 @@ from django.contrib.auth.hashers import check_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFilter
 
-from photostudio import history
+from bookings import scheduling, services
+from bookings.models import (
+    Availability,
+    Booking,
+    Client,
+    SessionType,
+    SessionTypePhoto,
+    StudioProfile,
+    TimeOff,
+    WorkingHours,
+)
+from galleries import services as gallery_services
+from galleries.models import Gallery, Photo
 
-from . import scheduling, services
-from .models import Availability, Booking, Client, SessionType, SessionTypePhoto, StudioProfile, TimeOff, WorkingHours
+from . import history
+from .demo_drawings import as_jpeg, draw_headshot, draw_portrait
 
 DEMO_ADMIN_USERNAME = "photographer"
 DEMO_ADMIN_EMAIL = "photographer@northlight.example"
@@ -172,64 +182,6 @@ def seed_session_types() -> list[SessionType]:
     return sessions
 
 
-# --- Generated example pictures: simple studio-like illustrations, so the demo needs no files ---
-
-
-def _backdrop(rng: random.Random, size: tuple[int, int], top: tuple, bottom: tuple) -> Image.Image:
-    w, h = size
-    gradient = Image.linear_gradient("L").resize(size)
-    image = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), gradient)
-    glow = Image.new("L", size, 0)
-    ImageDraw.Draw(glow).ellipse([w * 0.15, h * 0.05, w * 0.85, h * 0.7], fill=70)
-    light = Image.new("RGB", size, tuple(min(255, c + 40) for c in top))
-    return Image.composite(light, image, glow.filter(ImageFilter.GaussianBlur(w // 6)))
-
-
-def _person(draw: ImageDraw.ImageDraw, rng: random.Random, cx: float, top: float, scale: float) -> None:
-    skin = rng.choice([(234, 192, 164), (198, 144, 110), (141, 94, 66), (224, 172, 135)])
-    hair = rng.choice([(40, 30, 25), (90, 60, 35), (20, 20, 20), (150, 120, 90)])
-    jacket = rng.choice([(35, 45, 70), (40, 40, 42), (90, 30, 40), (60, 70, 60)])
-    s = scale
-    draw.rounded_rectangle([cx - 210 * s, top + 330 * s, cx + 210 * s, top + 900 * s], radius=int(120 * s), fill=jacket)
-    draw.polygon(
-        [(cx - 60 * s, top + 330 * s), (cx + 60 * s, top + 330 * s), (cx, top + 470 * s)], fill=(245, 245, 240)
-    )
-    draw.rectangle([cx - 38 * s, top + 230 * s, cx + 38 * s, top + 345 * s], fill=skin)
-    draw.ellipse([cx - 95 * s, top + 40 * s, cx + 95 * s, top + 290 * s], fill=skin)
-    draw.chord([cx - 102 * s, top + 20 * s, cx + 102 * s, top + 210 * s], 180, 360, fill=hair)
-
-
-def draw_headshot(rng: random.Random) -> Image.Image:
-    size = (960, 1200)
-    shade = rng.choice([(200, 202, 205), (120, 130, 140), (215, 208, 196)])
-    image = _backdrop(rng, size, shade, tuple(int(c * 0.7) for c in shade))
-    _person(ImageDraw.Draw(image), rng, cx=480, top=260, scale=1.35)
-    return image.filter(ImageFilter.GaussianBlur(1.2))
-
-
-def draw_portrait(rng: random.Random) -> Image.Image:
-    size = (960, 1200)
-    image = _backdrop(rng, size, (226, 222, 214), (150, 140, 128))
-    draw = ImageDraw.Draw(image)
-    for x in (90, 330):  # a window behind
-        draw.rectangle([x, 140, x + 200, 560], fill=(236, 240, 244), outline=(120, 110, 100), width=10)
-    draw.rectangle([600, 250, 880, 300], fill=(120, 90, 60))  # a shelf with books
-    for i in range(7):
-        draw.rectangle([615 + i * 36, 150 + rng.randint(0, 30), 642 + i * 36, 250], fill=rng.choice(
-            [(160, 50, 40), (40, 80, 120), (200, 170, 80), (60, 100, 70)]
-        ))  # fmt: skip
-    _person(draw, rng, cx=430, top=420, scale=0.95)
-    draw.rectangle([0, 980, 960, 1200], fill=(110, 80, 55))  # a desk in front
-    draw.ellipse([720, 900, 840, 1000], fill=(60, 110, 60))  # a plant
-    return image.filter(ImageFilter.GaussianBlur(1.5))
-
-
-def as_jpeg(image: Image.Image) -> bytes:
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
-    return out.getvalue()
-
-
 _EXAMPLES = {
     SessionType.Kind.HEADSHOT: [
         (draw_headshot, "Shoulders-up headshot against a plain grey backdrop"),
@@ -344,3 +296,37 @@ def _demo_history(booking: Booking) -> None:
         change.at = timezone.now() - timedelta(days=len(steps) - 1 - n)
         change.save(update_fields=["at"])
         before = after
+
+
+# --- A client's gallery: generated photos processed through the real pipeline ---
+
+DEMO_PHOTOS = 12
+
+
+def seed_gallery() -> Gallery | None:
+    """Once: a published gallery for the demo client with a completed session."""
+    booking = Booking.objects.filter(status=Booking.Status.COMPLETED).select_related("client").first()
+    client = booking.client if booking else Client.objects.order_by("pk").first()
+    if client is None or Gallery.objects.filter(client=client).exists():
+        return None
+    with transaction.atomic():
+        gallery = Gallery.objects.create(
+            client=client,
+            booking=booking,
+            title="Headshots at the studio",
+            message="Lovely to meet you! Pick your favourites and tell us if you'd like anything softened.",
+        )
+    photos = []
+    for n in range(DEMO_PHOTOS):
+        rng = random.Random(f"demo-gallery-{n}")
+        drawing = draw_headshot if n % 3 else draw_portrait
+        data = ContentFile(as_jpeg(drawing(rng)), name=f"DSC_{1040 + n * 7:04d}.jpg")
+        data.size = len(data)
+        # Processed here and now, not queued: a running worker would otherwise take some of them
+        # while this publishes too early, leaving the gallery in "processing" for good.
+        photos += gallery_services.add_photos(gallery, [data], queue=False).added
+    for photo in photos:  # synchronously here: seeding is not a web request
+        gallery_services.process_photo(photo.pk)
+    if not Photo.objects.filter(gallery=gallery).exclude(state=Photo.State.DONE).exists():
+        gallery_services.publish_gallery(gallery)
+    return gallery
