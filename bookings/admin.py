@@ -17,7 +17,7 @@ from photostudio.admin_files import StudioFilesAdmin
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
 
-from . import month_calendar, scheduling, services, tasks
+from . import month_calendar, scheduling, services
 from .forms import BookingRequestMixin
 from .models import (
     Availability,
@@ -85,7 +85,7 @@ class SessionTypeAdmin(admin.ModelAdmin):
         for photo in replaced:
             SessionTypePhoto.objects.filter(pk=photo.pk).update(image="", error="")
         for photo in [*formset.new_objects, *replaced]:
-            send_after_commit(tasks.prepare_example_photo, photo.pk)
+            send_after_commit("bookings.tasks.prepare_example_photo", photo.pk)
 
 
 @admin.register(ContactMessage)

@@ -22,7 +22,6 @@ from photostudio import history, imaging
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
-from . import tasks
 from .models import Download, Gallery, Photo, ZipArchive
 from .services import email_client
 
@@ -49,7 +48,7 @@ def deliver(gallery: Gallery, *, by=None) -> int:
         if not delivered:
             raise DeliveryError("Nothing to deliver: upload the edited finals, or wait for the client's selection.")
         for pk in gallery.photos.filter(delivered=True).values_list("pk", flat=True):
-            send_after_commit(tasks.prepare_download, pk)
+            send_after_commit("galleries.tasks.prepare_download", pk)
         history.record_change(
             gallery,
             before=gallery.status,
@@ -78,7 +77,7 @@ def request_zip(gallery: Gallery) -> ZipArchive:
             expires_at=timezone.now() + ZIP_LIFETIME,
             files_total=gallery.photos.filter(delivered=True).count(),
         )
-        send_after_commit(tasks.build_zip, archive.pk)
+        send_after_commit("galleries.tasks.build_zip", archive.pk)
         return archive
 
 
@@ -112,7 +111,7 @@ def download_for(photo: Photo) -> FieldFile | None:
     with photo.original.open("rb") as original:
         if not imaging.says_where(original):  # reads its metadata only
             return photo.original
-    send_after_commit(tasks.prepare_download, photo.pk)
+    send_after_commit("galleries.tasks.prepare_download", photo.pk)
     return None
 
 

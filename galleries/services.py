@@ -16,10 +16,11 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from photostudio import history, imaging
+from photostudio.celery import IMAGE_TIME_LIMITS
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit, send_now_or_later
 
-from . import accounts, tasks
+from . import accounts
 from .models import Gallery, Photo, WatermarkSettings, ZipArchive
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def add_photos(gallery: Gallery, files, *, queue: bool = True, by=None) -> Uploa
                 ).update(status=Gallery.Status.PROCESSING):
                     history.record_change(gallery, before=Gallery.Status.DRAFT, after=Gallery.Status.PROCESSING, by=by)
                 if queue:
-                    send_after_commit(tasks.process_photo, photo.pk)
+                    send_after_commit("galleries.tasks.process_photo", photo.pk)
         except IntegrityError:
             photo.original.delete(save=False)  # keep nothing of a duplicate
             report.skipped.append(f"{name}: already in this gallery (the same file)")
@@ -131,7 +132,7 @@ def process_photo(photo_id: int) -> bool:
         return False
     except SoftTimeLimitExceeded:
         # Far beyond what the largest photo within the pixel budget takes: trying again won't help.
-        limit = tasks.process_photo.soft_time_limit
+        limit = IMAGE_TIME_LIMITS["soft_time_limit"]
         Photo.objects.filter(pk=photo_id, claimed_at=now).update(
             state=Photo.State.FAILED, error=f"took too long to process (over {limit} seconds)", claimed_at=None
         )
@@ -197,7 +198,7 @@ def reprocess(photos) -> int:
         # A fresh set of attempts: the photographer may have fixed what made it fail.
         Photo.objects.filter(pk__in=ids).update(state=Photo.State.PENDING, claimed_at=None, error="", attempts=0)
         for pk in ids:
-            send_after_commit(tasks.process_photo, pk)
+            send_after_commit("galleries.tasks.process_photo", pk)
     return len(ids)
 
 
@@ -223,10 +224,10 @@ def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     ).values_list("pk", flat=True)[:1000]
     ids = list(stalled)
     for pk in ids:
-        send_now_or_later(tasks.process_photo, pk)
+        send_now_or_later("galleries.tasks.process_photo", pk)
     stalled_zips = ZipArchive.objects.filter(state=ZipArchive.State.BUILDING, created_at__lt=cutoff)
     for pk in stalled_zips.values_list("pk", flat=True):
-        send_now_or_later(tasks.build_zip, pk)
+        send_now_or_later("galleries.tasks.build_zip", pk)
     return len(ids)
 
 

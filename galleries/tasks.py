@@ -2,7 +2,7 @@ from celery import shared_task
 
 from photostudio.celery import IMAGE_TIME_LIMITS, ZIP_TIME_LIMITS
 
-from . import services
+from . import delivery, retention, services
 
 
 @shared_task(
@@ -23,34 +23,24 @@ def requeue_stalled_photos() -> int:
 
 @shared_task(acks_late=True, **ZIP_TIME_LIMITS)
 def build_zip(archive_id: int) -> bool:
-    from . import delivery
-
     return delivery.build_zip(archive_id)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=5, max_retries=5, **IMAGE_TIME_LIMITS)
 def prepare_download(photo_id: int) -> bool:
-    from . import delivery
-
     return delivery.prepare_download(photo_id)
 
 
 @shared_task
 def remove_expired_zips() -> int:
-    from . import delivery
-
     return delivery.remove_expired_zips()
 
 
 @shared_task
 def remind_expiring_galleries() -> int:
-    from . import delivery
-
     return delivery.remind_expiring()
 
 
 @shared_task
 def purge_unchosen_originals() -> int:
-    from . import retention
-
     return retention.purge_unchosen_originals()

@@ -9,8 +9,9 @@ Reliability choices, made once for every task:
 - tasks that talk to the outside world (mail servers) retry with exponential backoff;
 - every task has a time limit (a soft one it handles, a hard one that ends it), so a mail server
   that never answers or a pathological file never holds a worker for good.
-Send tasks with `photostudio.queueing.send_after_commit(task, ...)`: never before the rows a task needs
-are committed, and never making a web request wait on a broker that is down.
+Send tasks with `photostudio.queueing.send_after_commit("app.tasks.name", ...)`: never before the rows
+a task needs are committed, and never making a web request wait on a broker that is down. A task
+module imports the service it calls; a service names the task it queues and never imports it.
 """
 
 import os

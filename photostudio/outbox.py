@@ -70,9 +70,7 @@ def queue_email(
 
 
 def hand_to_worker(email_id: int) -> None:
-    from .tasks import send_outgoing_email
-
-    send_now_or_later(send_outgoing_email, email_id)
+    send_now_or_later("photostudio.tasks.send_outgoing_email", email_id)
 
 
 def deliver(email_id: int) -> bool:

@@ -1,3 +1,4 @@
+import ast
 import os
 import subprocess
 import sys
@@ -91,6 +92,31 @@ def test_every_task_of_the_project_is_routed_by_its_full_name():
     assert len(tasks) >= 10  # the registry was filled, not read empty
     assert [name for name in tasks if name not in TASK_QUEUES] == []
     assert [name for name in TASK_QUEUES if name not in tasks] == []  # no route left for a task that is gone
+
+
+def names_queued_in_the_code() -> set[str]:
+    """Every task name the services hand to photostudio.queueing (services name tasks, never import them)."""
+    names = set()
+    for path in [*ROOT.glob("photostudio/**/*.py"), *ROOT.glob("bookings/**/*.py"), *ROOT.glob("galleries/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) in QUEUEING
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                names.add(node.args[0].value)
+    return names
+
+
+QUEUEING = {"send_after_commit", "send_now_or_later", "task_named"}
+
+
+def test_every_task_the_code_queues_by_name_exists():
+    queued = names_queued_in_the_code()
+
+    assert "galleries.tasks.process_photo" in queued and "photostudio.tasks.send_outgoing_email" in queued
+    assert sorted(queued - set(project_tasks())) == []
 
 
 def test_only_image_jobs_go_to_the_images_queue():
