@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin, file_name
 
-from . import accounts, delivery, selection, services
+from . import accounts, delivery, photos, publishing, selection
 from .models import Download, Gallery, Photo, WatermarkSettings
 
 
@@ -135,7 +135,7 @@ class GalleryAdmin(admin.ModelAdmin):
                 Photo.objects.filter(favourite__gallery=obj).prefetch_related("comments").order_by("original_name")
             )
             context |= {
-                "progress": services.progress(obj),
+                "progress": photos.progress(obj),
                 "chosen": chosen,
                 "search_names": selection.search_names(chosen),
                 "count": selection.count(obj),
@@ -201,9 +201,9 @@ class GalleryAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return JsonResponse({"error": "POST the files as multipart form data, field “photos”."}, status=405)
         gallery = self._gallery(request, pk)
-        report = services.add_photos(gallery, request.FILES.getlist("photos"), by=request.user)
+        report = photos.add_photos(gallery, request.FILES.getlist("photos"), by=request.user)
         if request.headers.get("Accept") == "application/json":
-            body = report.as_dict() | {"progress": services.progress(gallery).as_dict()}
+            body = report.as_dict() | {"progress": photos.progress(gallery).as_dict()}
             return JsonResponse(body, status=200 if report.added or not report.skipped else 400)
         if report.added:
             self.message_user(request, f"{len(report.added)} photo(s) added; they are being processed.")
@@ -212,14 +212,14 @@ class GalleryAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(gallery.get_admin_url())
 
     def progress_view(self, request: HttpRequest, pk: int):
-        return require_GET(lambda r: JsonResponse(services.progress(self._gallery(r, pk)).as_dict()))(request)
+        return require_GET(lambda r: JsonResponse(photos.progress(self._gallery(r, pk)).as_dict()))(request)
 
     def publish_view(self, request: HttpRequest, pk: int):
         def publish(request):
             gallery = self._gallery(request, pk)
             try:
-                services.publish_gallery(gallery, by=request.user)
-            except services.GalleryError as exc:
+                publishing.publish_gallery(gallery, by=request.user)
+            except publishing.GalleryError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
                 self.message_user(request, f"Published: {gallery.client.name} has been emailed a link to the gallery.")
@@ -229,22 +229,22 @@ class GalleryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reprocess all photos (after changing the watermark)")
     def reprocess_selected(self, request: HttpRequest, queryset) -> None:
-        count = services.reprocess(Photo.objects.filter(gallery__in=queryset))
+        count = photos.reprocess(Photo.objects.filter(gallery__in=queryset))
         self.message_user(request, f"{count} photo(s) queued for processing again.")
 
     def delete_model(self, request: HttpRequest, obj: Gallery) -> None:
-        services.remove_photos(obj.photos.all())
+        photos.remove_photos(obj.photos.all())
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        services.remove_photos(Photo.objects.filter(gallery__in=queryset))
+        photos.remove_photos(Photo.objects.filter(gallery__in=queryset))
         super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is Photo:
             # Removing a photo removes its files too.
             formset.save(commit=False)
-            services.remove_photos(formset.deleted_objects)
+            photos.remove_photos(formset.deleted_objects)
             return
         super().save_formset(request, form, formset, change)
 
@@ -279,16 +279,16 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reprocess the selected photos")
     def reprocess_selected(self, request: HttpRequest, queryset) -> None:
-        self.message_user(request, f"{services.reprocess(queryset)} photo(s) queued for processing again.")
+        self.message_user(request, f"{photos.reprocess(queryset)} photo(s) queued for processing again.")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def delete_model(self, request: HttpRequest, obj: Photo) -> None:
-        services.remove_photos([obj])
+        photos.remove_photos([obj])
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        services.remove_photos(queryset)
+        photos.remove_photos(queryset)
 
 
 def _csv_safe(value: str) -> str:

@@ -22,8 +22,8 @@ from photostudio import history, imaging
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
+from . import emails
 from .models import Download, Gallery, Photo, ZipArchive
-from .services import email_client
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def deliver(gallery: Gallery, *, by=None) -> int:
         gallery.status = Gallery.Status.DELIVERED
         gallery.delivered_at = timezone.now()
         gallery.save(update_fields=["status", "delivered_at"])
-        email_client(gallery, "gallery_delivered", count=delivered)
+        emails.tell_client(gallery, "gallery_delivered", count=delivered)
         return delivered
 
 

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from photostudio.celery import IMAGE_TIME_LIMITS, ZIP_TIME_LIMITS
 
-from . import delivery, retention, services
+from . import delivery, photos, retention
 
 
 @shared_task(
@@ -13,12 +13,12 @@ def process_photo(photo_id: int) -> bool:
     """Make one photo's renditions (images queue). Safe to run twice; a bad file marks the photo
     failed with its reason and never raises, so the worker goes on with the batch. Other failures
     are retried, up to PHOTO_MAX_ATTEMPTS in all (then the photo is failed with the reason)."""
-    return services.process_photo(photo_id)
+    return photos.process_photo(photo_id)
 
 
 @shared_task
 def requeue_stalled_photos() -> int:
-    return services.requeue_stalled()
+    return photos.requeue_stalled()
 
 
 @shared_task(acks_late=True, **ZIP_TIME_LIMITS)

@@ -27,7 +27,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
-from galleries import services as gallery_services
+from galleries import photos, publishing
 from galleries.models import Gallery, Photo
 
 from . import history
@@ -316,7 +316,7 @@ def seed_gallery() -> Gallery | None:
             title="Headshots at the studio",
             message="Lovely to meet you! Pick your favourites and tell us if you'd like anything softened.",
         )
-    photos = []
+    added = []
     for n in range(DEMO_PHOTOS):
         rng = random.Random(f"demo-gallery-{n}")
         drawing = draw_headshot if n % 3 else draw_portrait
@@ -324,9 +324,9 @@ def seed_gallery() -> Gallery | None:
         data.size = len(data)
         # Processed here and now, not queued: a running worker would otherwise take some of them
         # while this publishes too early, leaving the gallery in "processing" for good.
-        photos += gallery_services.add_photos(gallery, [data], queue=False).added
-    for photo in photos:  # synchronously here: seeding is not a web request
-        gallery_services.process_photo(photo.pk)
+        added += photos.add_photos(gallery, [data], queue=False).added
+    for photo in added:  # synchronously here: seeding is not a web request
+        photos.process_photo(photo.pk)
     if not Photo.objects.filter(gallery=gallery).exclude(state=Photo.State.DONE).exists():
-        gallery_services.publish_gallery(gallery)
+        publishing.publish_gallery(gallery)
     return gallery

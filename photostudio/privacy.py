@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from bookings.models import Booking, Client, ContactMessage
 from galleries.models import Gallery, Photo, ZipArchive
-from galleries.services import remove_photos
+from galleries.photos import remove_photos
 
 from .models import OutgoingEmail
 

@@ -25,8 +25,7 @@ from PIL import Image
 
 from bookings import services as bookings
 from bookings.models import SessionType, SessionTypePhoto, StudioProfile, TimeOff
-from galleries import delivery, selection
-from galleries import services as galleries
+from galleries import delivery, photos, publishing, selection
 from galleries.models import Photo, WatermarkSettings
 from photostudio.models import FailedTask
 from tests.admin_pages import form_data, query_links
@@ -109,7 +108,7 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
         client = make_user_client("Chiara Rossi-Whitfield", "chiara.rossi@example.org")
         gallery = make_gallery(client, booking=confirmed, title="Chiara: author portraits", selection_limit=2)
         with django_capture_on_commit_callbacks(execute=True):  # the photos are processed
-            galleries.add_photos(
+            photos.add_photos(
                 gallery,
                 [
                     upload("IMG_20261120_0142.jpg", jpeg_bytes(seed=1)),
@@ -117,7 +116,7 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
                     upload("DSC_0144.JPG", jpeg_bytes(seed=3)),
                 ],
             )
-        galleries.publish_gallery(gallery)
+        publishing.publish_gallery(gallery)
         chosen = list(gallery.photos.order_by("pk")[:2])
         for photo in chosen:
             selection.set_favourite(gallery, photo, chosen=True)
@@ -130,7 +129,7 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
         delivery.record_download(gallery, client.user, archive=archive)
 
         draft = make_gallery(make_user_client("Bob Mensah", "bob.mensah@example.com"), title="Bob: LinkedIn")
-        galleries.add_photos(
+        photos.add_photos(
             draft,
             [upload("IMG_20261121_0007.jpg", jpeg_bytes(seed=4)), upload("IMG_20261121_0008.CR3", b"raw" * 500)],
         )

@@ -38,7 +38,7 @@ from django.test import Client as DjangoClient
 from django_ratelimit.core import _get_window
 from PIL import Image
 
-from galleries import delivery, services
+from galleries import delivery, photos
 from galleries.models import Gallery, Photo, ZipArchive
 from tests.conftest import REQUIRE_SERVICES, ROOT, _die_with_parent, database_url_for_subprocess
 from tests.factories import jpeg_bytes, make_gallery, make_user_client
@@ -268,9 +268,9 @@ def png_bytes() -> bytes:
 
 
 def processed(gallery: Gallery, name: str, data: bytes) -> Photo:
-    report = services.add_photos(gallery, [SimpleUploadedFile(name, data)])
+    report = photos.add_photos(gallery, [SimpleUploadedFile(name, data)])
     assert report.added, report.skipped
-    services.process_photo(report.added[0].pk)  # unless it already ran when the upload committed
+    photos.process_photo(report.added[0].pk)  # unless it already ran when the upload committed
     return Photo.objects.get(pk=report.added[0].pk)
 
 

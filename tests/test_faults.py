@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from bookings.models import Booking, Client
-from galleries import services
+from galleries import photos
 from photostudio.celery import app as celery_app
 from photostudio.models import OutgoingEmail
 from tests.conftest import _die_with_parent, start_celery_worker
@@ -113,8 +113,8 @@ def test_redis_restarted_in_the_middle_of_a_batch_upload_every_photo_ends_proces
 
         # Celery beat's sweep hands the photos whose task was lost back to the worker.
         deadline = time.monotonic() + 120
-        while not (progress := services.progress(gallery)).finished and time.monotonic() < deadline:
-            services.requeue_stalled(older_than=timedelta(0))
+        while not (progress := photos.progress(gallery)).finished and time.monotonic() < deadline:
+            photos.requeue_stalled(older_than=timedelta(0))
             time.sleep(1)
     finally:
         worker.stop()

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from galleries import services
+from galleries import photos, publishing
 from galleries.models import Gallery, Photo
 from tests.factories import jpeg_bytes, make_gallery
 
@@ -99,7 +99,7 @@ def test_a_bad_file_fails_with_its_reason_and_the_rest_of_the_batch_goes_on(clie
     assert states == {"good-1.jpg": "done", "good-2.jpg": "done", "notes.jpg": "failed", "cut.jpg": "failed"}
     assert Photo.objects.get(original_name="notes.jpg").error == "not an image"
     assert Photo.objects.get(original_name="cut.jpg").error == "truncated file"
-    assert services.progress(gallery).as_dict() == {
+    assert photos.progress(gallery).as_dict() == {
         "total": 4, "processed": 2, "failed": 2, "waiting": 0, "finished": True,
     }  # fmt: skip
     assert not Photo.objects.get(original_name="notes.jpg").proof  # nothing half-written
@@ -160,8 +160,8 @@ def test_running_a_photos_task_again_does_nothing_and_reprocessing_keeps_one_set
     folders = {Path(f.path).parent for f in renditions}  # the proof's (private), the thumbnails' (public)
     files_before = sorted(p for folder in folders for p in folder.iterdir())
 
-    assert services.process_photo(photo.pk) is False  # already done: a rerun is harmless
-    services.reprocess(Photo.objects.all())
+    assert photos.process_photo(photo.pk) is False  # already done: a rerun is harmless
+    photos.reprocess(Photo.objects.all())
 
     photo.refresh_from_db()
     assert photo.state == Photo.State.DONE and photo.attempts == 1  # reprocessing starts a fresh count
@@ -172,11 +172,11 @@ def test_running_a_photos_task_again_does_nothing_and_reprocessing_keeps_one_set
 
 def test_publishing_waits_for_processing_and_failures_then_emails_the_client(client, photographer):
     gallery = make_gallery()
-    with pytest.raises(services.GalleryError, match="no processed photos"):
-        services.publish_gallery(gallery)
+    with pytest.raises(publishing.GalleryError, match="no processed photos"):
+        publishing.publish_gallery(gallery)
     upload(client, gallery, jpg("a.jpg", 1), SimpleUploadedFile("bad.jpg", b"nope"))
-    with pytest.raises(services.GalleryError, match="1 photo could not be processed"):
-        services.publish_gallery(gallery)
+    with pytest.raises(publishing.GalleryError, match="1 photo could not be processed"):
+        publishing.publish_gallery(gallery)
 
     client.post(f"/admin/galleries/gallery/{gallery.pk}/change/", _without_photo(client, gallery, "bad.jpg"))
     mail.outbox.clear()
@@ -280,7 +280,7 @@ def test_photos_left_behind_by_a_lost_task_or_a_dead_worker_are_processed_again(
     Photo.objects.filter(pk=abandoned.pk).update(state="processing", claimed_at=long_ago)  # its worker died
     Photo.objects.filter(pk=busy.pk).update(state="processing", claimed_at=timezone.now())  # still at work
 
-    assert services.requeue_stalled() == 2
+    assert photos.requeue_stalled() == 2
 
     states = dict(Photo.objects.values_list("original_name", "state"))
     assert states == {"lost.jpg": "done", "abandoned.jpg": "done", "busy.jpg": "processing"}

@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings import links, services
 from bookings.models import Availability, Booking
-from galleries import delivery, selection
-from galleries import services as galleries
+from galleries import delivery, photos, publishing, selection
 from galleries.models import Favourite, Gallery
 from photostudio.models import StateChange
 from tests.factories import (
@@ -254,8 +253,8 @@ def upload(name: str, seed: int) -> ContentFile:
 def test_the_first_upload_moves_a_draft_gallery_to_processing_once(bob, sam):
     gallery = make_gallery(bob)
 
-    galleries.add_photos(gallery, [upload("IMG_20261120_0142.jpg", 1)], queue=False, by=sam)
-    galleries.add_photos(gallery, [upload("2026-11-20 Bob Mensah 0143.jpg", 2)], queue=False, by=sam)
+    photos.add_photos(gallery, [upload("IMG_20261120_0142.jpg", 1)], queue=False, by=sam)
+    photos.add_photos(gallery, [upload("2026-11-20 Bob Mensah 0143.jpg", 2)], queue=False, by=sam)
 
     assert changes(gallery) == [("draft", "processing", "Sam Okafor (photographer)", "")]
 
@@ -272,7 +271,7 @@ def test_photos_imported_on_the_server_name_the_command_in_the_history(bob, tmp_
 def test_publishing_submitting_reopening_and_delivering_each_leave_one_row(client, bob, sam):
     gallery = make_ready_gallery(bob, photos=3, limit=2, with_files=False, status=Gallery.Status.PROCESSING)
 
-    galleries.publish_gallery(gallery, by=sam)
+    publishing.publish_gallery(gallery, by=sam)
     for photo in gallery.photos.order_by("order")[:2]:
         Favourite.objects.create(photo=photo, gallery=gallery)
     client.force_login(bob.user)
@@ -295,10 +294,10 @@ def test_a_gallery_change_its_guard_refuses_leaves_no_history(bob, sam):
     gallery = make_ready_gallery(bob, with_files=False)  # published already
     empty = make_gallery(bob, title="Team day")
 
-    with pytest.raises(galleries.GalleryError):
-        galleries.publish_gallery(gallery, by=sam)
-    with pytest.raises(galleries.GalleryError):
-        galleries.publish_gallery(empty, by=sam)
+    with pytest.raises(publishing.GalleryError):
+        publishing.publish_gallery(gallery, by=sam)
+    with pytest.raises(publishing.GalleryError):
+        publishing.publish_gallery(empty, by=sam)
     with pytest.raises(selection.SelectionError):
         selection.submit_selection(gallery, by=bob.user)  # nothing chosen yet
     with pytest.raises(selection.SelectionError):
@@ -330,7 +329,7 @@ def test_a_bookings_admin_page_shows_its_history_newest_first_with_who(client, s
 
 def test_a_gallerys_admin_page_shows_its_history_with_who(client, bob, sam):
     gallery = make_ready_gallery(bob, photos=2, limit=1, with_files=False, status=Gallery.Status.PROCESSING)
-    galleries.publish_gallery(gallery, by=sam)
+    publishing.publish_gallery(gallery, by=sam)
     Favourite.objects.create(photo=gallery.photos.first(), gallery=gallery)
     selection.submit_selection(gallery, by=bob.user)
     client.force_login(sam)
@@ -373,7 +372,7 @@ def test_the_admin_pages_run_as_many_queries_for_a_long_history_as_for_a_short_o
         for title in ("Team day", "Headshots")
     )
     for gallery in (new, old):  # both open for choosing, one photo chosen
-        galleries.publish_gallery(gallery, by=sam)
+        publishing.publish_gallery(gallery, by=sam)
         Favourite.objects.create(photo=gallery.photos.first(), gallery=gallery)
     for _ in range(3):
         selection.submit_selection(old, by=bob.user)
@@ -384,7 +383,7 @@ def test_the_admin_pages_run_as_many_queries_for_a_long_history_as_for_a_short_o
 
 
 def test_the_demo_bookings_come_with_a_history_that_leads_to_their_state(client, sam):
-    from bookings import demo
+    from photostudio import demo
 
     Booking.objects.all().delete()  # the demo adds bookings only to a studio that has none
     demo.seed_bookings()

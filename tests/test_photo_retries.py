@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from galleries import services
+from galleries import photos
 from galleries.models import Gallery, Photo
 from photostudio import imaging
 from photostudio.celery import app as celery_app
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_pr
 def add(gallery: Gallery, name: str, seed: int) -> Photo:
     upload = ContentFile(jpeg_bytes(seed=seed), name=name)
     upload.size = len(upload)
-    return services.add_photos(gallery, [upload]).added[0]
+    return photos.add_photos(gallery, [upload]).added[0]
 
 
 def waiting(gallery: Gallery, name: str, seed: int) -> Photo:
@@ -44,7 +44,7 @@ def a_lost_original(gallery: Gallery) -> Photo:
 def sweeps(times: int) -> list[int]:
     """Celery beat's stalled-photo sweep, run `times` times (every 5 minutes in production); each
     hands the photos it finds to their task, which runs in-process here."""
-    return [services.requeue_stalled() for _ in range(times)]
+    return [photos.requeue_stalled() for _ in range(times)]
 
 
 def test_a_photo_whose_original_is_missing_fails_with_the_reason_after_the_set_attempts(settings):
@@ -61,7 +61,7 @@ def test_a_photo_whose_original_is_missing_fails_with_the_reason_after_the_set_a
     assert lost.state == Photo.State.FAILED
     assert lost.attempts == 3
     assert lost.error == "could not be processed after 3 attempts: its original file is missing from storage"
-    assert services.progress(gallery).as_dict() == {
+    assert photos.progress(gallery).as_dict() == {
         "total": 3, "processed": 2, "failed": 1, "waiting": 0, "finished": True,
     }  # fmt: skip
 
@@ -98,7 +98,7 @@ def test_retrying_a_failed_photo_from_the_admin_gives_it_a_fresh_set_of_attempts
     assert (lost.state, lost.attempts) == (Photo.State.FAILED, 2)
     lost.original.save("IMG_20261120_0144.jpg", ContentFile(jpeg_bytes(seed=3)))  # found on the backup disk
 
-    services.reprocess(Photo.objects.filter(pk=lost.pk))
+    photos.reprocess(Photo.objects.filter(pk=lost.pk))
 
     lost.refresh_from_db()
     assert (lost.state, lost.attempts, lost.error) == (Photo.State.DONE, 1, "")
@@ -111,7 +111,7 @@ def test_a_photo_whose_worker_died_on_it_each_time_is_failed_not_handed_out_agai
     long_ago = timezone.now() - timedelta(hours=1)
     Photo.objects.filter(pk=photo.pk).update(state=Photo.State.PROCESSING, claimed_at=long_ago, attempts=3)
 
-    assert services.requeue_stalled() == 0
+    assert photos.requeue_stalled() == 0
 
     photo.refresh_from_db()
     assert photo.state == Photo.State.FAILED
@@ -140,7 +140,7 @@ def test_a_bug_in_the_image_pipeline_fails_the_photo_at_once_with_a_neutral_reas
 
     monkeypatch.setattr(imaging, "_resize", resize_with_a_bug)
 
-    assert services.process_photo(photo.pk) is False
+    assert photos.process_photo(photo.pk) is False
 
     photo.refresh_from_db()
     assert (photo.state, photo.attempts) == (Photo.State.FAILED, 1)  # trying again would fail the same way

@@ -406,7 +406,7 @@ def test_behind_nginx_a_download_is_handed_to_nginx_after_the_access_check(clien
 def test_finals_uploaded_after_the_selection_are_what_gets_delivered(alice, gallery):
     from django.core.files.base import ContentFile
 
-    from galleries import services
+    from galleries import photos
     from tests.factories import jpeg_bytes
 
     Favourite.objects.create(photo=gallery.photos.first(), gallery=gallery)
@@ -414,7 +414,7 @@ def test_finals_uploaded_after_the_selection_are_what_gets_delivered(alice, gall
     final = ContentFile(jpeg_bytes(seed=77), name="DSC_0000-edit.jpg")
     final.size = len(final)
 
-    (added,) = services.add_photos(gallery, [final]).added
+    (added,) = photos.add_photos(gallery, [final]).added
     count = delivery.deliver(gallery)
 
     added.refresh_from_db()

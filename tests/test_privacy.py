@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bookings import services as bookings
 from bookings.models import Booking, Client, ContactMessage
-from galleries import delivery, retention, services
+from galleries import delivery, photos, publishing, retention
 from galleries.models import Favourite, Gallery, Photo
 from photostudio.models import OutgoingEmail, StateChange
 from tests.factories import jpeg_bytes, local, make_booking, make_gallery, make_user_client, open_every_day
@@ -23,12 +23,12 @@ def files_under(*roots) -> set[Path]:
     return {p for root in roots for p in Path(root).rglob("*") if p.is_file()}
 
 
-def shoot(client: Client, photos: int = 3) -> Gallery:
+def shoot(client: Client, how_many: int = 3) -> Gallery:
     gallery = make_gallery(client)
-    for n in range(photos):
+    for n in range(how_many):
         upload = ContentFile(jpeg_bytes(seed=client.pk * 100 + n), name=f"DSC_{n:04d}.jpg")
         upload.size = len(upload)
-        services.add_photos(gallery, [upload])  # through the pipeline (in-process)
+        photos.add_photos(gallery, [upload])  # through the pipeline (in-process)
     return gallery
 
 
@@ -40,7 +40,7 @@ def test_deleting_a_client_removes_every_row_and_file_of_theirs(client, settings
     bobs_booking = make_booking(start=local(days=4), email="bob@example.com")
     alices, bobs = shoot(alice), shoot(bob)
     Favourite.objects.create(photo=alices.photos.first(), gallery=alices)
-    services.publish_gallery(alices)
+    publishing.publish_gallery(alices)
     delivery.deliver(alices)
     delivery.request_zip(alices)
     # The history of their bookings and galleries names them and keeps their reasons: it goes too.
@@ -75,7 +75,7 @@ def test_deleting_clients_from_the_client_list_forgets_each_of_them(client):
     dmitri = make_user_client("Dmitri Volkov", "dmitri@volkov.example")
     eilidh = make_user_client("Eilidh MacLeod", "eilidh.macleod@example.com")
     for person in (chiara, dmitri, eilidh):
-        shoot(person, photos=1)
+        shoot(person, how_many=1)
     staff = get_user_model().objects.create_superuser("sam", "sam@example.com", "pw-for-tests-only")
     client.force_login(staff)
 
@@ -108,7 +108,7 @@ def test_originals_nobody_chose_are_purged_after_the_set_period():
     gallery = shoot(alice)
     chosen, unchosen, _ = gallery.photos.order_by("original_name")
     Favourite.objects.create(photo=chosen, gallery=gallery)
-    services.publish_gallery(gallery)
+    publishing.publish_gallery(gallery)
     delivery.deliver(gallery)
 
     assert retention.purge_unchosen_originals() == 0  # delivered today: too soon

@@ -20,7 +20,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from PIL import Image
 
-from galleries import delivery, services
+from galleries import delivery, photos
 from galleries.models import Gallery, Photo, WatermarkSettings
 from tests.factories import jpeg_bytes, make_gallery, make_user_client
 
@@ -35,9 +35,9 @@ def png_bytes(size=(900, 600)) -> bytes:
 
 def processed(gallery: Gallery, name: str, data: bytes) -> Photo:
     """A photo uploaded as the admin does, then made by the real pipeline."""
-    report = services.add_photos(gallery, [SimpleUploadedFile(name, data)])
+    report = photos.add_photos(gallery, [SimpleUploadedFile(name, data)])
     assert report.added, report.skipped
-    services.process_photo(report.added[0].pk)
+    photos.process_photo(report.added[0].pk)
     return Photo.objects.get(pk=report.added[0].pk)
 
 
@@ -154,16 +154,16 @@ def test_reprocessing_after_a_watermark_change_gives_new_addresses_and_removes_t
     first, first_proof_address = names(photo), proof_address(client, proofing, photo)
     first_thumb = Path(photo.thumb.path).read_bytes()
 
-    services.reprocess(Photo.objects.filter(pk=photo.pk))
-    services.process_photo(photo.pk)
+    photos.reprocess(Photo.objects.filter(pk=photo.pk))
+    photos.process_photo(photo.pk)
     assert names(photo) == first  # nothing changed: the same addresses, still cached
     assert proof_address(client, proofing, photo) == first_proof_address
 
     mark = WatermarkSettings.load()
     mark.text, mark.opacity = "© Northlight Studio 2026", Decimal("0.60")
     mark.save()
-    services.reprocess(Photo.objects.filter(pk=photo.pk))
-    services.process_photo(photo.pk)
+    photos.reprocess(Photo.objects.filter(pk=photo.pk))
+    photos.process_photo(photo.pk)
 
     second = names(photo)
     assert all(new != old for new, old in zip(second, first, strict=True)), (first, second)

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client as WebClient
 from sesame.utils import get_token
 
-from galleries import accounts, services
+from galleries import accounts, emails
 from photostudio.models import OutgoingEmail
 from tests.factories import make_booking, make_ready_gallery, make_user_client
 
@@ -74,7 +74,7 @@ def alice(db):
 @pytest.fixture
 def gallery(alice):
     gallery = make_ready_gallery(alice, photos=3, title="Headshots at the studio")
-    services.email_client(gallery, "gallery_published", count=3)  # "Open your gallery"
+    emails.tell_client(gallery, "gallery_published", count=3)  # "Open your gallery"
     return gallery
 
 
@@ -100,7 +100,7 @@ def test_five_fresh_emailed_links_opened_in_a_row_from_one_address_all_work(db):
     ]
     galleries = [make_ready_gallery(person, photos=2) for person in team]
     for gallery in galleries:
-        services.email_client(gallery, "gallery_published", count=2)
+        emails.tell_client(gallery, "gallery_published", count=2)
 
     for person, gallery in zip(team, galleries, strict=True):
         browser = visitor(OFFICE)
@@ -261,7 +261,7 @@ def test_a_client_who_booked_gets_a_portal_account_with_their_first_gallery_emai
     assert booking.client.user_id is None
 
     gallery = make_ready_gallery(booking.client, photos=2)
-    services.email_client(gallery, "gallery_published", count=2)
+    emails.tell_client(gallery, "gallery_published", count=2)
 
     booking.client.refresh_from_db()
     assert booking.client.user.email == "bob.mensah@example.com"

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.base import ContentFile
 
-from galleries import services
+from galleries import photos, publishing
 from galleries.models import Gallery
 from photostudio.demo_drawings import as_jpeg, draw_headshot, draw_portrait
 from tests.browser.conftest import BYPASS_CSP, axe_violations, has_no_horizontal_scroll, save_screenshot
@@ -27,8 +27,8 @@ def test_choose_send_deliver_and_download(browser, site, phone, tmp_path):
         drawing = draw_portrait if n % 3 == 2 else draw_headshot
         upload = ContentFile(as_jpeg(drawing(random.Random(n))))
         upload.name, upload.size = f"DSC_{n:04d}.jpg", len(upload)
-        services.add_photos(gallery, [upload])
-    services.publish_gallery(gallery)
+        photos.add_photos(gallery, [upload])
+    publishing.publish_gallery(gallery)
     get_user_model().objects.create_superuser("sam", "sam@example.com", "a-long-test-password")
 
     # Alice opens the link in her email, on her phone.

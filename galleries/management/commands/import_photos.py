@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from galleries import services
+from galleries import photos
 from galleries.models import Gallery
 from photostudio import imaging
 from photostudio.history import Actor
@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 refused += 1
                 self.stderr.write(f"not imported {path.name}: could not be read ({exc.strerror or exc})")
                 continue
-            report = services.add_photo_from_path(found, path, by=IMPORTED)
+            report = photos.add_photo_from_path(found, path, by=IMPORTED)
             added += len(report.added)
             for reason in report.skipped:
                 if "already in this gallery" in reason:

@@ -1,5 +1,6 @@
-"""Galleries: adding photos, processing them through the pipeline, publishing. Each change of
-state is one transaction; image work runs in Celery tasks that call `process_photo`."""
+"""A gallery's photos: adding them, processing them through the pipeline (in Celery tasks that call
+`process_photo`), making them again, and removing them with their files. Each change of state is
+one transaction."""
 
 import contextlib
 import hashlib
@@ -17,17 +18,11 @@ from django.utils import timezone
 
 from photostudio import history, imaging
 from photostudio.celery import IMAGE_TIME_LIMITS
-from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit, send_now_or_later
 
-from . import accounts
 from .models import Gallery, Photo, WatermarkSettings, ZipArchive
 
 log = logging.getLogger(__name__)
-
-
-class GalleryError(Exception):
-    """A gallery operation that cannot happen; the message is for the photographer."""
 
 
 @dataclass
@@ -229,45 +224,6 @@ def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     for pk in stalled_zips.values_list("pk", flat=True):
         send_now_or_later("galleries.tasks.build_zip", pk)
     return len(ids)
-
-
-@transaction.atomic
-def publish_gallery(gallery: Gallery, *, by=None) -> Gallery:
-    gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
-    if gallery.status not in (Gallery.Status.DRAFT, Gallery.Status.PROCESSING):
-        raise GalleryError("This gallery is already published.")
-    state = progress(gallery)
-    if state.done == 0:
-        raise GalleryError("Add photos first: the gallery has no processed photos yet.")
-    if state.waiting:
-        raise GalleryError(f"{state.waiting} photo{'s are' if state.waiting != 1 else ' is'} still being processed.")
-    if state.failed:
-        raise GalleryError(
-            f"{state.failed} photo{'s' if state.failed != 1 else ''} could not be processed: "
-            "remove or replace them, then publish."
-        )
-    history.record_change(gallery, before=gallery.status, after=Gallery.Status.PROOFING, by=by)
-    gallery.status = Gallery.Status.PROOFING
-    gallery.published_at = timezone.now()
-    gallery.save(update_fields=["status", "published_at"])
-    email_client(gallery, "gallery_published", count=state.done)
-    return gallery
-
-
-def email_client(gallery: Gallery, name: str, *, count: int) -> None:
-    """Tell the client about their gallery; the link signs them in (once) and opens it."""
-    queue_email(
-        name,
-        to=gallery.client.email,
-        reply_to=settings.STUDIO_EMAIL,
-        context={
-            "gallery": gallery,
-            "client": gallery.client,
-            "count": count,
-            "url": accounts.sign_in_url(gallery.client, next_url=gallery.get_absolute_url()),
-        },
-        about=gallery,
-    )
 
 
 def remove_photos(photos) -> int:
