@@ -11,7 +11,6 @@ import zipfile
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,7 +18,6 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from photostudio import history, imaging
-from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
 from . import emails
@@ -180,12 +178,7 @@ def remind_expiring(*, days: int = 3) -> int:
                 .exclude(expiry_reminder_sent_on=today)
                 .update(expiry_reminder_sent_on=today)
             ):
-                queue_email(
-                    "gallery_expiring",
-                    to=settings.STUDIO_EMAIL,
-                    context={"gallery": gallery, "admin_url": settings.SITE_URL + gallery.get_admin_url()},
-                    about=gallery,
-                )
+                emails.gallery_expiring(gallery)
                 sent += 1
     return sent
 

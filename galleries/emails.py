@@ -23,3 +23,31 @@ def tell_client(gallery: Gallery, name: str, *, count: int) -> None:
         },
         about=gallery,
     )
+
+
+def selection_submitted(gallery: Gallery, photos, *, count, names: str) -> None:
+    """Tell the photographer which photos the client chose (a reply goes to the client)."""
+    queue_email(
+        "selection_submitted",
+        to=settings.STUDIO_EMAIL,
+        reply_to=gallery.client.email,
+        context={
+            "gallery": gallery,
+            "client": gallery.client,
+            "photos": photos,
+            "count": count,
+            "names": names,
+            "admin_url": settings.SITE_URL + gallery.get_admin_url(),
+        },
+        about=gallery,
+    )
+
+
+def gallery_expiring(gallery: Gallery) -> None:
+    """Tell the photographer a gallery closes soon."""
+    queue_email(
+        "gallery_expiring",
+        to=settings.STUDIO_EMAIL,
+        context={"gallery": gallery, "admin_url": settings.SITE_URL + gallery.get_admin_url()},
+        about=gallery,
+    )

@@ -3,13 +3,12 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from photostudio import history
-from photostudio.outbox import queue_email
 
+from . import emails
 from .models import Comment, Favourite, Gallery, Photo, Selection
 
 
@@ -18,7 +17,9 @@ class SelectionError(Exception):
 
 
 @dataclass(frozen=True)
-class Count:
+class SelectionCount:
+    """How many photos the client chose, against the gallery's limit, and what the extras cost."""
+
     chosen: int
     limit: int
     price_per_extra: Decimal | None
@@ -32,11 +33,11 @@ class Count:
         return (self.price_per_extra or Decimal(0)) * self.extras
 
 
-def count(gallery: Gallery) -> Count:
-    return Count(gallery.favourites.count(), gallery.selection_limit or 0, gallery.price_per_extra)
+def count(gallery: Gallery) -> SelectionCount:
+    return SelectionCount(gallery.favourites.count(), gallery.selection_limit or 0, gallery.price_per_extra)
 
 
-def set_favourite(gallery: Gallery, photo: Photo, *, chosen: bool) -> Count:
+def set_favourite(gallery: Gallery, photo: Photo, *, chosen: bool) -> SelectionCount:
     """Make the photo chosen or not, as asked (not a toggle), so a double tap or a second tab ends
     in the state the client last chose. The gallery row is locked, so the limit holds under races."""
     with transaction.atomic():
@@ -103,20 +104,7 @@ def submit_selection(gallery: Gallery, *, by=None) -> Selection:
         )
         gallery.status = Gallery.Status.SELECTION_SUBMITTED
         gallery.save(update_fields=["status"])
-        queue_email(
-            "selection_submitted",
-            to=settings.STUDIO_EMAIL,
-            reply_to=gallery.client.email,
-            context={
-                "gallery": gallery,
-                "client": gallery.client,
-                "photos": photos,
-                "count": current,
-                "names": search_names(photos),
-                "admin_url": settings.SITE_URL + gallery.get_admin_url(),
-            },
-            about=gallery,
-        )
+        emails.selection_submitted(gallery, photos, count=current, names=search_names(photos))
         return selection
 
 
