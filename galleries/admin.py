@@ -11,11 +11,11 @@ from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin, file_name
 
 from . import accounts, delivery, photos, publishing, selection
-from .models import Download, Gallery, Photo, WatermarkSettings
+from .models import Download, Gallery, GallerySettings, Photo
 
 
-@admin.register(WatermarkSettings)
-class WatermarkAdmin(StudioFilesAdmin, admin.ModelAdmin):
+@admin.register(GallerySettings)
+class GallerySettingsAdmin(StudioFilesAdmin, admin.ModelAdmin):
     fieldsets = [
         ("Watermark on proofs", {"fields": ["text", "logo", "position", "size", "opacity"]}),
         ("Keeping files", {"fields": ["purge_unchosen_after_days"]}),
@@ -25,18 +25,18 @@ class WatermarkAdmin(StudioFilesAdmin, admin.ModelAdmin):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "logo":
             field.widget.attrs["accept"] = "image/png"  # the file picker offers PNGs; the model checks the file
-            field.widget.preview_url = reverse("admin:galleries_watermarksettings_logo")
+            field.widget.preview_url = reverse("admin:galleries_gallerysettings_logo")
         return field
 
     def get_urls(self):
-        logo = path("logo.png", self.admin_site.admin_view(self.logo_view), name="galleries_watermarksettings_logo")
+        logo = path("logo.png", self.admin_site.admin_view(self.logo_view), name="galleries_gallerysettings_logo")
         return [logo, *super().get_urls()]
 
     def logo_view(self, request: HttpRequest) -> FileResponse:
         """The saved logo, for its preview on this page: it is kept privately, so only staff see it."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        mark = WatermarkSettings.load()
+        mark = GallerySettings.load()
         if not mark.logo or not mark.logo.storage.exists(mark.logo.name):
             raise Http404("No logo saved.")
         response = FileResponse(mark.logo.open("rb"), content_type="image/png")  # never guessed from its name
@@ -44,7 +44,7 @@ class WatermarkAdmin(StudioFilesAdmin, admin.ModelAdmin):
         return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not WatermarkSettings.objects.exists()
+        return not GallerySettings.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -24,8 +24,9 @@ def original_path(photo: "Photo", filename: str) -> str:
     return f"originals/{photo.gallery.public_id}/{secrets.token_hex(16)}.{suffix}"
 
 
-class WatermarkSettings(Singleton):
-    """The studio's mark on every proof; one row, edited in the admin."""
+class GallerySettings(Singleton):
+    """The galleries' settings, one row edited in the admin: the studio's mark on every proof, and
+    how long originals nobody chose are kept after delivery."""
 
     class Position(models.TextChoices):
         CENTER = "center", "Centre"

@@ -20,7 +20,7 @@ from photostudio import history, imaging
 from photostudio.celery import IMAGE_TIME_LIMITS
 from photostudio.queueing import send_after_commit, send_now_or_later
 
-from .models import Gallery, Photo, WatermarkSettings, ZipArchive
+from .models import Gallery, GallerySettings, Photo, ZipArchive
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def process_photo(photo_id: int) -> bool:
 
 
 def current_watermark() -> imaging.Watermark:
-    mark = WatermarkSettings.load()
+    mark = GallerySettings.load()
     logo = None
     if mark.logo:
         with mark.logo.open("rb") as fh:

@@ -5,13 +5,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import Gallery, Photo, WatermarkSettings
+from .models import Gallery, GallerySettings, Photo
 
 
 def purge_unchosen_originals(*, now=None) -> int:
     """Delete the originals of photos nobody chose, once a gallery was delivered long enough ago
     (the period is set in the admin's gallery settings). The proofs stay. Returns how many."""
-    days = WatermarkSettings.load().purge_unchosen_after_days
+    days = GallerySettings.load().purge_unchosen_after_days
     if not days:
         return 0
     cutoff = (now or timezone.now()) - timedelta(days=days)

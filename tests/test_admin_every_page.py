@@ -26,7 +26,7 @@ from PIL import Image
 from bookings import services as bookings
 from bookings.models import SessionType, SessionTypePhoto, StudioProfile, TimeOff
 from galleries import delivery, photos, publishing, selection
-from galleries.models import Photo, WatermarkSettings
+from galleries.models import GallerySettings, Photo
 from photostudio.models import FailedTask
 from tests.admin_pages import form_data, query_links
 from tests.factories import jpeg_bytes, local, make_gallery, make_session_type, make_user_client, open_every_day
@@ -73,8 +73,8 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
         broken.original.save("2026-11-20 Bob Mensah 0142.jpg", ContentFile(b"not really a photo"), save=True)
         bookings.prepare_example_photo(broken.pk)
 
-        WatermarkSettings.load().save()
-        mark = WatermarkSettings.load()
+        GallerySettings.load().save()
+        mark = GallerySettings.load()
         mark.logo.save("northlight-logo.png", ContentFile(logo_png()), save=True)
 
         requested = bookings.request_booking(

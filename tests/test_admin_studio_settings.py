@@ -10,7 +10,7 @@ from PIL import Image
 
 from bookings import services
 from bookings.models import TimeOff
-from galleries.models import WatermarkSettings
+from galleries.models import GallerySettings
 from tests.factories import local, make_booking, make_session_type, open_every_day
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def image_file(name: str, fmt: str, size=(400, 150), mode="RGBA") -> SimpleUploa
 
 
 def save_watermark(client, logo: SimpleUploadedFile):
-    mark = WatermarkSettings.load()
+    mark = GallerySettings.load()
     mark.save()
     data = {
         "text": "Northlight Studio",
@@ -41,7 +41,7 @@ def save_watermark(client, logo: SimpleUploadedFile):
         "opacity": "0.35",
         "purge_unchosen_after_days": "180",
     }
-    return client.post(reverse("admin:galleries_watermarksettings_change", args=[mark.pk]), data)
+    return client.post(reverse("admin:galleries_gallerysettings_change", args=[mark.pk]), data)
 
 
 @pytest.mark.parametrize(
@@ -59,14 +59,14 @@ def test_a_watermark_logo_that_is_not_a_usable_png_is_refused_with_a_reason(clie
     assert response.status_code == 200  # the form again, with the error
     errors = response.context["adminform"].form.errors["logo"]
     assert "PNG" in errors[0] or "pixels" in errors[0]
-    assert not WatermarkSettings.load().logo
+    assert not GallerySettings.load().logo
 
 
 def test_a_real_png_logo_is_kept(client, photographer):
     response = save_watermark(client, image_file("northlight-logo.png", "PNG"))
 
     assert response.status_code == 302
-    assert WatermarkSettings.load().logo.name.endswith(".png")
+    assert GallerySettings.load().logo.name.endswith(".png")
 
 
 def test_time_off_over_booked_sessions_warns_and_names_them(client, photographer):
@@ -111,9 +111,9 @@ def test_time_off_on_free_days_is_saved_quietly(client, photographer):
 
 def test_the_saved_logo_is_previewed_on_its_page_for_staff_only(client, photographer):
     save_watermark(client, image_file("northlight-logo.png", "PNG"))
-    preview = reverse("admin:galleries_watermarksettings_logo")
+    preview = reverse("admin:galleries_gallerysettings_logo")
 
-    page = client.get(reverse("admin:galleries_watermarksettings_change", args=[1])).content.decode()
+    page = client.get(reverse("admin:galleries_gallerysettings_change", args=[1])).content.decode()
     logo = client.get(preview)
 
     assert f'src="{preview}"' in page and "northlight-logo" in page

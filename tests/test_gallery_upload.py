@@ -230,11 +230,11 @@ def test_import_photos_refuses_an_unknown_gallery_or_folder(tmp_path):
 
 
 def test_a_watermark_logo_is_used_for_proofs(client, photographer):
-    from galleries.models import WatermarkSettings
+    from galleries.models import GallerySettings
 
     logo = io.BytesIO()
     Image.new("RGBA", (200, 80), (255, 0, 0, 255)).save(logo, "PNG")
-    mark = WatermarkSettings.load()
+    mark = GallerySettings.load()
     mark.logo.save("logo.png", SimpleUploadedFile("logo.png", logo.getvalue()), save=False)
     mark.position, mark.opacity, mark.size = "center", 1, 0.5
     mark.save()

@@ -21,7 +21,7 @@ from django.utils import timezone
 from PIL import Image
 
 from galleries import delivery, photos
-from galleries.models import Gallery, Photo, WatermarkSettings
+from galleries.models import Gallery, GallerySettings, Photo
 from tests.factories import jpeg_bytes, make_gallery, make_user_client
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +159,7 @@ def test_reprocessing_after_a_watermark_change_gives_new_addresses_and_removes_t
     assert names(photo) == first  # nothing changed: the same addresses, still cached
     assert proof_address(client, proofing, photo) == first_proof_address
 
-    mark = WatermarkSettings.load()
+    mark = GallerySettings.load()
     mark.text, mark.opacity = "© Northlight Studio 2026", Decimal("0.60")
     mark.save()
     photos.reprocess(Photo.objects.filter(pk=photo.pk))
