@@ -61,7 +61,7 @@ class GallerySettings(Singleton):
         ]
 
     def __str__(self) -> str:
-        return "Watermark"
+        return "Gallery settings"
 
     def clean(self) -> None:
         # Every proof is drawn with the logo: a file that is not a real PNG would make each one fail.
