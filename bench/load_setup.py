@@ -21,7 +21,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from bookings.demo import seed_availability, seed_session_types, seed_studio_profile  # noqa: E402
+from photostudio.demo import seed_availability, seed_session_types, seed_studio_profile  # noqa: E402
 from tests.factories import make_ready_gallery, make_user_client  # noqa: E402
 
 PHOTOS = 500
