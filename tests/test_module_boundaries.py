@@ -96,3 +96,16 @@ def test_bookings_imports_nothing_from_galleries():
 def test_no_module_imports_one_that_imports_it_back():
     found = [", ".join(group) for group in circles(import_graph())]
     assert found == [], "modules that import each other, directly or around a circle:\n" + "\n".join(found)
+
+
+def test_services_queue_tasks_by_name_and_never_import_a_task_module():
+    """A task module imports the service it calls, never the other way round (see photostudio/queueing.py).
+    A management command may send a task itself (`ping_worker` sends `ping`)."""
+    graph = import_graph()
+    importers = sorted(
+        f"{source} → {target}"
+        for source, targets in graph.items()
+        for target in targets
+        if target.endswith(".tasks") and ".management.commands." not in source
+    )
+    assert importers == []
