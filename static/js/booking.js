@@ -25,13 +25,19 @@
     box.replaceChildren(p);
   }
 
+  // Answers can arrive out of order (a quick second choice of day): only the latest request's
+  // answer is drawn, and the list stays busy until it arrives.
+  let latest = 0;
+
   async function refresh() {
     if (!session.value || !day.value) return;
+    const mine = ++latest;
     box.setAttribute("aria-busy", "true");
     try {
       const params = new URLSearchParams({ type: session.value, date: day.value });
       const response = await fetch(`${url}?${params}`, { headers: { Accept: "application/json" } });
       const data = await response.json();
+      if (mine !== latest) return;
       if (!response.ok) { message(data.error || "Could not load the free times."); return; }
       if (!data.times.length) { message("No free times on this day.", data.next_free_day); return; }
       const nodes = [];
@@ -44,10 +50,11 @@
       });
       box.replaceChildren(...nodes);
     } catch (err) {
+      if (mine !== latest) return;
       message("Could not load the free times. Use the Show free times button instead.");
       form.querySelectorAll(".js-hide").forEach((el) => { el.hidden = false; });
     } finally {
-      box.removeAttribute("aria-busy");
+      if (mine === latest) box.removeAttribute("aria-busy");
     }
   }
 

@@ -112,3 +112,25 @@ def test_a_client_who_loses_a_time_picks_a_nearest_one_without_retyping(page, si
     page.wait_for_url("**/book/requested/**")
     mine = Booking.objects.get(client__email="bob.mensah@example.com")
     assert mine.start == datetime.fromisoformat(chosen)
+
+
+def test_choosing_another_day_quickly_shows_that_days_times_even_if_the_first_answer_comes_last(page, site):
+    open_every_day()
+    make_session_type(kind="headshot", slug="headshot", name="Headshot session", duration_minutes=60)
+    first, second = local(days=4).date(), local(days=5).date()
+
+    def slow_for_the_first_day(route):
+        if f"date={first.isoformat()}" in route.request.url:
+            page.wait_for_timeout(800)  # the first day's answer arrives after the second's
+        route.continue_()
+
+    page.route("**/book/times/**", slow_for_the_first_day)
+    page.goto("/book/?type=headshot")
+    with page.expect_response(lambda r: f"date={first.isoformat()}" in r.url):
+        page.fill("#id_date", first.isoformat())
+        page.fill("#id_date", second.isoformat())
+    page.wait_for_function("!document.getElementById('times').hasAttribute('aria-busy')")
+
+    values = page.locator("#times input[name=start]").evaluate_all("inputs => inputs.map(i => i.value)")
+    assert values, "no times shown"
+    assert all(v.startswith(second.isoformat()) for v in values), values
