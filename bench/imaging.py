@@ -35,6 +35,7 @@ long-running worker has.
 """
 
 import argparse
+import functools
 import gc
 import hashlib
 import importlib.metadata
@@ -201,14 +202,15 @@ def full_decode(name: str) -> None:
         im.load()  # every pixel at full size, as any tool that reads the original at full size must
 
 
-def photostudio(name: str) -> str:
+def make_and_save(name: str, pipeline=imaging, watermark=WATERMARK, folder: str = "ours") -> str:
+    """Renditions of one photo made by `pipeline` and saved under `folder`; the first saved name."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    result = imaging.make_renditions(default_storage.path(name), watermark=WATERMARK)
+    result = pipeline.make_renditions(default_storage.path(name), watermark=watermark)
     stem = name.rsplit(".", 1)[0]
     saved = [
-        default_storage.save(f"ours/{stem}_{label}.jpg", ContentFile(data))
+        default_storage.save(f"{folder}/{stem}_{label}.jpg", ContentFile(data))
         for label, data in (
             ("proof", result.proof),
             ("960", result.thumb_2x),
@@ -217,6 +219,10 @@ def photostudio(name: str) -> str:
         )
     ]
     return saved[0]
+
+
+def photostudio(name: str) -> str:
+    return make_and_save(name)
 
 
 def load_baseline(revision: str, folder: Path):
@@ -240,25 +246,7 @@ def load_baseline(revision: str, folder: Path):
 def make_renditions_with(pipeline) -> Callable[[str], str]:
     """The same job as `photostudio()` (renditions made and saved), by another version of the pipeline."""
     mark = pipeline.Watermark(text=WATERMARK.text, position=WATERMARK.position)
-
-    def run(name: str) -> str:
-        from django.core.files.base import ContentFile
-        from django.core.files.storage import default_storage
-
-        result = pipeline.make_renditions(default_storage.path(name), watermark=mark)
-        stem = name.rsplit(".", 1)[0]
-        saved = [
-            default_storage.save(f"baseline/{stem}_{label}.jpg", ContentFile(data))
-            for label, data in (
-                ("proof", result.proof),
-                ("960", result.thumb_2x),
-                ("480", result.thumb),
-                ("24", result.placeholder),
-            )
-        ]
-        return saved[0]
-
-    return run
+    return functools.partial(make_and_save, pipeline=pipeline, watermark=mark, folder="baseline")
 
 
 def easy_thumbnails(name: str) -> str:
