@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 class UploadReport:
     added: list[Photo] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # plain messages naming each file
+    duplicates: int = 0  # of the skipped: files already in the gallery
 
     def as_dict(self) -> dict:
         return {"added": [p.original_name for p in self.added], "skipped": self.skipped}
@@ -93,6 +94,7 @@ def add_photos(gallery: Gallery, files, *, queue: bool = True, by=None) -> Uploa
         except IntegrityError:
             photo.original.delete(save=False)  # keep nothing of a duplicate
             report.skipped.append(f"{name}: already in this gallery (the same file)")
+            report.duplicates += 1
             continue
         report.added.append(photo)
     return report

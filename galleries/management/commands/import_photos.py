@@ -63,11 +63,9 @@ class Command(BaseCommand):
                 continue
             report = photos.add_photo_from_path(found, path, by=IMPORTED)
             added += len(report.added)
+            already += report.duplicates
+            refused += len(report.skipped) - report.duplicates
             for reason in report.skipped:
-                if "already in this gallery" in reason:
-                    already += 1
-                else:
-                    refused += 1
                 self.stderr.write(f"not imported {reason}")
         summary = f"{added} photo(s) added to “{found.title}” and queued for processing"
         summary += f"; {already} already there" if already else ""
