@@ -102,14 +102,15 @@ def _limit_booking_requests(request: HttpRequest) -> None:
             raise Ratelimited
 
 
-def _picked_time(request: HttpRequest, tz) -> datetime | None:
-    """One of "the nearest free times" chosen after losing a time: it comes in the same POST as
-    everything the client typed, so nothing personal goes into a URL."""
-    try:
-        picked = datetime.fromisoformat(request.POST.get("pick", ""))
-        return picked.astimezone(tz) if picked.tzinfo else None
-    except (ValueError, OverflowError):  # not a time, or one out of any calendar's range
+def _picked_time(request: HttpRequest, tz, first_day: date, last_day: date) -> datetime | None:
+    """One of "the nearest free times" chosen after losing a time, in the studio's zone; None unless
+    it falls on a bookable day. It comes in the same POST as everything the client typed, so nothing
+    personal goes into a URL."""
+    picked = parse_start(request.POST.get("pick", ""), first_day, last_day)
+    if picked is None:
         return None
+    picked = picked.astimezone(tz)
+    return picked if first_day <= picked.date() <= last_day else None
 
 
 def _time_labels(starts: list[datetime], tz) -> list[tuple[str, str, str]]:
@@ -191,9 +192,7 @@ def _show_times_keeping_what_was_typed(request: HttpRequest) -> HttpResponse:
     times picked: everything typed is kept (in a POST, so nothing personal goes into a URL)."""
     rules = scheduling.load_rules()
     first_day, last_day = scheduling.booking_days(rules)
-    picked = _picked_time(request, rules.tz)
-    if picked is not None and not first_day <= picked.date() <= last_day:
-        picked = None
+    picked = _picked_time(request, rules.tz, first_day, last_day)
     page = _BookingPage.asked(request.POST, rules, day=picked.date() if picked else None)
     typed = request.POST.dict() | ({"start": picked.isoformat()} if picked else {})
     return page.render(request, page.form(typed=typed))
