@@ -11,6 +11,8 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from photostudio import demo
+
 # Playwright's sync API keeps an event loop in the test's thread; the database calls the tests make
 # themselves are still plain synchronous ones.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -157,6 +159,22 @@ def new_phone(browser, site, request) -> Iterator:
 @pytest.fixture
 def phone(new_phone):
     return new_phone()
+
+
+@pytest.fixture
+def studio(site):
+    demo.seed_studio_profile()
+    demo.seed_session_types()
+    demo.seed_availability()
+
+
+def answer_the_guide_for_a_portrait_at_work(page) -> None:
+    """Answers the guide on the page open now as someone wanting portraits at their workplace would."""
+    page.get_by_label("My website or brand: showing who I am and how I work").check()
+    page.get_by_label("Yes").check()
+    page.get_by_label("At my workplace").check()
+    page.get_by_label("2 to 5").check()
+    page.get_by_role("button", name="Show my recommendation").click()
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:

@@ -12,8 +12,12 @@ import pytest
 from bookings.models import Booking, SessionType
 from galleries import delivery
 from galleries.models import Favourite, Gallery
-from photostudio import demo
-from tests.browser.conftest import assert_fits_the_phone, axe_violations, save_screenshot
+from tests.browser.conftest import (
+    answer_the_guide_for_a_portrait_at_work,
+    assert_fits_the_phone,
+    axe_violations,
+    save_screenshot,
+)
 from tests.browser.realistic import LONG_EMAIL, LONG_NAME, long_named_client, make_proof_gallery, sign_in
 from tests.factories import local, make_booking
 
@@ -40,13 +44,6 @@ TILES_JS = """() => {
   });
   return tiles;
 }"""
-
-
-@pytest.fixture
-def studio(site):
-    demo.seed_studio_profile()
-    demo.seed_session_types()
-    demo.seed_availability()
 
 
 def test_a_sixty_photo_gallery_of_camera_files_shows_two_full_columns_and_every_heart_on_a_phone(phone, site):
@@ -97,11 +94,7 @@ def test_a_visitor_on_a_phone_reads_each_session_takes_the_guide_and_books(phone
         assert phone.get_by_role("link", name="Book this session").is_visible()
 
     phone.goto("/guide/")
-    phone.get_by_label("My website or brand: showing who I am and how I work").check()
-    phone.get_by_label("Yes").check()
-    phone.get_by_label("At my workplace").check()
-    phone.get_by_label("2 to 5").check()
-    phone.get_by_role("button", name="Show my recommendation").click()
+    answer_the_guide_for_a_portrait_at_work(phone)
     recommendation = phone.locator("#recommendation")
     assert "We recommend: a portrait session" in recommendation.inner_text()
     recommendation.get_by_role("link", name="Book this session").click()

@@ -2,17 +2,15 @@
 
 import pytest
 
-from photostudio import demo
-from tests.browser.conftest import BYPASS_CSP, axe_violations, has_no_horizontal_scroll, save_screenshot
+from tests.browser.conftest import (
+    BYPASS_CSP,
+    answer_the_guide_for_a_portrait_at_work,
+    axe_violations,
+    has_no_horizontal_scroll,
+    save_screenshot,
+)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def studio(site):
-    demo.seed_studio_profile()
-    demo.seed_session_types()
-    demo.seed_availability()
 
 
 def test_home_then_guide_then_book_the_recommended_session(page, studio):
@@ -20,11 +18,7 @@ def test_home_then_guide_then_book_the_recommended_session(page, studio):
     page.get_by_role("link", name="Which do I need?").first.click()
     page.wait_for_url("**/guide/")
 
-    page.get_by_label("My website or brand: showing who I am and how I work").check()
-    page.get_by_label("Yes").check()
-    page.get_by_label("At my workplace").check()
-    page.get_by_label("2 to 5").check()
-    page.get_by_role("button", name="Show my recommendation").click()
+    answer_the_guide_for_a_portrait_at_work(page)
 
     recommendation = page.locator("#recommendation")
     assert "We recommend: a portrait session" in recommendation.inner_text()
