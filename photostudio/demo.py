@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from bookings import scheduling, services
+from bookings import scheduling, services, slots
 from bookings.models import (
     Availability,
     Booking,
@@ -256,13 +256,14 @@ def seed_bookings() -> int:
     for client, kind, start, status in plan:
         session = sessions.get(kind) or next(iter(sessions.values()))
         shape = scheduling.session_shape(session)
+        held = slots.held(start, shape)
         booking = Booking.objects.create(
             client=client,
             session_type=session,
             start=start,
             end=start + shape.duration,
-            held_start=start - shape.buffer_before,
-            held_end=start + shape.duration + shape.buffer_after,
+            held_start=held.start,
+            held_end=held.end,
             status=status,
             purpose="Team page and LinkedIn" if kind == "headshot" else "Website and brand",
             decline_reason=DECLINED_BECAUSE if status == Booking.Status.DECLINED else "",
