@@ -15,6 +15,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from photostudio import history, imaging
@@ -52,7 +53,7 @@ def deliver(gallery: Gallery, *, by=None) -> int:
             before=gallery.status,
             after=Gallery.Status.DELIVERED,
             by=by,
-            reason=f"{delivered} photo{'s' if delivered != 1 else ''} delivered",
+            reason=f"{delivered} photo{pluralize(delivered)} delivered",
         )
         gallery.status = Gallery.Status.DELIVERED
         gallery.delivered_at = timezone.now()

@@ -1,6 +1,7 @@
 """Publishing a gallery: once every photo is processed, the client is told and may start choosing."""
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from photostudio import history
@@ -23,10 +24,10 @@ def publish_gallery(gallery: Gallery, *, by=None) -> Gallery:
     if state.done == 0:
         raise GalleryError("Add photos first: the gallery has no processed photos yet.")
     if state.waiting:
-        raise GalleryError(f"{state.waiting} photo{'s are' if state.waiting != 1 else ' is'} still being processed.")
+        raise GalleryError(f"{state.waiting} photo{pluralize(state.waiting, ' is,s are')} still being processed.")
     if state.failed:
         raise GalleryError(
-            f"{state.failed} photo{'s' if state.failed != 1 else ''} could not be processed: "
+            f"{state.failed} photo{pluralize(state.failed)} could not be processed: "
             "remove or replace them, then publish."
         )
     history.record_change(gallery, before=gallery.status, after=Gallery.Status.PROOFING, by=by)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from photostudio import history
@@ -100,7 +101,7 @@ def submit_selection(gallery: Gallery, *, by=None) -> Selection:
             after=Gallery.Status.SELECTION_SUBMITTED,
             by=by or history.client(gallery.client),
             for_client=gallery.client,
-            reason=f"{current.chosen} photo{'s' if current.chosen != 1 else ''} chosen",
+            reason=f"{current.chosen} photo{pluralize(current.chosen)} chosen",
         )
         gallery.status = Gallery.Status.SELECTION_SUBMITTED
         gallery.save(update_fields=["status"])
