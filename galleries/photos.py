@@ -212,7 +212,7 @@ def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
         error=Concat(
             Value("processing stopped "),
             Cast("attempts", CharField()),
-            Value(" times without finishing (too big for the worker's memory or time?)"),
+            Value(" times without finishing (perhaps too large for the server to handle)"),
         ),
     )
     stalled = Photo.objects.filter(
@@ -249,7 +249,7 @@ def _gave_up(attempts: int, exc: Exception) -> str:
     elif isinstance(exc, PermissionError):
         reason = "its original file can't be read (permission denied)"
     elif isinstance(exc, MemoryError):
-        reason = "the worker ran out of memory"
+        reason = "the server ran out of memory"
     else:
         reason = f"{type(exc).__name__}: {exc}"
     return f"could not be processed after {attempts} attempts: {reason}"[:200]
