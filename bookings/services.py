@@ -248,7 +248,7 @@ def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool
                 after=booking.status,
                 by=history.client(booking.client) if by_client else by,
                 for_client=booking.client,
-                reason=f"moved from {_studio_time(old_start)} to {_studio_time(new_start)}",
+                reason="moved from {} to {}".format(*_studio_times(old_start, new_start)),
             )
             emails.booking_rescheduled(booking, old_start=old_start, by_client=by_client)
     except IntegrityError as exc:
@@ -316,8 +316,10 @@ def _record(booking: Booking, to: str, *, by, reason: str = "") -> None:
     history.record_change(booking, before=booking.status, after=to, by=by, for_client=booking.client, reason=reason)
 
 
-def _studio_time(when: datetime) -> str:
-    return f"{when.astimezone(Availability.load().tz):%a %d %b %Y %H:%M}"
+def _studio_times(*moments: datetime) -> list[str]:
+    """The moments on the studio's clock (its zone read once)."""
+    tz = Availability.load().tz
+    return [f"{moment.astimezone(tz):%a %d %b %Y %H:%M}" for moment in moments]
 
 
 def _why_lapsed(booking: Booking) -> str:
