@@ -100,6 +100,30 @@ def jpeg_bytes(size=(1200, 800), colour=(120, 140, 160), seed: int = 0) -> bytes
     return out.getvalue()
 
 
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (900, 600), (200, 170, 140)).save(out, "PNG")
+    return out.getvalue()
+
+
+def processed_photo(gallery: Gallery, name: str, data: bytes):
+    """A photo uploaded as the admin does, then made by the real pipeline (unless it already ran when the
+    upload committed)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from galleries import photos
+    from galleries.models import Photo
+
+    report = photos.add_photos(gallery, [SimpleUploadedFile(name, data)])
+    assert report.added, report.skipped
+    photos.process_photo(report.added[0].pk)
+    return Photo.objects.get(pk=report.added[0].pk)
+
+
 def make_user_client(name: str, email: str) -> Client:
     """A client with a portal account."""
     from galleries.accounts import ensure_user

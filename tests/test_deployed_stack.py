@@ -33,15 +33,13 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as DjangoClient
 from django_ratelimit.core import _get_window
-from PIL import Image
 
-from galleries import delivery, photos
+from galleries import delivery
 from galleries.models import Gallery, Photo, ZipArchive
 from tests.conftest import REQUIRE_SERVICES, ROOT, _die_with_parent, database_url_for_subprocess
-from tests.factories import jpeg_bytes, make_gallery, make_user_client
+from tests.factories import jpeg_bytes, make_gallery, make_user_client, png_bytes, processed_photo
 from tests.helpers import closed_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -261,19 +259,6 @@ def test_visitor_a_s_eleventh_sign_in_request_in_a_minute_is_refused_while_visit
 # --- files: sent by nginx after the application's check ---
 
 
-def png_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (900, 600), (200, 170, 140)).save(out, "PNG")
-    return out.getvalue()
-
-
-def processed(gallery: Gallery, name: str, data: bytes) -> Photo:
-    report = photos.add_photos(gallery, [SimpleUploadedFile(name, data)])
-    assert report.added, report.skipped
-    photos.process_photo(report.added[0].pk)  # unless it already ran when the upload committed
-    return Photo.objects.get(pk=report.added[0].pk)
-
-
 @dataclass
 class Shoot:
     alice: object
@@ -291,8 +276,8 @@ def shoot(deployed: Stack, settings) -> Shoot:
     alice = make_user_client("Alice Byrne", "alice.byrne@example.com")
     bob = make_user_client("Bob Mensah", "bob.mensah@example.com")
     gallery = make_gallery(alice, title="Headshots, November", status=Gallery.Status.DELIVERED)
-    jpeg = processed(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=142))
-    png = processed(gallery, "2026-11-20 Alice Byrne 0143.html", png_bytes())
+    jpeg = processed_photo(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=142))
+    png = processed_photo(gallery, "2026-11-20 Alice Byrne 0143.html", png_bytes())
     gallery.photos.update(delivered=True)
     archive = delivery.request_zip(gallery)
     delivery.build_zip(archive.pk)  # unless it already ran when the request committed

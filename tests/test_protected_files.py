@@ -4,7 +4,6 @@ nginx (X-Accel-Redirect) each is sent from the internal location that really hol
 thumbnails are named after their content, so a cached copy is never stale."""
 
 import html
-import io
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -14,31 +13,15 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
-from PIL import Image
 
 from galleries import delivery, photos
 from galleries.models import Gallery, GallerySettings, Photo
-from tests.factories import jpeg_bytes, make_gallery, make_user_client
+from tests.factories import jpeg_bytes, make_gallery, make_user_client, png_bytes, processed_photo
 
 pytestmark = pytest.mark.django_db
-
-
-def png_bytes(size=(900, 600)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 170, 140)).save(out, "PNG")
-    return out.getvalue()
-
-
-def processed(gallery: Gallery, name: str, data: bytes) -> Photo:
-    """A photo uploaded as the admin does, then made by the real pipeline."""
-    report = photos.add_photos(gallery, [SimpleUploadedFile(name, data)])
-    assert report.added, report.skipped
-    photos.process_photo(report.added[0].pk)
-    return Photo.objects.get(pk=report.added[0].pk)
 
 
 @pytest.fixture
@@ -49,7 +32,7 @@ def alice(db):
 @pytest.fixture
 def proofing(alice) -> Gallery:
     gallery = make_gallery(alice, title="Headshots, November", status=Gallery.Status.PROOFING)
-    processed(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=142))
+    processed_photo(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=142))
     return gallery
 
 
@@ -89,7 +72,7 @@ def test_a_proof_is_refused_once_the_gallery_has_expired(client, alice, proofing
 
 def test_a_png_uploaded_under_an_html_name_downloads_as_a_png(client, alice):
     gallery = make_gallery(alice, title="Portraits", status=Gallery.Status.DELIVERED)
-    photo = processed(gallery, "2026-11-20 Alice Byrne 0142.html", png_bytes())
+    photo = processed_photo(gallery, "2026-11-20 Alice Byrne 0142.html", png_bytes())
     Photo.objects.filter(pk=photo.pk).update(delivered=True)
     client.force_login(alice.user)
 
@@ -106,7 +89,7 @@ def test_a_png_uploaded_under_an_html_name_downloads_as_a_png(client, alice):
 def test_behind_nginx_each_file_is_sent_from_the_internal_location_that_holds_it(client, alice, settings):
     settings.PROTECTED_MEDIA_PREFIX = "/protected/"
     gallery = make_gallery(alice, title="Headshots, November", status=Gallery.Status.DELIVERED)
-    photo = processed(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=7))
+    photo = processed_photo(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=7))
     Photo.objects.filter(pk=photo.pk).update(delivered=True)
     archive = delivery.request_zip(gallery)
     delivery.build_zip(archive.pk)
@@ -217,7 +200,7 @@ def test_behind_nginx_a_zip_keeps_its_name_whatever_characters_it_holds(client, 
     settings.PROTECTED_MEDIA_PREFIX = "/protected/"
     settings.STUDIO_NAME = "Northlight Studio"
     gallery = make_gallery(alice, title=title, status=Gallery.Status.DELIVERED)
-    photo = processed(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=7))
+    photo = processed_photo(gallery, "IMG_20261120_0142.jpg", jpeg_bytes(seed=7))
     Photo.objects.filter(pk=photo.pk).update(delivered=True)
     archive = delivery.request_zip(gallery)
     delivery.build_zip(archive.pk)
