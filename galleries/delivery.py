@@ -129,15 +129,16 @@ def build_zip(archive_id: int) -> bool:
 
 
 def _build_zip(archive: ZipArchive) -> bool:
-    photos = list(archive.gallery.photos.filter(delivered=True).select_related("gallery").order_by("original_name"))
+    keep_location = archive.gallery.keep_location  # one gallery: the same for every photo
+    photos = list(archive.gallery.photos.filter(delivered=True).order_by("original_name"))
     for photo in photos:  # the copies without location, made now if a task has not yet
-        if not photo.gallery.keep_location and not photo.download and prepare_download(photo.pk):
+        if not keep_location and not photo.download and prepare_download(photo.pk):
             photo.refresh_from_db(fields=["download"])
     with tempfile.TemporaryFile() as tmp:
         names: set[str] = set()
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for n, photo in enumerate(photos, 1):
-                source = photo.original if photo.gallery.keep_location or not photo.download else photo.download
+                source = photo.original if keep_location or not photo.download else photo.download
                 with source.open("rb") as src, zf.open(_unique(photo.original_name, names), "w") as dst:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         dst.write(chunk)
