@@ -10,7 +10,7 @@ from .models import Gallery
 
 
 def tell_client(gallery: Gallery, name: str, *, count: int) -> None:
-    """Tell the client about their gallery; the link signs them in (once) and opens it."""
+    """Tell the client about their gallery; the link signs them in and opens it."""
     queue_email(
         name,
         to=gallery.client.email,
