@@ -156,35 +156,37 @@ class TimeOffAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # Time off stops new bookings only: sessions already booked on those days still stand.
         clashing = list(scheduling.holding_during(obj.first_day, obj.last_day))
-        if clashing:
-            sessions = format_html_join(
-                "; ",
-                '<a href="{}">{}</a> {} with {} on {} ({})',
+        if not clashing:
+            return
+        sessions = format_html_join(
+            "; ",
+            '<a href="{}">{}</a> {} with {} on {} ({})',
+            (
                 (
-                    (
-                        reverse("admin:bookings_booking_change", args=[b.pk]),
-                        b.reference,
-                        b.session_type.name,
-                        b.client.name,
-                        formats.date_format(timezone.localtime(b.start), "D j M Y, H:i"),
-                        b.get_status_display().lower(),
-                    )
-                    for b in clashing
-                ),
-            )
-            self.message_user(
-                request,
-                format_html(
-                    "This time off overlaps {} booked session{} that still stand{}: {}. "
-                    "Decline, cancel or move {} if you won't be there.",
-                    len(clashing),
-                    pluralize(len(clashing)),
-                    "" if len(clashing) != 1 else "s",
-                    sessions,
-                    "them" if len(clashing) != 1 else "it",
-                ),
-                messages.WARNING,
-            )
+                    reverse("admin:bookings_booking_change", args=[b.pk]),
+                    b.reference,
+                    b.session_type.name,
+                    b.client.name,
+                    formats.date_format(timezone.localtime(b.start), "D j M Y, H:i"),
+                    b.get_status_display().lower(),
+                )
+                for b in clashing
+            ),
+        )
+        n = len(clashing)
+        self.message_user(
+            request,
+            format_html(
+                "This time off overlaps {} booked session{} that still stand{}: {}. "
+                "Decline, cancel or move {} if you won't be there.",
+                n,
+                pluralize(n),
+                pluralize(n, "s,"),
+                sessions,
+                pluralize(n, "it,them"),
+            ),
+            messages.WARNING,
+        )
 
 
 class ClientBookingInline(admin.TabularInline):
@@ -317,8 +319,7 @@ class BookingAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         told = sum(services.withdraw_booking(booking) for booking in queryset)
         if told:
-            clients = f"{told} client{'s' if told != 1 else ''}"
-            self.message_user(request, f"{clients} emailed that their booking was withdrawn.")
+            self.message_user(request, f"{told} client{pluralize(told)} emailed that their booking was withdrawn.")
 
     @admin.display(description="changes of state")
     def changes(self, obj: Booking | None) -> str:
