@@ -202,8 +202,9 @@ def reprocess(photos) -> int:
 def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     """Photos whose task was lost (broker down) or whose worker died: process them again, unless
     their worker died on them PHOTO_MAX_ATTEMPTS times already (they are marked failed)."""
-    cutoff = timezone.now() - older_than
-    stale_claim = timezone.now() - timedelta(seconds=settings.PHOTO_CLAIM_TIMEOUT)
+    now = timezone.now()
+    cutoff = now - older_than
+    stale_claim = now - timedelta(seconds=settings.PHOTO_CLAIM_TIMEOUT)
     Photo.objects.filter(
         state=Photo.State.PROCESSING, claimed_at__lt=stale_claim, attempts__gte=settings.PHOTO_MAX_ATTEMPTS
     ).update(
