@@ -127,9 +127,9 @@ def overlaps_holding(session_type: SessionType, start: datetime, *, ignoring: Bo
     )
 
 
-def holding_during(first_day: date, last_day: date, *, tz=None) -> models.QuerySet[Booking]:
+def holding_during(first_day: date, last_day: date) -> models.QuerySet[Booking]:
     """Requested and confirmed sessions that fall on any of these local days (e.g. new time off)."""
-    tz = tz or Availability.load().tz
+    tz = Availability.load().tz
     start = datetime.combine(first_day, datetime.min.time(), tz)
     end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tz)
     return (
