@@ -3,6 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -68,8 +69,6 @@ class GallerySettings(Singleton):
         if self.logo and not getattr(self.logo, "_committed", True):  # a new upload
             error = logo_problem(self.logo)
             if error:
-                from django.core.exceptions import ValidationError
-
                 raise ValidationError({"logo": error})
 
 
