@@ -16,11 +16,5 @@ def lapse_overdue_requests() -> int:
 
 
 @shared_task
-def lapse_request(booking_id: int) -> bool:
-    """One request, if its time to be answered has passed; safe to run twice."""
-    return services.lapse_request(booking_id)
-
-
-@shared_task
 def prepare_example_photo(photo_id: int) -> None:
     services.prepare_example_photo(photo_id)

@@ -40,7 +40,6 @@ TASK_QUEUES: dict[str, str] = {
     "photostudio.tasks.ping": DEFAULT_QUEUE,
     "bookings.tasks.send_booking_reminders": DEFAULT_QUEUE,
     "bookings.tasks.lapse_overdue_requests": DEFAULT_QUEUE,
-    "bookings.tasks.lapse_request": DEFAULT_QUEUE,
     "bookings.tasks.prepare_example_photo": IMAGES_QUEUE,
     "galleries.tasks.process_photo": IMAGES_QUEUE,
     "galleries.tasks.prepare_download": IMAGES_QUEUE,

@@ -136,7 +136,6 @@ def test_only_image_jobs_go_to_the_images_queue():
         "galleries.tasks.remove_expired_zips",
         "galleries.tasks.requeue_stalled_photos",
         "bookings.tasks.lapse_overdue_requests",
-        "bookings.tasks.lapse_request",
         "bookings.tasks.send_booking_reminders",
         "photostudio.tasks.send_pending_emails",
     ],
