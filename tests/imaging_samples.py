@@ -6,6 +6,7 @@ numbers, so the tests run the same on any box.
 
 import functools
 import io
+import random
 import struct
 import zlib
 
@@ -34,14 +35,19 @@ def big_photo_jpeg() -> bytes:
     return encode(photo((4096, 2732)), "JPEG", quality=90)
 
 
-def photo(size: tuple[int, int]) -> Image.Image:
-    """Gradients plus grain: compresses roughly like a photograph, made in a few milliseconds."""
+def photo(size: tuple[int, int], seed: int | None = None) -> Image.Image:
+    """Gradients plus grain: compresses roughly like a photograph, made in a few milliseconds. With
+    a seed the grain, and so every encoded byte, is the same on every run."""
     width, height = size
     red = Image.linear_gradient("L").resize(size)
     green = Image.linear_gradient("L").rotate(90).resize(size)
     blue = Image.radial_gradient("L").resize(size)
     grain = Image.new("L", size)
-    patch = Image.effect_noise((256, 256), 24).convert("L")  # tiled: noise for 12 MP takes too long
+    if seed is None:  # tiled: noise for 12 MP takes too long
+        patch = Image.effect_noise((256, 256), 24).convert("L")
+    else:
+        noise = random.Random(seed).randbytes(256 * 256)
+        patch = Image.frombytes("L", (256, 256), noise).point(lambda v: 116 + v // 10)
     for x in range(0, width, 256):
         for y in range(0, height, 256):
             grain.paste(patch, (x, y))
