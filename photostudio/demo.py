@@ -4,7 +4,6 @@ Rows are created only when missing, so edits made in the admin survive the next 
 """
 
 import os
-import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -31,7 +30,7 @@ from galleries import photos, publishing
 from galleries.models import Gallery, Photo
 
 from . import history
-from .demo_drawings import as_jpeg, draw_headshot, draw_portrait
+from .demo_drawings import drawn_jpeg
 
 DEMO_ADMIN_USERNAME = "photographer"
 DEMO_ADMIN_EMAIL = "photographer@northlight.example"
@@ -173,9 +172,7 @@ def seed_session_types() -> list[SessionType]:
         session, created = SessionType.objects.get_or_create(slug=fields.pop("slug"), defaults=fields)
         if created or not session.photos.exists():
             for n, (drawing, alt) in enumerate(_EXAMPLES[session.kind]):
-                original = ContentFile(
-                    as_jpeg(drawing(random.Random(f"{session.slug}-{n}"))), name=f"example-{n + 1}.jpg"
-                )
+                original = ContentFile(drawn_jpeg(drawing, f"{session.slug}-{n}"), name=f"example-{n + 1}.jpg")
                 photo = SessionTypePhoto.objects.create(session_type=session, original=original, alt=alt, order=n)
                 services.prepare_example_photo(photo.pk)
         sessions.append(session)
@@ -184,16 +181,16 @@ def seed_session_types() -> list[SessionType]:
 
 _EXAMPLES = {
     SessionType.Kind.HEADSHOT: [
-        (draw_headshot, "Shoulders-up headshot against a plain grey backdrop"),
-        (draw_headshot, "Headshot in a dark jacket against a light backdrop"),
+        ("headshot", "Shoulders-up headshot against a plain grey backdrop"),
+        ("headshot", "Headshot in a dark jacket against a light backdrop"),
     ],
     SessionType.Kind.PORTRAIT: [
-        (draw_portrait, "Portrait at a desk in a bright office with books and a plant"),
-        (draw_portrait, "Portrait in a workspace by the window"),
+        ("portrait", "Portrait at a desk in a bright office with books and a plant"),
+        ("portrait", "Portrait in a workspace by the window"),
     ],
     SessionType.Kind.BOTH: [
-        (draw_headshot, "Clean studio headshot from a combined session"),
-        (draw_portrait, "Portrait at work from the same session"),
+        ("headshot", "Clean studio headshot from a combined session"),
+        ("portrait", "Portrait at work from the same session"),
     ],
 }
 
@@ -319,9 +316,8 @@ def seed_gallery() -> Gallery | None:
         )
     added = []
     for n in range(DEMO_PHOTOS):
-        rng = random.Random(f"demo-gallery-{n}")
-        drawing = draw_headshot if n % 3 else draw_portrait
-        data = ContentFile(as_jpeg(drawing(rng)), name=f"DSC_{1040 + n * 7:04d}.jpg")
+        drawing = "headshot" if n % 3 else "portrait"
+        data = ContentFile(drawn_jpeg(drawing, f"demo-gallery-{n}"), name=f"DSC_{1040 + n * 7:04d}.jpg")
         data.size = len(data)
         # Processed here and now, not queued: a running worker would otherwise take some of them
         # while this publishes too early, leaving the gallery in "processing" for good.

@@ -1,6 +1,7 @@
 """Generated example pictures for the demo: simple studio-like illustrations, so the demo needs no
 files (the session types' examples and the demo gallery both use them)."""
 
+import functools
 import io
 import random
 
@@ -60,3 +61,11 @@ def as_jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
     return out.getvalue()
+
+
+@functools.cache
+def drawn_jpeg(drawing: str, seed: str) -> bytes:
+    """The "headshot" or "portrait" drawing for `seed`, as a JPEG. A seed always gives the same
+    picture, so each is drawn once per process: drawing one costs a tenth of a second or more."""
+    draw = {"headshot": draw_headshot, "portrait": draw_portrait}[drawing]
+    return as_jpeg(draw(random.Random(seed)))
