@@ -48,8 +48,11 @@ prod: $(VENV)/.installed-runtime
 	$(VENV)/bin/honcho run $(PY) manage.py check --deploy --fail-level WARNING
 	$(VENV)/bin/honcho start
 
+# Tests run in parallel, a worker per core (TEST_WORKERS=0 runs them in this one process); a worker
+# that is free takes queued tests from a busy one, so a slow module never runs last on its own.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m tests.services -- $(PY) -m pytest $(ARGS)
+	$(PY) -m tests.services -- $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

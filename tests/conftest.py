@@ -32,7 +32,15 @@ ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # The Redis database every test uses, whatever REDIS_URL names: database 0 is a developer's (or the
 # studio's) own queues and cache, and parallel test runs each take a number of their own.
-TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB") or 15)
+# In parallel runs (pytest-xdist) each worker takes the next number down (gw0: 15, gw1: 14, ...),
+# so workers never share a queue, a lock or a cache key.
+FIRST_TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB") or 15)
+TEST_REDIS_DB = FIRST_TEST_REDIS_DB - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: a worker per core, and never more than there are Redis databases for them."""
+    return max(1, min(os.cpu_count() or 1, FIRST_TEST_REDIS_DB))
 
 
 def with_redis_database(url: str, number: int) -> str:
@@ -45,8 +53,11 @@ def with_redis_database(url: str, number: int) -> str:
 def _use_the_test_redis_database() -> None:
     """Point the settings, the Celery app, the cache and (through the environment) every worker or
     server a test starts at TEST_REDIS_DB, before anything connects."""
-    if TEST_REDIS_DB == 0:
-        raise pytest.UsageError("TEST_REDIS_DB=0 would let tests flush the Redis database apps use; pick 1-15.")
+    if TEST_REDIS_DB <= 0:
+        raise pytest.UsageError(
+            f"TEST_REDIS_DB={TEST_REDIS_DB} would let tests flush the Redis database apps use (or is not one): "
+            "pick 1-15, and no more parallel workers than that number."
+        )
     if not settings.REDIS_URL:
         return
     url = with_redis_database(settings.REDIS_URL, TEST_REDIS_DB)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from photostudio.celery import app as celery_app
 from tests import conftest
@@ -99,6 +100,19 @@ def test_the_test_session_uses_its_own_redis_database_everywhere():
     assert os.environ["REDIS_URL"] == expected  # what workers and servers started by tests get
     assert celery_app.conf.broker_url == celery_app.conf.result_backend == expected
     assert celery_app.connection_for_write().as_uri().endswith(f"/{conftest.TEST_REDIS_DB}")
+
+
+@pytest.mark.django_db
+def test_each_parallel_test_worker_has_a_redis_database_and_a_test_database_of_its_own():
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ... when make test runs in parallel
+    index = int(worker.removeprefix("gw")) if worker else 0
+    assert conftest.FIRST_TEST_REDIS_DB - index == conftest.TEST_REDIS_DB
+    if worker:
+        assert connection.settings_dict["NAME"].endswith(f"_{worker}")
+
+
+def test_parallel_runs_never_ask_for_more_workers_than_there_are_redis_databases_for_them():
+    assert 1 <= conftest.pytest_xdist_auto_num_workers(None) <= conftest.FIRST_TEST_REDIS_DB
 
 
 def test_a_redis_url_is_moved_to_the_test_database_whatever_it_names():
