@@ -17,7 +17,6 @@ from sesame.backends import ModelBackend as SesameBackend
 from sesame.utils import get_token
 
 from bookings.models import Client
-from photostudio.outbox import queue_email
 
 SCOPE_REQUESTED = "portal:requested"  # asked for on the sign-in page: lives minutes
 SCOPE_EMAILED = "portal:emailed"  # inside the studio's emails: lives days
@@ -61,25 +60,6 @@ def user_for_link(token: str):
     )
 
 
-def send_sign_in_link(email: str, *, next_url: str = "/portal/") -> bool:
-    """Email a short-lived link if a client has this address. Says nothing either way to the page."""
-    client = Client.objects.filter(email__iexact=email.strip()).first()
-    if client is None:
-        return False
-    with transaction.atomic():
-        queue_email(
-            "portal_sign_in",
-            to=client.email,
-            context={
-                "client": client,
-                "url": sign_in_url(client, next_url=next_url, scope=SCOPE_REQUESTED),
-                "minutes": settings.PORTAL_LOGIN_LINK_MINUTES,
-            },
-            about=client,
-        )
-    return True
-
-
 def client_for(user) -> Client | None:
     if not user.is_authenticated:
         return None
@@ -90,17 +70,3 @@ def sign_out_everywhere(user) -> None:
     """A new (unusable) password hash ends every session and voids every link already sent."""
     user.set_unusable_password()
     user.save(update_fields=["password"])
-
-
-def ask_to_be_forgotten(client: Client) -> None:
-    with transaction.atomic():
-        queue_email(
-            "client_asks_deletion",
-            to=settings.STUDIO_EMAIL,
-            reply_to=client.email,
-            context={
-                "client": client,
-                "admin_url": settings.SITE_URL + reverse("admin:bookings_client_change", args=[client.pk]),
-            },
-            about=client,
-        )

@@ -2,7 +2,10 @@
 is queued in the outbox (sent after commit, by Celery)."""
 
 from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
 
+from bookings.models import Client
 from photostudio.outbox import queue_email
 
 from . import accounts
@@ -51,3 +54,37 @@ def gallery_expiring(gallery: Gallery) -> None:
         context={"gallery": gallery, "admin_url": settings.SITE_URL + gallery.get_admin_url()},
         about=gallery,
     )
+
+
+def sign_in_link(email: str, *, next_url: str = "/portal/") -> bool:
+    """Email a short-lived link if a client has this address. Says nothing either way to the page."""
+    client = Client.objects.filter(email__iexact=email.strip()).first()
+    if client is None:
+        return False
+    with transaction.atomic():
+        queue_email(
+            "portal_sign_in",
+            to=client.email,
+            context={
+                "client": client,
+                "url": accounts.sign_in_url(client, next_url=next_url, scope=accounts.SCOPE_REQUESTED),
+                "minutes": settings.PORTAL_LOGIN_LINK_MINUTES,
+            },
+            about=client,
+        )
+    return True
+
+
+def client_asks_to_be_forgotten(client: Client) -> None:
+    """Tell the photographer a client asked to have their details deleted (a reply goes to the client)."""
+    with transaction.atomic():
+        queue_email(
+            "client_asks_deletion",
+            to=settings.STUDIO_EMAIL,
+            reply_to=client.email,
+            context={
+                "client": client,
+                "admin_url": settings.SITE_URL + reverse("admin:bookings_client_change", args=[client.pk]),
+            },
+            about=client,
+        )

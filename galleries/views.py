@@ -17,7 +17,7 @@ from django_ratelimit.decorators import ratelimit
 from bookings.models import Booking
 from photostudio.storage import protected_uri
 
-from . import accounts, delivery, selection
+from . import accounts, delivery, emails, selection
 from .models import Comment, Favourite, Gallery, Photo, ZipArchive
 
 # --- signing in ---
@@ -36,7 +36,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         next_url = request.POST.get("next", "")
         if not next_url.startswith("/portal/") or not url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
             next_url = reverse("portal:dashboard")
-        accounts.send_sign_in_link(email, next_url=next_url)
+        emails.sign_in_link(email, next_url=next_url)
         # The same answer whether or not the address is known: the page never says who is a client.
         return render(
             request, "galleries/sign_in_sent.html", {"email": email, "minutes": settings.PORTAL_LOGIN_LINK_MINUTES}
@@ -91,7 +91,7 @@ def ask_to_be_forgotten(request: HttpRequest) -> HttpResponse:
     client = accounts.client_for(request.user)
     if client is None:
         raise Http404
-    accounts.ask_to_be_forgotten(client)
+    emails.client_asks_to_be_forgotten(client)
     messages.success(request, "We've asked the studio to delete your data. They'll confirm by email.")
     return redirect("portal:dashboard")
 
