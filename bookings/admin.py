@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin
+from photostudio.admin_one_row import OneRowAdmin
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
 
@@ -34,7 +35,7 @@ from .models import (
 
 
 @admin.register(StudioProfile)
-class StudioProfileAdmin(admin.ModelAdmin):
+class StudioProfileAdmin(OneRowAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "instagram.com/…" means https
     fieldsets = [
         (None, {"fields": ["tagline", "about"]}),
@@ -114,7 +115,7 @@ class WorkingHoursInline(admin.TabularInline):
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(admin.ModelAdmin):
+class AvailabilityAdmin(OneRowAdmin, admin.ModelAdmin):
     inlines = [WorkingHoursInline]
     readonly_fields = ["calendar_feed"]
     fieldsets = [

@@ -9,13 +9,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin, file_name
+from photostudio.admin_one_row import OneRowAdmin
 
 from . import accounts, delivery, photos, publishing, selection
 from .models import Download, Gallery, GallerySettings, Photo
 
 
 @admin.register(GallerySettings)
-class GallerySettingsAdmin(StudioFilesAdmin, admin.ModelAdmin):
+class GallerySettingsAdmin(OneRowAdmin, StudioFilesAdmin, admin.ModelAdmin):
     fieldsets = [
         ("Watermark on proofs", {"fields": ["text", "logo", "position", "size", "opacity"]}),
         ("Keeping files", {"fields": ["purge_unchosen_after_days"]}),
