@@ -154,6 +154,8 @@ def test_a_client_on_a_phone_chooses_reviews_and_downloads_a_shoot_of_camera_fil
     phone.locator(".photo-link").first.click()
     viewer = phone.locator(".viewer-img")
     viewer.wait_for(state="attached")
+    # Measured once the page's own stylesheets apply (under load they can arrive after the markup).
+    phone.wait_for_function("[...document.querySelectorAll('link[rel=stylesheet]')].every(link => link.sheet)")
     box = viewer.bounding_box()
     ratio = int(viewer.get_attribute("height")) / int(viewer.get_attribute("width"))
     assert box["width"] > 0 and box["height"] == pytest.approx(box["width"] * ratio, abs=1.5), box
