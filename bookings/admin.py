@@ -4,13 +4,16 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin
@@ -387,14 +390,21 @@ class BookingAdmin(admin.ModelAdmin):
                 request, queryset, lambda b: services.decline_booking(b, reason=reason, by=request.user), "declined"
             )
             return None
+        return self._decline_page(request, queryset.select_related("client", "session_type"), as_action=True)
+
+    def _decline_page(self, request: HttpRequest, bookings, *, as_action=False, back=".", error="", status=200):
+        """The page asking for the reason the clients will read, for the list's action or one booking."""
         context = {
             **self.admin_site.each_context(request),
-            "title": "Decline booking requests",
-            "bookings": queryset.select_related("client", "session_type"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "title": "Decline booking requests" if as_action else "Decline this booking request",
+            "bookings": bookings,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME if as_action else None,
             "opts": self.model._meta,
+            "back": back,
+            "error": error,
+            "reason": request.POST.get("reason", "Sorry, that time no longer works for us."),
         }
-        return TemplateResponse(request, "admin/bookings/booking/decline.html", context)
+        return TemplateResponse(request, "admin/bookings/booking/decline.html", context, status=status)
 
     @admin.action(description="Mark the selected sessions completed")
     def complete_selected(self, request: HttpRequest, queryset) -> None:
@@ -407,10 +417,78 @@ class BookingAdmin(admin.ModelAdmin):
         )
 
     def get_urls(self):
+        wrap = self.admin_site.admin_view
         return [
-            path("calendar/", self.admin_site.admin_view(self.month_view), name="bookings_booking_calendar"),
+            path("calendar/", wrap(self.month_view), name="bookings_booking_calendar"),
+            path("<int:pk>/confirm/", wrap(self.confirm_view), name="bookings_booking_confirm"),
+            path("<int:pk>/decline/", wrap(self.decline_view), name="bookings_booking_decline"),
             *super().get_urls(),
         ]
+
+    # --- answering one request, from the front page ---
+
+    def confirm_view(self, request: HttpRequest, pk: int):
+        booking = self._booking(request, pk)
+        back = _back_to(request)
+        if request.method != "POST":  # a link followed or a page reloaded: only the button confirms
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Confirm this booking request",
+                "opts": self.model._meta,
+                "booking": booking,
+                "back": back,
+            }
+            response = TemplateResponse(request, "admin/bookings/booking/confirm.html", context, status=405)
+            response["Allow"] = "POST"
+            return response
+        if booking.status != Booking.Status.REQUESTED:
+            return self._not_waiting(request, booking, back)
+        return self._answer(request, back, lambda: services.confirm_booking(booking, by=request.user))
+
+    def decline_view(self, request: HttpRequest, pk: int):
+        booking = self._booking(request, pk)
+        back = _back_to(request)
+        if booking.status != Booking.Status.REQUESTED:
+            return self._not_waiting(request, booking, back)
+        if request.method == "POST":
+            reason = request.POST.get("reason", "").strip()
+            if reason:
+                return self._answer(
+                    request, back, lambda: services.decline_booking(booking, reason=reason, by=request.user)
+                )
+            error = "Write the reason: the client reads it in the email telling them."
+            return self._decline_page(request, [booking], back=back, error=error, status=400)
+        if request.method != "GET":
+            return self._decline_page(request, [booking], back=back, status=405)
+        return self._decline_page(request, [booking], back=back)
+
+    def _booking(self, request: HttpRequest, pk: int) -> Booking:
+        booking = get_object_or_404(Booking.objects.select_related("client", "session_type"), pk=pk)
+        if not self.has_change_permission(request, booking):
+            raise PermissionDenied
+        return booking
+
+    def _not_waiting(self, request: HttpRequest, booking: Booking, back: str) -> HttpResponseRedirect:
+        self.message_user(
+            request,
+            f"{booking.reference} ({booking.client.name}) is no longer waiting for an answer: "
+            f"it is {booking.get_status_display().lower()}. Nothing was changed.",
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(back)
+
+    def _answer(self, request: HttpRequest, back: str, step) -> HttpResponseRedirect:
+        try:
+            booking = step()
+        except services.BookingError as exc:  # answered elsewhere a moment ago
+            self.message_user(request, str(exc), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                f"{booking.reference} is {booking.get_status_display().lower()}: "
+                f"{booking.client.name} has been emailed.",
+            )
+        return HttpResponseRedirect(back)
 
     def month_view(self, request: HttpRequest):
         tz = Availability.load().tz
@@ -430,3 +508,11 @@ class BookingAdmin(admin.ModelAdmin):
             "zone": tz.key,
         }
         return TemplateResponse(request, "admin/bookings/booking/calendar.html", context)
+
+
+def _back_to(request: HttpRequest) -> str:
+    """Where to return after answering: the page the button was on (this site's only), else the front page."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return back
+    return reverse("admin:index")
