@@ -24,6 +24,7 @@ from celery._state import _set_task_join_will_block
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import override_settings
+from django_ratelimit import core as django_ratelimit_core
 
 from photostudio.celery import app as celery_app
 from tests.helpers import closed_port
@@ -209,6 +210,21 @@ def _a_fresh_cache_per_test(settings) -> None:
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
     }
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window_per_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test's requests count against one rate-limit window per key. django-ratelimit's windows
+    end at a second of each minute that depends on the key, so "the eleventh request in a minute"
+    could otherwise straddle a window's end and find its count started again. (Tests through
+    gunicorn pick an address whose window has time left: tests/test_deployed_stack.py.)"""
+    windows: dict[tuple[str, int], int] = {}
+    window_now = django_ratelimit_core._get_window
+    monkeypatch.setattr(
+        django_ratelimit_core,
+        "_get_window",
+        lambda value, period: windows.setdefault((value, period), window_now(value, period)),
+    )
 
 
 @pytest.fixture

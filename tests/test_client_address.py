@@ -65,6 +65,16 @@ def test_rate_limits_and_admin_lockouts_use_the_same_client_address(settings):
 # --- limits stay per visitor ---
 
 
+def test_a_rate_limit_window_never_ends_in_the_middle_of_a_test(monkeypatch):
+    """The counts above are of one window each (tests/conftest.py), wherever in the minute they run."""
+    from django_ratelimit import core
+
+    first = core._get_window(BOB, 60)
+    monkeypatch.setattr(core.time, "time", lambda: first + 1.5)  # just past the end of that window
+    assert core._get_window(BOB, 60) == first
+    assert core._get_window(ALICE, 60) > first  # a key seen first now gets the window of now
+
+
 @pytest.mark.django_db
 def test_two_visitors_through_the_same_proxy_are_limited_separately(settings):
     settings.TRUSTED_PROXY_COUNT = 1
