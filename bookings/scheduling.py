@@ -3,7 +3,7 @@
 The queries live here; the arithmetic lives in the pure `bookings.slots` module.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import models
@@ -74,6 +74,17 @@ def free_starts(
         busy=busy,
         sessions_per_day=per_day,
     )
+
+
+def free_days(
+    session_type: SessionType, first_day: date, last_day: date, *, rules: slots.Rules | None = None
+) -> dict[date, list[datetime]]:
+    """The free starts of each local day between two dates that has any (the booking calendar's month)."""
+    rules = rules or load_rules()
+    days: defaultdict[date, list[datetime]] = defaultdict(list)
+    for start in free_starts(session_type, first_day, last_day, rules=rules):
+        days[start.astimezone(rules.tz).date()].append(start)
+    return dict(days)
 
 
 def is_free(session_type: SessionType, start: datetime, *, ignoring: Booking | None = None) -> bool:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
     path("book/", views.book, name="book"),
     path("book/times/", views.free_times, name="free_times"),
+    path("book/times/calendar/", views.booking_calendar, name="booking_calendar"),
     path("book/requested/<str:token>/", views.booking_requested, name="booking_requested"),
     path("bookings/<str:token>/", views.manage_booking, name="manage_booking"),
     path("bookings/<str:token>/reschedule/", views.reschedule_booking, name="reschedule_booking"),

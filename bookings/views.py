@@ -14,8 +14,9 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
-from . import calendar, emails, links, scheduling, services, slots
+from . import calendar, emails, links, month_calendar, scheduling, services, slots
 from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
+from .guide import Place
 from .models import Availability, Booking, SessionType, ready_photos
 
 
@@ -31,10 +32,17 @@ def guide(request: HttpRequest) -> HttpResponse:
     answered = bool(request.GET)
     form = GuideForm(request.GET if answered else None)
     recommendation = session = None
+    book_query = QueryDict(mutable=True)
     if answered and form.is_valid():
         recommendation = form.recommendation()
         session = SessionType.objects.filter(is_active=True, kind=recommendation.kind).first()
-    return render(request, "bookings/guide.html", {"form": form, "recommendation": recommendation, "session": session})
+        if session:
+            book_query["type"] = session.slug
+            # "At my workplace" carries into the booking form as on location, when it can be.
+            if form.cleaned_data["place"] == Place.WORKPLACE and session.allows_on_location:
+                book_query["location"] = Booking.Location.ON_LOCATION
+    context = {"form": form, "recommendation": recommendation, "session": session, "book_query": book_query.urlencode()}
+    return render(request, "bookings/guide.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,24 +128,70 @@ def _time_labels(starts: list[datetime], tz) -> list[tuple[str, str, str]]:
 
 @dataclass(frozen=True)
 class _BookingPage:
-    """What the booking page shows: a session, a day and that day's free times, within the days
-    a client may book (today to the horizon)."""
+    """What the booking page shows: a session, a month of its free days, a day and that day's free
+    times, within the days a client may book (today to the horizon)."""
 
     rules: slots.Rules
     bookable: tuple[date, date]
     session: SessionType | None
     day: date | None
+    month: date | None = None  # the month asked for (the day's, when there is one)
 
     @classmethod
     def asked(cls, source: QueryDict, rules: slots.Rules, *, day: date | None = None) -> "_BookingPage":
-        """The session and day a form or link asks for (or `day`); a day no one may book is no day."""
+        """The session, day and month a form or link asks for (or `day`); a day no one may book is no
+        day, and a month outside the bookable ones is the nearest that is."""
         bookable = scheduling.booking_days(rules)
         session = _active_session(source.get("session_type") or source.get("type"))
-        return cls(rules, bookable, session, day or _parse_day(source.get("date"), within=bookable))
+        day = day or _parse_day(source.get("date"), within=bookable)
+        month = day.replace(day=1) if day else month_calendar.month_to_show(source.get("month"), bookable)
+        return cls(rules, bookable, session, day, month)
+
+    def settled(self) -> "_BookingPage":
+        """With no day asked for: the first free day of the month asked for, else the first free
+        day from today; with no session asked for, the first one offered."""
+        page = self
+        if page.session is None:
+            page = dataclasses.replace(page, session=SessionType.objects.filter(is_active=True).first())
+        if page.session is None or page.day is not None:
+            return page
+        if page.free:
+            chosen = dataclasses.replace(page, day=min(page.free))
+            chosen.__dict__["free"] = page.free  # the same session and month: no need to ask again
+            return chosen
+        if self.month is not None:
+            return page  # a month with nothing free says so
+        day = scheduling.first_free_day(page.session, rules=page.rules)
+        return dataclasses.replace(page, day=day, month=day.replace(day=1) if day else None)
+
+    @property
+    def shown_month(self) -> date:
+        return self.month or self.bookable[0].replace(day=1)
+
+    @cached_property
+    def free(self) -> dict[date, list[datetime]]:
+        """The free starts of each day of the month shown (the calendar and the day's times)."""
+        if self.session is None:
+            return {}
+        first, last = month_calendar.month_bounds(self.shown_month)
+        first, last = max(first, self.bookable[0]), min(last, self.bookable[1])
+        return scheduling.free_days(self.session, first, last, rules=self.rules) if first <= last else {}
 
     @cached_property
     def times(self) -> list[tuple[str, str]]:
+        if self.session is None or self.day is None:
+            return []
+        if self.day.replace(day=1) == self.shown_month:
+            return [(s.isoformat(), f"{s:%H:%M}") for s in self.free.get(self.day, [])]
         return _time_choices(self.session, self.day, self.rules)
+
+    @cached_property
+    def calendar(self) -> month_calendar.BookingMonth | None:
+        if self.session is None:
+            return None
+        return month_calendar.booking_month(
+            self.shown_month, free_days=set(self.free), bookable=self.bookable, selected=self.day
+        )
 
     def form(self, data: QueryDict | None = None, *, typed: dict | None = None) -> BookingForm:
         """The form filled in (`data`), or showing this session and day over what was `typed`."""
@@ -145,20 +199,29 @@ class _BookingPage:
         if data is not None:
             return BookingForm(data, **bounds)
         shown = {"session_type": self.session.slug if self.session else None, "date": self.day}
+        if self.session and not self.session.allows_studio:
+            shown["location"] = Booking.Location.ON_LOCATION  # its only place: the choice is not shown
         return BookingForm(initial=(typed or {}) | shown, **bounds)
 
-    def render(self, request: HttpRequest, form: BookingForm, *, status: int = 200, nearest=()) -> HttpResponse:
-        context = {
-            "form": form,
+    def context(self) -> dict:
+        """What the month, the day's times and the session's summary need (the page and its fragment)."""
+        return {
             "session": self.session,
             "day": self.day,
             "times": self.times,
-            "nearest": _time_labels(nearest, self.rules.tz),
-            "pick_in_form": True,
+            "calendar": self.calendar,
+            "horizon_days": self.rules.horizon.days,
             "zone": self.rules.tz.key,
             "next_day": scheduling.first_free_day(self.session, after=self.day, rules=self.rules)
             if self.session and self.day and not self.times
             else None,
+        }
+
+    def render(self, request: HttpRequest, form: BookingForm, *, status: int = 200, nearest=()) -> HttpResponse:
+        context = self.context() | {
+            "form": form,
+            "nearest": _time_labels(nearest, self.rules.tz),
+            "pick_in_form": True,
         }
         return render(request, "bookings/book.html", context, status=status)
 
@@ -166,8 +229,8 @@ class _BookingPage:
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=True)
 def book(request: HttpRequest) -> HttpResponse:
-    """One address, three kinds of request: the form, another day's times without JavaScript (or a
-    nearest time picked after losing one), and the request itself."""
+    """One address, three kinds of request: the form (?type=, ?date=, ?month=YYYY-MM), another day's
+    times without JavaScript (or a nearest time picked after losing one), and the request itself."""
     if request.method == "GET":
         return _show_booking_form(request)
     if "show_times" in request.POST or "pick" in request.POST:
@@ -178,13 +241,16 @@ def book(request: HttpRequest) -> HttpResponse:
 def _show_booking_form(request: HttpRequest) -> HttpResponse:
     """The session and day in the link (?type=headshot&date=2026-11-20), else the first session on
     its first free day."""
-    rules = scheduling.load_rules()
-    page = _BookingPage.asked(request.GET, rules)
-    if page.session is None:
-        page = dataclasses.replace(page, session=SessionType.objects.filter(is_active=True).first())
-    if page.day is None and page.session is not None:
-        page = dataclasses.replace(page, day=scheduling.first_free_day(page.session, rules=rules))
-    return page.render(request, page.form())
+    page = _BookingPage.asked(request.GET, scheduling.load_rules()).settled()
+    return page.render(request, page.form(typed=_preselected(request.GET, page.session)))
+
+
+def _preselected(query: QueryDict, session: SessionType | None) -> dict:
+    """What a link may fill in beyond the session and day: on location (the guide's "at my
+    workplace"), when the session can happen there."""
+    if query.get("location") == Booking.Location.ON_LOCATION and session and session.allows_on_location:
+        return {"location": Booking.Location.ON_LOCATION}
+    return {}
 
 
 def _show_times_keeping_what_was_typed(request: HttpRequest) -> HttpResponse:
@@ -214,6 +280,16 @@ def _send_booking_request(request: HttpRequest) -> HttpResponse:
         form.add_error("start", str(taken))
         return page.render(request, form, status=409, nearest=taken.nearest)
     return redirect("booking_requested", token=links.manage_token(booking))
+
+
+@require_GET
+def booking_calendar(request: HttpRequest) -> HttpResponse:
+    """The month, the chosen day's times and the session's summary, as the booking form shows them:
+    the form's JavaScript swaps them in when a day, a month or the session changes."""
+    page = _BookingPage.asked(request.GET, scheduling.load_rules())
+    if page.session is None:
+        return HttpResponse("Give an active session type (type=).", status=400, content_type="text/plain")
+    return render(request, "bookings/_calendar.html", page.settled().context())
 
 
 @require_GET

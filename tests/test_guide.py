@@ -105,7 +105,26 @@ def test_answers_show_the_recommendation_and_a_button_that_books_it(client):
 
     html = response.content.decode()
     assert "We recommend: a portrait session" in html
-    assert f'href="/book/?type={portrait.slug}"' in html
+    # "At my workplace" carries into the booking form as on location.
+    assert f'href="/book/?type={portrait.slug}&amp;location=on_location"' in html
+
+
+@pytest.mark.django_db
+def test_the_studio_answer_books_the_session_without_a_place_chosen(client):
+    portrait = make_session_type(kind="portrait", slug="portrait-session")
+
+    response = client.get("/guide/", {"purpose": "brand", "show_work": "yes", "place": "studio", "people": "1"})
+
+    assert f'href="/book/?type={portrait.slug}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_session_held_only_in_the_studio_is_not_offered_on_location(client):
+    portrait = make_session_type(kind="portrait", slug="portrait-session", location="studio")
+
+    response = client.get("/guide/", {"purpose": "brand", "show_work": "yes", "place": "workplace", "people": "1"})
+
+    assert f'href="/book/?type={portrait.slug}"' in response.content.decode()
 
 
 @pytest.mark.django_db

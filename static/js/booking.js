@@ -1,5 +1,7 @@
-// Booking form: when the session or the day changes, fetch that day's free times and redraw the
-// start-time buttons, so the client never needs the "Show free times" button (kept for no-JS).
+// Booking form: choosing a day or a month in the calendar, another session or a typed day fetches
+// just the calendar's parts (the session's line, the month, the day's times) from the server and
+// swaps them in, so nothing typed is lost. Without JavaScript the same links and the "Show free
+// times" button load the whole page instead.
 (function () {
   "use strict";
   const form = document.getElementById("booking-form");
@@ -7,64 +9,87 @@
   const url = form.dataset.timesUrl;
   const session = form.querySelector("[name=session_type]");
   const day = form.querySelector("[name=date]");
-  const box = document.getElementById("times");
+  const calendar = document.getElementById("booking-calendar");
+  const parts = ["session-summary", "calendar-month", "day-times"];
 
   form.querySelectorAll(".js-hide").forEach((el) => { el.hidden = true; });
 
-  function message(text, nextDay) {
+  function busy(on) {
+    ["calendar-month", "day-times", "times"].forEach((id) => {
+      const el = document.getElementById(id);
+      if (!el) return;
+      if (on) el.setAttribute("aria-busy", "true"); else el.removeAttribute("aria-busy");
+    });
+  }
+
+  function failed(text) {
+    const box = document.getElementById("times");
     const p = document.createElement("p");
     p.className = "text-body-secondary mb-0";
     p.textContent = text;
-    if (nextDay) {
-      const a = document.createElement("a");
-      a.href = "#";
-      a.dataset.day = nextDay;
-      a.textContent = new Date(nextDay + "T12:00:00").toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
-      p.append(" The next free day is ", a, ".");
-    }
     box.replaceChildren(p);
+    form.querySelectorAll(".js-hide").forEach((el) => { el.hidden = false; });
+  }
+
+  // Where the session can take place decides which of "where" and "address" show.
+  function showWhere() {
+    const where = (document.getElementById("session-summary") || {}).dataset?.where || "";
+    const choice = document.getElementById("location-choice");
+    const address = document.getElementById("address-field");
+    const radios = form.querySelectorAll("[name=location]");
+    const pick = (value) => radios.forEach((r) => { r.checked = r.value === value; });
+    if (where === "studio") pick("studio");
+    if (where === "on_location") pick("on_location");
+    if (choice) choice.hidden = where !== "either";
+    const checked = form.querySelector("[name=location]:checked");
+    if (address) address.hidden = !(checked && checked.value === "on_location");
   }
 
   // Answers can arrive out of order (a quick second choice of day): only the latest request's
-  // answer is drawn, and the list stays busy until it arrives.
+  // answer is drawn, and the parts stay busy until it arrives.
   let latest = 0;
 
-  async function refresh() {
-    if (!session.value || !day.value) return;
+  async function refresh(params, focusSelector) {
+    if (!session.value) return;
     const mine = ++latest;
-    box.setAttribute("aria-busy", "true");
+    busy(true);
     try {
-      const params = new URLSearchParams({ type: session.value, date: day.value });
-      const response = await fetch(`${url}?${params}`, { headers: { Accept: "application/json" } });
-      const data = await response.json();
+      const query = new URLSearchParams({ type: session.value, ...params });
+      const response = await fetch(`${url}?${query}`, { headers: { Accept: "text/html" } });
+      const text = await response.text();
       if (mine !== latest) return;
-      if (!response.ok) { message(data.error || "Could not load the free times."); return; }
-      if (!data.times.length) { message("No free times on this day.", data.next_free_day); return; }
-      const nodes = [];
-      data.times.forEach((t, i) => {
-        const input = document.createElement("input");
-        Object.assign(input, { type: "radio", name: "start", id: `start-${i + 1}`, value: t.value, className: "btn-check", required: true });
-        const label = document.createElement("label");
-        Object.assign(label, { className: "btn btn-outline-dark", htmlFor: input.id, textContent: t.label });
-        nodes.push(input, label);
+      if (!response.ok) { busy(false); failed(text || "Could not load the free times."); return; }
+      const fresh = new DOMParser().parseFromString(text, "text/html");
+      parts.forEach((id) => {
+        const now = document.getElementById(id);
+        const next = fresh.getElementById(id);
+        if (now && next) now.replaceWith(document.importNode(next, true));
       });
-      box.replaceChildren(...nodes);
+      const selected = document.getElementById("calendar-month").dataset.selected;
+      if (selected) day.value = selected;
+      showWhere();
+      const target = focusSelector && calendar.querySelector(focusSelector);
+      if (target) target.focus();
     } catch (err) {
       if (mine !== latest) return;
-      message("Could not load the free times. Use the Show free times button instead.");
-      form.querySelectorAll(".js-hide").forEach((el) => { el.hidden = false; });
-    } finally {
-      if (mine === latest) box.removeAttribute("aria-busy");
+      busy(false);
+      failed("Could not load the free times. Use the Show free times button instead.");
     }
   }
 
-  box.addEventListener("click", (event) => {
-    const link = event.target.closest("a[data-day]");
+  calendar.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-day], a[data-month]");
     if (!link) return;
     event.preventDefault();
-    day.value = link.dataset.day;
-    refresh();
+    if (link.dataset.day) {
+      day.value = link.dataset.day;
+      refresh({ date: link.dataset.day }, `a[data-day="${link.dataset.day}"]`);
+    } else {
+      refresh({ month: link.dataset.month }, `a[rel="${link.rel}"]`);
+    }
   });
-  session.addEventListener("change", refresh);
-  day.addEventListener("change", refresh);
+  session.addEventListener("change", () => refresh(day.value ? { date: day.value } : {}));
+  day.addEventListener("change", () => { if (day.value) refresh({ date: day.value }); });
+  form.querySelectorAll("[name=location]").forEach((r) => r.addEventListener("change", showWhere));
+  showWhere();
 })();

@@ -98,7 +98,8 @@ def test_a_visitor_on_a_phone_reads_each_session_takes_the_guide_and_books(phone
     recommendation = phone.locator("#recommendation")
     assert "We recommend: a portrait session" in recommendation.inner_text()
     recommendation.get_by_role("link", name="Book this session").click()
-    phone.wait_for_url("**/book/?type=portrait")
+    phone.wait_for_url("**/book/?type=portrait&location=on_location")
+    assert phone.get_by_label("On location").is_checked()  # "at my workplace" carried over
 
     # Sent with a mistyped address first: the form comes back with the error, still fitting the screen.
     phone.locator("#times label").first.click()
@@ -110,6 +111,7 @@ def test_a_visitor_on_a_phone_reads_each_session_takes_the_guide_and_books(phone
 
     phone.fill("#id_email", LONG_EMAIL)
     phone.fill("#id_company", "Oyelaran-Fitzgerald Partners")
+    phone.fill("#id_address", "Oyelaran-Fitzgerald Partners, 14 Canal Wharf, Leeds LS11 5PS")
     phone.fill("#id_purpose", "Team page, LinkedIn and the speaker bio for DevConf 2026")
     if not phone.locator("#times input:checked").count():
         phone.locator("#times label").first.click()

@@ -25,7 +25,7 @@ def test_home_then_guide_then_book_the_recommended_session(page, studio):
     assert "Portraits at your workplace" in recommendation.inner_text()
     recommendation.get_by_role("link", name="Book this session").click()
 
-    page.wait_for_url("**/book/?type=portrait")
+    page.wait_for_url("**/book/?type=portrait&location=on_location")
     assert page.locator("#id_session_type").input_value() == "portrait"
     assert page.locator("#times input[type=radio]").count() > 0
 
