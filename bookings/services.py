@@ -12,7 +12,7 @@ from django.utils import timezone
 from photostudio import history, imaging
 from photostudio.outbox import queue_email
 
-from . import emails, scheduling
+from . import emails, scheduling, slots
 from .models import Availability, Booking, Client, ContactMessage, SessionType, SessionTypePhoto
 
 
@@ -286,11 +286,13 @@ def can_client_change(booking: Booking, now: datetime | None = None) -> bool:
 
 
 def _set_times(booking: Booking, start: datetime) -> None:
+    """The session's end and the time it holds, summed in real time (slots.held): a session across
+    a change of the clocks lasts what it says, as the free times that offered it assumed."""
     shape = scheduling.session_shape(booking.session_type)
     booking.start = start
-    booking.end = start + shape.duration
-    booking.held_start = start - shape.buffer_before
-    booking.held_end = booking.end + shape.buffer_after
+    booking.end = slots.held(start, slots.SessionShape(shape.duration)).end
+    held = slots.held(start, shape)
+    booking.held_start, booking.held_end = held.start, held.end
 
 
 def _client_for(request: BookingRequest) -> Client:

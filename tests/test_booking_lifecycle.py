@@ -1,6 +1,7 @@
 """The life of a booking: confirm, decline, cancel, complete, reschedule; the manage link; reminders."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -252,3 +253,24 @@ def test_every_email_about_a_booking_is_recorded_against_it(sent):
     records = OutgoingEmail.objects.filter(about_id=str(booking.pk))
     assert sorted(r.kind for r in records) == ["booking_confirmed", "booking_new_request", "booking_requested"]
     assert all(r.status == OutgoingEmail.Status.SENT and r.sent_at for r in records)
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "hours_on_the_clock"),
+    [
+        ("America/New_York", (2027, 3, 14, 1, 0), 3),  # clocks go forward at 02:00: 01:00 → 04:00
+        ("Europe/London", (2026, 10, 25, 0, 30), 1),  # clocks go back at 02:00: 00:30 → 01:30 GMT
+    ],
+)
+def test_a_session_across_a_change_of_the_clocks_lasts_what_it_says(zone, start, hours_on_the_clock):
+    open_every_day(time_zone=zone)
+    session = make_session_type(
+        slug="long-headshot", duration_minutes=120, buffer_before_minutes=15, buffer_after_minutes=15
+    )
+    begins = datetime(*start, tzinfo=ZoneInfo(zone))
+
+    booking = make_booking(session, begins)
+
+    assert booking.end.astimezone(UTC) - booking.start.astimezone(UTC) == timedelta(hours=2)
+    assert booking.held_end.astimezone(UTC) - booking.held_start.astimezone(UTC) == timedelta(hours=2, minutes=30)
+    assert booking.end.astimezone(ZoneInfo(zone)).hour == begins.hour + hours_on_the_clock
