@@ -42,7 +42,8 @@ class StudioProfileAdmin(OneRowAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "instagram.com/…" means https
     fieldsets = [
         (None, {"fields": ["tagline", "about"]}),
-        ("Contact", {"fields": ["phone", "address", "instagram_url"]}),
+        ("Contact", {"fields": ["phone", "instagram_url"]}),
+        ("Finding the studio", {"fields": ["address", "city", "postcode", "directions"]}),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -75,7 +76,7 @@ class SessionTypeAdmin(admin.ModelAdmin):
     inlines = [SessionTypePhotoInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "is_active", "order"]}),
-        ("On the site", {"fields": ["pitch", "purpose", "style", "goal", "deliverables"]}),
+        ("On the site", {"fields": ["pitch", "purpose", "style", "goal", "deliverables", "preparation"]}),
         ("Booking", {"fields": ["duration_minutes", "buffer_before_minutes", "buffer_after_minutes", "location"]}),
         ("Price", {"fields": ["price", "images_included"]}),
     ]

@@ -125,10 +125,10 @@ def where(booking: Booking, studio_address: str | None = None) -> str:
     return studio_address_line() if studio_address is None else studio_address
 
 
-def studio_address_line() -> str:
+def studio_address_line(profile: StudioProfile | None = None) -> str:
     """The studio's address on one line (its name when no address is set)."""
-    address = StudioProfile.load().address
-    return ", ".join(line.strip() for line in address.splitlines() if line.strip()) or settings.STUDIO_NAME
+    profile = profile or StudioProfile.load()
+    return ", ".join(profile.address_lines) or settings.STUDIO_NAME
 
 
 def _ics_attachment(booking: Booking) -> tuple[str, str, bytes]:
@@ -147,6 +147,8 @@ def _cancel_attachment(booking: Booking) -> tuple[str, str, bytes]:
 
 def _context(booking: Booking, **extra) -> dict:
     tz = Availability.load().tz
+    profile = StudioProfile.load()
+    in_studio = booking.location == Booking.Location.STUDIO
     return {
         "booking": booking,
         "client": booking.client,
@@ -154,7 +156,9 @@ def _context(booking: Booking, **extra) -> dict:
         "start": booking.start.astimezone(tz),
         "end": booking.end.astimezone(tz),
         "zone": tz.key,
-        "where": where(booking),
+        "where": where(booking, studio_address_line(profile)),
+        # How to find the studio, for a session there (an on-location session happens at the client's).
+        "studio_profile": profile if in_studio else None,
         "manage_url": links.manage_url(booking),
         "book_url": settings.SITE_URL + reverse("book"),
         "admin_url": settings.SITE_URL + reverse("admin:bookings_booking_change", args=[booking.pk]),

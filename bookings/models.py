@@ -16,7 +16,17 @@ class StudioProfile(Singleton):
     tagline = models.CharField(max_length=160, blank=True, help_text="One line under the studio name on the home page.")
     about = models.TextField(blank=True, help_text="A short introduction shown on the home page.")
     phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True, help_text="Where the studio is, as clients should read it.")
+    address = models.TextField(
+        "street address", blank=True, help_text="The building and street, one line each, e.g. Unit 4, Canal Yard."
+    )
+    city = models.CharField("town or city", max_length=80, blank=True)
+    postcode = models.CharField(max_length=16, blank=True)
+    directions = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="How to find the studio: the nearest station, parking, which door to use. "
+        "Shown with the address on the site and in confirmation emails.",
+    )
     instagram_url = models.URLField(blank=True)
 
     class Meta:
@@ -25,6 +35,22 @@ class StudioProfile(Singleton):
 
     def __str__(self) -> str:
         return "Studio profile"
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The studio's address as it is written on an envelope: street lines, town, postcode."""
+        lines = [line.strip() for line in self.address.splitlines()]
+        return [line for line in [*lines, self.city.strip(), self.postcode.strip()] if line]
+
+    @property
+    def map_url(self) -> str:
+        """A search for the address on OpenStreetMap (no map embedded, no key); empty without one."""
+        lines = self.address_lines
+        if not lines:
+            return ""
+        from urllib.parse import urlencode
+
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": ", ".join(lines)})
 
 
 class SessionType(models.Model):
@@ -56,6 +82,12 @@ class SessionType(models.Model):
     location = models.CharField(max_length=12, choices=Location, default=Location.STUDIO)
     buffer_before_minutes = models.PositiveSmallIntegerField(default=0, help_text="Set-up time kept free before.")
     buffer_after_minutes = models.PositiveSmallIntegerField(default=0, help_text="Time kept free after.")
+    preparation = models.TextField(
+        "what to wear and how to prepare",
+        blank=True,
+        max_length=2000,
+        help_text="Shown on the session's page and in the confirmation email. A blank line starts a new paragraph.",
+    )
     is_active = models.BooleanField("active", default=True, help_text="Shown on the site and bookable.")
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -62,6 +62,12 @@ SESSION_TYPES = [
         "location": SessionType.Location.EITHER,
         "buffer_before_minutes": 15,
         "buffer_after_minutes": 15,
+        "preparation": (
+            "Bring two or three tops in plain, solid colours; mid and dark tones suit most backdrops. "
+            "Avoid busy patterns, logos and very thin stripes, which flicker on screen.\n\n"
+            "Come as you would to an important meeting: hair done the way you usually wear it, glasses "
+            "if you normally wear them. We have a mirror, a steamer and a lint roller in the studio."
+        ),
         "order": 1,
     },
     {
@@ -89,6 +95,12 @@ SESSION_TYPES = [
         "location": SessionType.Location.EITHER,
         "buffer_before_minutes": 30,
         "buffer_after_minutes": 30,
+        "preparation": (
+            "Wear what you work in, at its best: the clothes your clients know you in. Bring a second "
+            "outfit and anything that shows your craft: tools, samples, your laptop.\n\n"
+            "On location, tidy the space we'll use and tell colleagues we're coming. We plan the "
+            "pictures together on a short call a few days before."
+        ),
         "order": 2,
     },
     {
@@ -116,6 +128,12 @@ SESSION_TYPES = [
         "location": SessionType.Location.EITHER,
         "buffer_before_minutes": 30,
         "buffer_after_minutes": 30,
+        "preparation": (
+            "Bring a smart outfit for the headshot and what you work in for the portraits, in plain "
+            "colours without large logos.\n\n"
+            "Allow the full two hours, plus a few minutes to settle in. If we come to you, keep a quiet "
+            "corner free for the headshot set-up."
+        ),
         "order": 3,
     },
 ]
@@ -140,7 +158,14 @@ def seed_studio_profile() -> StudioProfile:
                 "workplace to photograph you where you do your best work."
             ),
             "phone": "+44 20 7946 0321",
-            "address": "Unit 4, Canal Yard\n12 Wharf Road\nLondon N1 7GR",
+            "address": "Unit 4, Canal Yard\n12 Wharf Road",
+            "city": "London",
+            "postcode": "N1 7GR",
+            "directions": (
+                "Five minutes' walk from Angel station (Northern line): down Duncan Street, over the canal "
+                "bridge, and through the green gate on the left. Ring Northlight at the door; we're on the "
+                "first floor, with a lift."
+            ),
         },
     )
     return profile

@@ -68,8 +68,8 @@
       const selected = document.getElementById("calendar-month").dataset.selected;
       if (selected) day.value = selected;
       showWhere();
-      const target = focusSelector && calendar.querySelector(focusSelector);
-      if (target) target.focus();
+      // The link chosen was replaced: keep the keyboard where it was (or on the month's title).
+      if (focusSelector) (calendar.querySelector(focusSelector) || document.getElementById("calendar-title")).focus();
     } catch (err) {
       if (mine !== latest) return;
       busy(false);
