@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+import calendar
 
 from django import forms
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin
@@ -21,7 +21,7 @@ from photostudio.admin_one_row import OneRowAdmin
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
 
-from . import month_calendar, scheduling, services
+from . import month_calendar, scheduling, services, studio_calendar
 from .forms import BookingRequestMixin
 from .models import (
     Availability,
@@ -255,16 +255,6 @@ class BookingAdminForm(BookingRequestMixin, forms.ModelForm):
         return data
 
 
-STATUS_COLOURS = {
-    Booking.Status.REQUESTED: "#8a6d00",
-    Booking.Status.CONFIRMED: "#1e6b3a",
-    Booking.Status.DECLINED: "#6c757d",
-    Booking.Status.CANCELLED: "#6c757d",
-    Booking.Status.COMPLETED: "#1d1d1f",
-    Booking.Status.LAPSED: "#6c757d",
-}
-
-
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     form = BookingAdminForm
@@ -304,11 +294,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def coloured_status(self, obj: Booking) -> str:
-        return format_html(
-            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:8px">{}</span>',
-            STATUS_COLOURS[obj.status],
-            obj.get_status_display(),
-        )
+        return format_html('<span class="status-pill status-{}">{}</span>', obj.status, obj.get_status_display())
 
     @admin.display(description="lapses unless confirmed", ordering="lapses_at")
     def lapses(self, obj: Booking) -> str:
@@ -420,7 +406,7 @@ class BookingAdmin(admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("calendar/", wrap(self.month_view), name="bookings_booking_calendar"),
+            path("calendar/", wrap(self.calendar_view), name="bookings_booking_calendar"),
             path("<int:pk>/confirm/", wrap(self.confirm_view), name="bookings_booking_confirm"),
             path("<int:pk>/decline/", wrap(self.decline_view), name="bookings_booking_decline"),
             *super().get_urls(),
@@ -491,21 +477,54 @@ class BookingAdmin(admin.ModelAdmin):
             )
         return HttpResponseRedirect(back)
 
-    def month_view(self, request: HttpRequest):
+    def calendar_view(self, request: HttpRequest):
+        """A month (whole weeks, with the ends of the months either side) or a week of sessions;
+        bookings that no longer hold their time are left out unless asked for."""
         tz = Availability.load().tz
-        month = month_calendar.parse_month(request.GET.get("month"), today=timezone.now().astimezone(tz).date())
-        first, last = month_calendar.month_bounds(month)
-        start = datetime.combine(first, datetime.min.time(), tz)
-        end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
+        today = timezone.now().astimezone(tz).date()
+        show_all = request.GET.get("show") == "all"
+        if "week" in request.GET:
+            monday = studio_calendar.parse_week(request.GET["week"], today=today)
+            month, span = None, studio_calendar.week_span(monday)
+            sunday = span[1]
+            title = f"Sessions from {monday:%a} {monday.day} {monday:%b} to {sunday:%a} {sunday.day} {sunday:%b %Y}"
+            steps = [("week", studio_calendar.shift_week(monday, n)) for n in (-1, 1)]
+            switch = ("month", f"{monday:%Y-%m}")
+        else:
+            month = studio_calendar.parse_month(request.GET.get("month"), today=today)
+            span = studio_calendar.month_span(month)
+            title = f"Sessions in {month:%B %Y}"
+            steps = [("month", month_calendar.shift(month, n)) for n in (-1, 1)]
+            in_month = (today.year, today.month) == (month.year, month.month)
+            switch = ("week", (today if in_month else month).isoformat())
+        start, end = studio_calendar.instants(span, tz)
         bookings = Booking.objects.filter(start__gte=start, start__lt=end).select_related("client", "session_type")
+        bookings = list(bookings.order_by("start"))
+        hidden = [b for b in bookings if b.status not in Booking.HOLDING]
+        shown = bookings if show_all else [b for b in bookings if b.status in Booking.HOLDING]
+        days = studio_calendar.days(span, shown, tz, today=today, month=month)
+
+        def link(key: str, value: str, *, everything: bool = show_all) -> str:
+            return "?" + urlencode({key: value, **({"show": "all"} if everything else {})})
+
+        here = ("month", f"{month:%Y-%m}") if month else ("week", span[0].isoformat())
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Sessions in {month:%B %Y}",
+            "title": title,
             "opts": self.model._meta,
-            "weeks": month_calendar.weeks(month, bookings, tz),
-            "previous": month_calendar.shift(month, -1),
-            "next": month_calendar.shift(month, 1),
-            "colours": STATUS_COLOURS,
+            "view": "month" if month else "week",
+            "weeks": studio_calendar.as_weeks(days) if month else None,
+            "days": days,
+            "shown": len(shown),
+            "previous": link(*steps[0]),
+            "next": link(*steps[1]),
+            "this_period": link(*(("month", f"{today:%Y-%m}") if month else ("week", today.isoformat()))),
+            "switch": link(*switch),
+            "show_all": show_all,
+            "hidden": len(hidden),
+            "toggle": link(*here, everything=not show_all),
+            "legend": Booking.Status.choices,
+            "weekdays": [(name, name[:3]) for name in calendar.day_name],
             "zone": tz.key,
         }
         return TemplateResponse(request, "admin/bookings/booking/calendar.html", context)
