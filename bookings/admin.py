@@ -154,13 +154,14 @@ class AvailabilityAdmin(OneRowAdmin, admin.ModelAdmin):
 
 @admin.register(TimeOff)
 class TimeOffAdmin(admin.ModelAdmin):
-    list_display = ["first_day", "last_day", "note"]
+    list_display = ["first_day", "start_time", "last_day", "end_time", "note"]
     date_hierarchy = "first_day"
+    fields = [("first_day", "start_time"), ("last_day", "end_time"), "note"]
 
     def save_model(self, request: HttpRequest, obj: TimeOff, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         # Time off stops new bookings only: sessions already booked on those days still stand.
-        clashing = list(scheduling.holding_during(obj.first_day, obj.last_day))
+        clashing = list(scheduling.holding_during(obj))
         if not clashing:
             return
         sessions = format_html_join(

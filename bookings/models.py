@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
@@ -280,19 +282,53 @@ class WorkingHours(models.Model):
 
 
 class TimeOff(models.Model):
+    """Days, or hours, when no session can be booked: from the start time on the first day (its
+    start when empty) to the end time on the last day (its end when empty), on the studio's clock."""
+
     first_day = models.DateField()
+    start_time = models.TimeField(
+        "from", null=True, blank=True, help_text="Leave empty to take the whole first day off."
+    )
     last_day = models.DateField()
+    end_time = models.TimeField("until", null=True, blank=True, help_text="Leave empty to take the whole last day off.")
     note = models.CharField(max_length=120, blank=True, help_text="For you only, e.g. holiday.")
 
     class Meta:
-        ordering = ["first_day"]
+        ordering = ["first_day", "start_time"]
         verbose_name_plural = "time off"
         constraints = [
-            models.CheckConstraint(condition=models.Q(last_day__gte=models.F("first_day")), name="time_off_in_order")
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="time_off_in_order",
+                violation_error_message="The last day can't come before the first.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_day__gt=models.F("first_day"))
+                | models.Q(start_time__isnull=True)
+                | models.Q(end_time__isnull=True)
+                | models.Q(end_time__gt=models.F("start_time")),
+                name="time_off_hours_in_order",
+                violation_error_message="On a single day, time off must end after it starts.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_day:%d %b %Y} – {self.last_day:%d %b %Y}" + (f" ({self.note})" if self.note else "")
+        start = f"{self.first_day:%d %b %Y}" + (f" {self.start_time:%H:%M}" if self.start_time else "")
+        end = f"{self.last_day:%d %b %Y}" + (f" {self.end_time:%H:%M}" if self.end_time else "")
+        return f"{start} – {end}" + (f" ({self.note})" if self.note else "")
+
+    @property
+    def whole_days(self) -> bool:
+        return self.start_time is None and self.end_time is None
+
+    def span(self, tz) -> tuple[datetime, datetime]:
+        """The instants it starts and ends, on the studio's clock (`tz`)."""
+        start = datetime.combine(self.first_day, self.start_time or time(0), tz)
+        if self.end_time is None:
+            end = datetime.combine(self.last_day + timedelta(days=1), time(0), tz)
+        else:
+            end = datetime.combine(self.last_day, self.end_time, tz)
+        return start, end
 
 
 class Client(models.Model):

@@ -23,15 +23,24 @@ def session_shape(session_type: SessionType) -> slots.SessionShape:
 
 def load_rules(availability: Availability | None = None) -> slots.Rules:
     availability = availability or Availability.load()
+    tz = availability.tz
     days_off: set[date] = set()
-    for first, last in TimeOff.objects.values_list("first_day", "last_day"):
-        days_off.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    hours_off: list[slots.Interval] = []
+    for time_off in TimeOff.objects.all():
+        if time_off.whole_days:  # the quick path: a day off is skipped without looking at its times
+            first, last = time_off.first_day, time_off.last_day
+            days_off.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+        else:
+            start, end = time_off.span(tz)
+            if end.astimezone(UTC) > start.astimezone(UTC):  # not an hour the clocks skip
+                hours_off.append(slots.Interval(start, end))
     return slots.Rules(
-        tz=availability.tz,
+        tz=tz,
         working_hours=tuple(
             slots.WorkingRange(weekday=h.weekday, start=h.start, end=h.end) for h in availability.working_hours.all()
         ),
         days_off=frozenset(days_off),
+        hours_off=tuple(hours_off),
         min_notice=timedelta(hours=availability.min_notice_hours),
         horizon=timedelta(days=availability.horizon_days),
         step=timedelta(minutes=availability.step_minutes),
@@ -138,11 +147,9 @@ def overlaps_holding(session_type: SessionType, start: datetime, *, ignoring: Bo
     )
 
 
-def holding_during(first_day: date, last_day: date) -> models.QuerySet[Booking]:
-    """Requested and confirmed sessions that fall on any of these local days (e.g. new time off)."""
-    tz = Availability.load().tz
-    start = datetime.combine(first_day, datetime.min.time(), tz)
-    end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tz)
+def holding_during(time_off: TimeOff) -> models.QuerySet[Booking]:
+    """Requested and confirmed sessions that overlap time off (its days, or its hours)."""
+    start, end = time_off.span(Availability.load().tz)
     return (
         Booking.objects.filter(status__in=Booking.HOLDING, start__lt=end, end__gt=start)
         .select_related("client", "session_type")

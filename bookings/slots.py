@@ -56,6 +56,7 @@ class Rules:
     tz: ZoneInfo
     working_hours: tuple[WorkingRange, ...]  # several ranges a day allowed
     days_off: frozenset[date] = frozenset()  # whole local dates off (time off)
+    hours_off: tuple["Interval", ...] = ()  # time off by the hour: no held time may overlap it
     min_notice: timedelta = timedelta(hours=24)
     horizon: timedelta = timedelta(days=90)  # how far ahead from `now` a session may start
     step: timedelta = timedelta(minutes=30)  # start-time grid inside each working range
@@ -110,7 +111,7 @@ def free_starts(
 
     A start is offered when it is on the wall-clock grid of one of the day's working ranges, the
     session (real time) ends by the range's end, the held time (buffers included) overlaps no busy
-    interval (touching is fine), it respects notice and horizon, and its date is neither a day off
+    interval nor hours off (touching is fine), it respects notice and horizon, and its date is neither a day off
     nor at `max_per_day`.
     """
     _require_aware(now, "now")
@@ -131,7 +132,7 @@ def free_starts(
     # before converting and sorting. (Ordering comparisons across zones are by instant.)
     reach_from = earliest - before
     reach_to = min(latest, _end_of(last_day, tz)) + session_and_after
-    relevant = [b for b in busy if b.start < reach_to and b.end > reach_from]
+    relevant = [b for b in (*busy, *rules.hours_off) if b.start < reach_to and b.end > reach_from]
     # Sorted once; each candidate then costs two bisections, however many busy intervals there are.
     busy_starts = sorted([b.start.astimezone(UTC) for b in relevant])
     busy_ends = sorted([b.end.astimezone(UTC) for b in relevant])
