@@ -1,11 +1,13 @@
 """Where the studio is and how to prepare: the address with a map link and directions on the site
 and in the confirmation email, and each session's "what to wear and how to prepare"."""
 
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import Booking, SessionType, StudioProfile
@@ -149,3 +151,16 @@ def test_the_demo_studio_has_an_address_directions_and_advice_for_each_session(s
     assert profile.city and profile.postcode and profile.directions
     assert profile.map_url.startswith("https://www.openstreetmap.org/search?query=")
     assert all(s.preparation for s in SessionType.objects.all())
+
+
+@pytest.mark.usefixtures("on_commit_as_in_production")
+def test_the_reminder_the_day_before_repeats_the_way_to_the_studio(profile, headshot):
+    services.confirm_booking(make_booking(headshot, timezone.now() + timedelta(hours=20)))
+    mail.outbox.clear()
+
+    assert services.send_reminders() == 1
+
+    (message,) = mail.outbox
+    assert DIRECTIONS in message.body
+    assert "No logos or thin stripes, please." in message.body
+    assert "See it on OpenStreetMap" in message.alternatives[0].content
