@@ -107,3 +107,39 @@ def test_the_calendar_works_without_javascript(browser, site, headshot):
     tz = Availability.load().tz
     assert Booking.objects.get().start == datetime.combine(chosen, datetime.min.time().replace(hour=11, minute=30), tz)
     context.close()
+
+
+def test_choosing_another_session_redraws_its_month_and_where_it_can_happen(page, headshot):
+    make_session_type(
+        kind="portrait", slug="studio-portrait", name="Studio portrait", location="studio", duration_minutes=90
+    )
+    make_session_type(
+        kind="both", slug="team-day", name="Team day at your office", location="on_location", duration_minutes=120
+    )
+
+    page.goto("/book/?type=headshot")
+    assert page.locator("#location-choice").is_visible()
+    assert page.locator("#id_address").is_hidden()  # until "On location" is chosen
+
+    with page.expect_response("**/book/times/calendar/**"):
+        page.select_option("#id_session_type", "studio-portrait")
+    page.locator("#session-summary", has_text="1 hour 30 minutes").wait_for()
+    assert page.locator("#location-choice").is_hidden() and page.locator("#id_address").is_hidden()
+
+    page.select_option("#id_session_type", "team-day")
+    page.locator("#session-summary", has_text="2 hours").wait_for()
+    assert page.locator("#location-choice").is_hidden()
+    assert page.locator("#id_address").is_visible()
+    assert axe_violations(page, impacts=EVERY_IMPACT) == []
+
+    page.locator("#times label").first.click()
+    page.fill("#id_address", "Mensah Architects, 3rd floor, 88 Queen Street West, Toronto")
+    page.fill("#id_name", "Bob Mensah")
+    page.fill("#id_email", "bob.mensah@example.com")
+    page.fill("#id_people", "9")
+    page.get_by_role("button", name="Send booking request").click()
+    page.wait_for_url("**/book/requested/**")
+    booking = Booking.objects.get()
+    assert booking.session_type.slug == "team-day"
+    assert booking.location == Booking.Location.ON_LOCATION
+    assert booking.address == "Mensah Architects, 3rd floor, 88 Queen Street West, Toronto"
