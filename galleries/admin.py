@@ -7,11 +7,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
+from bookings.models import Booking
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin, file_name
 from photostudio.admin_one_row import OneRowAdmin
+from photostudio.studio_zone import studio_zone
 
-from . import accounts, delivery, photos, publishing, selection
+from . import accounts, delivery, from_booking, photos, publishing, selection
 from .models import Download, Gallery, GallerySettings, Photo
 
 
@@ -114,6 +116,20 @@ class GalleryAdmin(admin.ModelAdmin):
     @admin.display(description="changes of state")
     def changes(self, obj: Gallery | None) -> str:
         return history.history_table(obj)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """`?booking=<id>` (the booking page's "Create its gallery") fills in the gallery from it."""
+        initial = super().get_changeform_initial_data(request)
+        for key in ("client", "booking"):  # the pickers look these ids up: only numbers get that far
+            if key in initial and not _is_id(initial[key]):
+                del initial[key]
+        if "booking" in initial:
+            booking = Booking.objects.select_related("client", "session_type").filter(pk=initial["booking"]).first()
+            if booking is None:
+                del initial["booking"]
+            else:
+                initial |= from_booking.gallery_initial(booking, studio_zone())
+        return initial
 
     def save_model(self, request: HttpRequest, obj: Gallery, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -290,6 +306,10 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         photos.remove_photos(queryset)
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10
 
 
 def _csv_safe(value: str) -> str:
