@@ -294,7 +294,8 @@ def booking_calendar(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def free_times(request: HttpRequest) -> JsonResponse:
-    """The free start times of one day, for the booking form's JavaScript."""
+    """The free start times of one day, as JSON (the booking form itself fetches its calendar's
+    parts as HTML from `booking_calendar`)."""
     session = _active_session(request.GET.get("type"))
     day = _parse_day(request.GET.get("date"))
     if session is None or day is None:

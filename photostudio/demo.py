@@ -242,6 +242,10 @@ def seed_availability() -> Availability:
     if not TimeOff.objects.exists():
         start = timezone.localdate() + timedelta(days=40)
         TimeOff.objects.create(first_day=start, last_day=start + timedelta(days=6), note="Summer holiday")
+        afternoon = timezone.localdate() + timedelta(days=9)
+        TimeOff.objects.create(
+            first_day=afternoon, start_time=time(14), last_day=afternoon, end_time=time(17, 30), note="Print lab visit"
+        )
     return availability
 
 
