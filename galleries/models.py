@@ -231,6 +231,17 @@ class Photo(models.Model):
         return self.original_name
 
     @property
+    def proof_size(self) -> tuple[int, int]:
+        """The proof's width and height, for the viewer to lay it out before it arrives: the
+        thumbnail's shape at the proof's long edge (never more than the original's)."""
+        from photostudio.imaging import PROOF_LONG_EDGE
+
+        long_edge = min(PROOF_LONG_EDGE, max(self.width, self.height) or PROOF_LONG_EDGE)
+        w, h = self.thumb_width or 4, self.thumb_height or 5
+        scale = long_edge / max(w, h)
+        return round(w * scale), round(h * scale)
+
+    @property
     def proof_version(self) -> str:
         """Changes whenever the proof does (its file name carries a digest of its content). The
         viewer's address for the proof includes it, so no browser keeps showing an earlier one."""

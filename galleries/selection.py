@@ -17,6 +17,10 @@ class SelectionError(Exception):
     """Something the client can't do right now; the message says why, in their words."""
 
 
+class TextRejected(SelectionError):
+    """What the client wrote can't be kept as it is (empty, too long); the message says how to fix it."""
+
+
 @dataclass(frozen=True)
 class SelectionCount:
     """How many photos the client chose, against the gallery's limit, and what the extras cost."""
@@ -68,9 +72,9 @@ def set_favourite(gallery: Gallery, photo: Photo, *, chosen: bool) -> SelectionC
 def add_comment(gallery: Gallery, photo: Photo, *, author, text: str) -> Comment:
     text = text.strip()
     if not text:
-        raise SelectionError("Write something first.")
+        raise TextRejected("Write something first.")
     if len(text) > 2000:
-        raise SelectionError("Please keep a comment under 2000 characters.")
+        raise TextRejected("Please keep a comment under 2000 characters.")
     with transaction.atomic():
         gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
         _check_open(gallery)

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -165,7 +166,7 @@ def proofs_of(gallery: Gallery):
             n_comments=Count("comments"),
         )
         .only("key", "original_name", "proof", "thumb", "thumb_2x", "placeholder", "thumb_width", "thumb_height",
-              "order", "captured_at", "gallery_id")
+              "width", "height", "order", "captured_at", "gallery_id")
         .order_by(*Photo.ORDER)
     )  # fmt: skip
 
@@ -176,7 +177,10 @@ def gallery(request: HttpRequest, public_id: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     if response := _expired_gallery_page(request, gallery):
         return response
-    photos = proofs_of(gallery)
+    # Each tile carries its comments for the viewer to show (one query for them all).
+    photos = proofs_of(gallery).prefetch_related(
+        Prefetch("comments", queryset=Comment.objects.only("photo_id", "text", "created_at"))
+    )
     favourites_only = request.GET.get("show") == "favourites"
     if favourites_only:
         photos = photos.filter(is_favourite=True)
@@ -246,9 +250,10 @@ def favourite(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
         chosen = Favourite.objects.filter(photo=target).exists()
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(
-            {"chosen": chosen, "count": count.chosen, "limit": count.limit, "extras": count.extras, "error": error},
+            {"chosen": chosen, "count": count.chosen, "limit": count.limit, "extras": count.extras,
+             "extras_price": f"{count.extras_price:.2f}", "error": error},
             status=status,
-        )
+        )  # fmt: skip
     if error:
         messages.error(request, error)
     return redirect(_back(request, gallery) + f"#photo-{target.key}")
@@ -259,11 +264,17 @@ def favourite(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
 def comment(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     target = _photo_or_404(gallery, key)
+    wants_json = request.headers.get("Accept") == "application/json"  # the viewer's comment box
     try:
-        selection.add_comment(gallery, target, author=request.user, text=request.POST.get("text", ""))
+        saved = selection.add_comment(gallery, target, author=request.user, text=request.POST.get("text", ""))
     except selection.SelectionError as exc:
+        if wants_json:
+            return JsonResponse({"error": str(exc)}, status=400 if isinstance(exc, selection.TextRejected) else 409)
         messages.error(request, str(exc))
     else:
+        if wants_json:
+            at = date_format(timezone.localtime(saved.created_at), "j M, H:i")
+            return JsonResponse({"text": saved.text, "at": at})
         messages.success(request, "Comment saved.")
     return redirect("portal:photo", public_id=gallery.public_id, key=target.key)
 

@@ -145,7 +145,7 @@ def test_favourites_stop_at_the_package_limit_with_a_message(client, alice, gall
 
     assert refused.status_code == 409
     assert refused.json() == {
-        "chosen": False, "count": 2, "limit": 2, "extras": 0,
+        "chosen": False, "count": 2, "limit": 2, "extras": 0, "extras_price": "0.00",
         "error": "You've chosen 2 of 2, all your package includes. Remove a favourite to choose this one instead.",
     }  # fmt: skip
     assert heart(client, gallery, a, chosen=False).json()["count"] == 1

@@ -1,41 +1,293 @@
-// Client portal: the heart saves at once without a reload; the viewer moves with the arrow keys
-// and a swipe; the zip page follows its progress. Everything works without it, as plain links
-// and forms.
+// Client portal: the heart saves at once without a reload; the proofs open in a viewer (PhotoSwipe)
+// whose address names the photo shown; the plain photo page moves with the arrow keys and a swipe;
+// the zip page follows its progress. Everything works without it, as plain links and forms.
 (function () {
   "use strict";
 
+  const HEART = '<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.4 3 4.5 6.7 4.5c2.1 0 3.6 1.2 4.3 2.5.7-1.3 2.2-2.5 4.3-2.5 3.7 0 5.8 3.9 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>';
+  const noticeListeners = [];
+
+  // A notice in the page's own place for it (the selection bar, the viewer's caption), never over a photo.
   function toast(text) {
+    noticeListeners.forEach((listener) => listener(text));
     const box = document.getElementById("toast");
     if (!box) return;
     box.textContent = text;
     box.hidden = false;
     clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => { box.hidden = true; }, 5000);
+    toast.timer = setTimeout(() => { box.hidden = true; }, 8000);
+  }
+
+  function showCount(body) {
+    document.querySelectorAll(".js-chosen").forEach((el) => { el.textContent = body.count; });
+    const count = document.getElementById("selection-count");
+    const currency = count ? count.dataset.currency || "" : "";
+    document.querySelectorAll(".js-extras").forEach((el) => { el.hidden = !body.extras; });
+    document.querySelectorAll(".js-extras-n").forEach((el) => { el.textContent = body.extras; });
+    if (body.extras_price !== undefined) {
+      document.querySelectorAll(".js-extras-price").forEach((el) => { el.textContent = currency + body.extras_price; });
+    }
   }
 
   // Favourites: send the state the client wants (not a toggle), so double taps settle correctly.
-  document.addEventListener("submit", async (event) => {
-    const form = event.target.closest(".heart-form");
-    if (!form) return;
-    event.preventDefault();
+  // Resolves to whether the photo is chosen now.
+  async function sendFavourite(form) {
     const button = form.querySelector("button");
     const wanted = form.querySelector("[name=chosen]");
     const data = new FormData(form);
     button.classList.toggle("is-chosen", wanted.value === "1");
+    const response = await fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } });
+    const body = await response.json();
+    button.classList.toggle("is-chosen", body.chosen);
+    button.setAttribute("aria-pressed", String(body.chosen));
+    const name = form.closest(".photo-tile")?.querySelector(".photo-link")?.dataset.name;
+    if (name) button.setAttribute("aria-label", body.chosen ? `Remove ${name} from favourites` : `Choose ${name}`);
+    wanted.value = body.chosen ? "0" : "1";
+    showCount(body);
+    if (body.error) toast(body.error);
+    return body.chosen;
+  }
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest(".heart-form");
+    if (!form) return;
+    event.preventDefault();
     try {
-      const response = await fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } });
-      const body = await response.json();
-      button.classList.toggle("is-chosen", body.chosen);
-      button.setAttribute("aria-pressed", String(body.chosen));
-      wanted.value = body.chosen ? "0" : "1";
-      document.querySelectorAll(".js-chosen").forEach((el) => { el.textContent = body.count; });
-      if (body.error) toast(body.error);
+      await sendFavourite(form);
     } catch (err) {
       form.submit();  // fall back to the plain form
     }
   });
 
-  // The viewer: arrow keys and swipes go to the previous or next photo.
+  // --- the viewer over the proof grid ---
+  const grid = document.getElementById("photo-grid");
+  if (grid && window.PhotoSwipe) setUpViewer(grid);
+
+  function setUpViewer(grid) {
+    const links = () => Array.from(grid.querySelectorAll(".photo-link[data-proof]"));
+    const csrf = grid.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
+    const open = grid.dataset.open === "1";
+    const gridAddress = window.location.pathname + window.location.search;
+    let pswp = null;
+    let leaving = false;  // the viewer closed itself and went back: that step back is already handled
+
+    const keyOf = (link) => link.closest(".photo-tile").id.replace(/^photo-/, "");
+    const indexOf = (key) => links().findIndex((link) => keyOf(link) === key);
+
+    function start(index, { push }) {
+      const items = links().map((link) => {
+        const img = link.querySelector("img");
+        return { src: link.dataset.proof, width: +link.dataset.width, height: +link.dataset.height, alt: img.alt, msrc: img.currentSrc || img.src };
+      });
+      let caption = null;
+      const parts = {};
+      pswp = new window.PhotoSwipe({
+        dataSource: items,
+        index,
+        showHideAnimationType: push ? "fade" : "none",  // back and forward show the photo at once
+        preload: [1, 2],  // the neighbours are on their way before the client swipes to them
+        bgOpacity: 1,
+        closeTitle: "Close the viewer",
+        zoomTitle: "Zoom",
+        arrowPrevTitle: "Previous photo",
+        arrowNextTitle: "Next photo",
+        errorMsg: "This photo could not be loaded.",
+        indexIndicatorSep: " of ",
+        appendToEl: document.getElementById("main") || document.body,
+        // The photo is laid out above the caption, so the comment box never covers it.
+        paddingFn: () => ({ top: 60, bottom: caption ? caption.offsetHeight : 0, left: 0, right: 0 }),
+      });
+
+      pswp.on("uiRegister", () => {
+        pswp.ui.registerElement({
+          name: "heart", order: 9, isButton: true, tagName: "button", title: "Choose this photo", html: HEART,
+          onInit: (button) => {
+            parts.heart = button;
+            button.classList.add("pswp__button--heart");
+            button.addEventListener("click", async () => {
+              const form = currentLink().closest(".photo-tile").querySelector(".heart-form");
+              button.disabled = true;
+              try {
+                await sendFavourite(form);
+              } finally {
+                showHeart();
+              }
+            });
+          },
+        });
+        pswp.ui.registerElement({
+          name: "viewer-caption", order: 10, appendTo: "root", tagName: "div",
+          onInit: (el) => { caption = el; buildCaption(el, parts); },
+        });
+      });
+
+      // Typing a comment moves nothing: keys go to the text, not to the viewer (Escape still closes).
+      pswp.on("keydown", (e) => {
+        const key = e.originalEvent.key;
+        if (e.originalEvent.target.closest?.("textarea, input") && key !== "Escape") e.preventDefault();
+        if (key === "Escape" && pswp.opener.isOpening) {  // PhotoSwipe ignores it while opening: close once open
+          e.preventDefault();
+          pswp.on("openingAnimationEnd", () => pswp.close());
+        }
+      });
+
+      function currentLink() { return links()[pswp.currIndex]; }
+
+      function showHeart() {
+        const tileButton = currentLink().closest(".photo-tile").querySelector(".heart-form button");
+        const chosen = tileButton.classList.contains("is-chosen");
+        const name = currentLink().dataset.name;
+        parts.heart.classList.toggle("is-chosen", chosen);
+        parts.heart.setAttribute("aria-pressed", String(chosen));
+        parts.heart.disabled = tileButton.disabled;
+        const label = chosen ? `Remove ${name} from favourites` : `Choose ${name}`;
+        parts.heart.setAttribute("aria-label", label);
+        parts.heart.title = label;
+      }
+
+      function showPhoto() {
+        const link = currentLink();
+        parts.name.textContent = `${pswp.currIndex + 1} of ${pswp.getNumItems()} · ${link.dataset.name}`;
+        parts.notice.hidden = true;
+        parts.comments.replaceChildren();
+        link.closest(".photo-tile").querySelectorAll(".js-comments li").forEach((li) => addComment(li.textContent, li.dataset.at));
+        if (parts.form) {
+          parts.form.action = link.dataset.commentUrl;
+          parts.text.value = "";
+        }
+        showHeart();
+        if (history.state && history.state.photo !== keyOf(link)) {
+          history.replaceState({ photo: keyOf(link) }, "", link.href);
+        }
+        pswp.updateSize(true);  // the caption's height may have changed
+      }
+
+      function addComment(text, at) {
+        const li = document.createElement("li");
+        li.textContent = text + " ";
+        if (at) {
+          const time = document.createElement("time");
+          time.textContent = at;
+          li.append(time);
+        }
+        parts.comments.append(li);
+      }
+
+      function buildCaption(el, parts) {
+        el.className = "viewer-caption";
+        const inner = document.createElement("div");
+        inner.className = "viewer-caption__inner";
+        parts.name = Object.assign(document.createElement("p"), { className: "viewer-caption__name" });
+        parts.notice = Object.assign(document.createElement("p"), { className: "viewer-caption__notice", hidden: true });
+        parts.notice.setAttribute("role", "alert");
+        parts.comments = Object.assign(document.createElement("ul"), { className: "comments" });
+        parts.comments.setAttribute("aria-label", "Comments");
+        inner.append(parts.name, parts.notice, parts.comments);
+        if (open) {
+          const form = Object.assign(document.createElement("form"), { className: "viewer-comment", method: "post" });
+          const label = Object.assign(document.createElement("label"), { className: "visually-hidden", htmlFor: "viewer-comment-text", textContent: "Comment for the photographer" });
+          const text = Object.assign(document.createElement("textarea"), { id: "viewer-comment-text", name: "text", rows: 1, maxLength: 2000, required: true, placeholder: "A comment for the photographer" });
+          const save = Object.assign(document.createElement("button"), { type: "submit", textContent: "Save comment" });
+          form.append(label, text, save);
+          form.addEventListener("submit", (event) => { event.preventDefault(); sendComment(); });
+          inner.append(form);
+          parts.form = form;
+          parts.text = text;
+        }
+        el.append(inner);
+      }
+
+      async function sendComment() {
+        const data = new FormData();
+        data.append("csrfmiddlewaretoken", csrf);
+        data.append("text", parts.text.value);
+        const link = currentLink();
+        try {
+          const response = await fetch(parts.form.action, { method: "POST", body: data, headers: { Accept: "application/json" } });
+          const body = await response.json();
+          if (body.error) { toast(body.error); return; }
+          let list = link.closest(".photo-tile").querySelector(".js-comments");
+          if (!list) {
+            list = Object.assign(document.createElement("ul"), { className: "js-comments", hidden: true });
+            link.closest(".photo-tile").append(list);
+          }
+          const li = Object.assign(document.createElement("li"), { textContent: body.text });
+          li.dataset.at = body.at;
+          list.append(li);
+          if (link === currentLink()) {
+            addComment(body.text, body.at);
+            parts.text.value = "";
+            parts.comments.scrollTop = parts.comments.scrollHeight;
+            pswp.updateSize(true);
+          }
+        } catch (err) {
+          toast("Your comment could not be saved just now. Please try again.");
+        }
+      }
+
+      const notice = (text) => {
+        if (!parts.notice) return;
+        parts.notice.textContent = text;
+        parts.notice.hidden = false;
+      };
+      noticeListeners.push(notice);
+
+      pswp.on("afterInit", () => {
+        pswp.element.setAttribute("aria-label", "Photo viewer");
+        showPhoto();
+      });
+      // Keys and the neighbours' proofs come once it has opened (PhotoSwipe binds them then).
+      pswp.on("openingAnimationEnd", () => pswp.element.classList.add("is-ready"));
+      pswp.on("change", () => { if (parts.name) showPhoto(); });
+      pswp.on("close", () => {
+        noticeListeners.splice(noticeListeners.indexOf(notice), 1);
+        const tile = currentLink().closest(".photo-tile");
+        const box = tile.getBoundingClientRect();
+        if (box.bottom < 0 || box.top > window.innerHeight) tile.scrollIntoView({ block: "center" });
+        // Closed by the client (not by the back button): take the photo's address off the history.
+        if (history.state && history.state.photo) {
+          leaving = true;
+          history.back();
+        }
+      });
+      pswp.on("destroy", () => { pswp = null; });
+
+      if (push) history.pushState({ photo: keyOf(links()[index]) }, "", links()[index].href);
+      pswp.init();
+    }
+
+    grid.addEventListener("click", (event) => {
+      const link = event.target.closest(".photo-link[data-proof]");
+      if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      start(links().indexOf(link), { push: true });
+    });
+
+    // Back and forward: the grid's address closes the viewer, a photo's opens it on that photo.
+    window.addEventListener("popstate", (event) => {
+      if (leaving) {
+        leaving = false;
+        return;
+      }
+      const key = event.state && event.state.photo;
+      const index = key ? indexOf(key) : -1;
+      if (index >= 0) {
+        if (pswp) pswp.goTo(index);
+        else start(index, { push: false });
+      } else if (pswp && pswp.opener.isOpening) {
+        pswp.on("openingAnimationEnd", () => pswp.close());
+      } else if (pswp) {
+        pswp.close();
+      }
+    });
+
+    // A page restored from the history with a photo's state (the grid's own address is the page).
+    if (history.state && history.state.photo && window.location.pathname + window.location.search === gridAddress) {
+      history.replaceState(null, "", gridAddress);
+    }
+  }
+
+  // The plain photo page: arrow keys and swipes go to the previous or next photo.
   const viewer = document.getElementById("viewer");
   if (viewer) {
     const go = (where) => { if (viewer.dataset[where]) window.location.href = viewer.dataset[where]; };

@@ -153,7 +153,7 @@ def test_a_client_on_a_phone_chooses_reviews_and_downloads_a_shoot_of_camera_fil
     # The viewer has the photo's shape before the proof arrives (held back here), so nothing jumps.
     held = []
     phone.route(re.compile(r"/proof[^/]*$"), lambda route: held.append(route))
-    phone.locator(".photo-link").first.click()
+    phone.goto(phone.locator(".photo-link").first.get_attribute("href"), wait_until="domcontentloaded")
     viewer = phone.locator(".viewer-img")
     viewer.wait_for(state="attached")
     # Measured once the page's own stylesheets apply (under load they can arrive after the markup).

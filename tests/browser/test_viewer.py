@@ -1,0 +1,152 @@
+"""The proof viewer over the gallery grid, in a real browser on a phone and on a laptop: it opens
+on the photo tapped, moves by swipe or arrow key, hearts and comments from its own toolbar and
+caption, names the photo in the address, and the back button closes it onto the grid."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from galleries.models import Comment, Favourite, Gallery
+from tests.browser.conftest import axe_violations, save_screenshot
+from tests.browser.realistic import long_named_client, make_proof_gallery, sign_in
+
+pytestmark = pytest.mark.browser
+
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+
+
+def photo_path(gallery: Gallery, n: int) -> str:
+    return f"/portal/galleries/{gallery.public_id}/photos/{gallery.photos.all()[n].key}/"
+
+
+def tile(page, gallery: Gallery, n: int):
+    return page.locator(f"#photo-{gallery.photos.all()[n].key}")
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] + box["height"] > 0 and box["y"] < page.viewport_size["height"]
+
+
+@pytest.mark.parametrize("device", ["phone", "page"])
+def test_the_viewer_moves_hearts_comments_and_goes_back_to_the_grid(request, site, device):
+    browser_page = request.getfixturevalue(device)
+    width = browser_page.viewport_size["width"]
+    client = long_named_client()
+    gallery = make_proof_gallery(client, photos=18, limit=3, price_per_extra=Decimal("35.00"))
+    sign_in(browser_page, site, client)
+    grid_path = f"/portal/galleries/{gallery.public_id}/"
+    browser_page.goto(grid_path)
+
+    bar = browser_page.locator("#selection-bar")
+    assert "0 of 3 chosen" in bar.inner_text()
+    assert "£35.00 for each extra photo" in bar.inner_text()
+    assert axe_violations(browser_page, EVERY_IMPACT) == []
+
+    # Opening the seventh photo (further down: the grid scrolls to it first).
+    tile(browser_page, gallery, 6).scroll_into_view_if_needed()
+    scrolled_to = browser_page.evaluate("window.scrollY")
+    assert scrolled_to > 0
+    tile(browser_page, gallery, 6).locator(".photo-link").click()
+    viewer, ready = browser_page.locator(".pswp"), browser_page.locator(".pswp.is-ready")
+    ready.wait_for()
+    browser_page.wait_for_url(re.compile(re.escape(photo_path(gallery, 6)) + "$"))
+    caption = browser_page.locator(".viewer-caption")
+    assert "7 of 18" in caption.inner_text()
+    assert gallery.photos.all()[6].original_name in caption.inner_text()
+    # The proof comes from the access-checked view, never a public file.
+    proof = ".pswp__item:not([aria-hidden=true]) img.pswp__img:not(.pswp__img--placeholder)"
+    browser_page.wait_for_function(f"() => document.querySelector('{proof}')?.complete")
+    src = browser_page.locator(proof).first.get_attribute("src")
+    assert src.startswith(photo_path(gallery, 6) + "proof.jpg?v=")
+    # Its neighbours' proofs are loaded before the client moves to them.
+    for n in (5, 7):
+        browser_page.locator(f'.pswp__item img.pswp__img[src^="{photo_path(gallery, n)}proof.jpg"]').wait_for()
+    if device == "page":  # Escape closes it onto the grid where it was, and a click opens it again
+        browser_page.keyboard.press("Escape")
+        viewer.wait_for(state="detached")
+        browser_page.wait_for_url(re.compile(re.escape(grid_path) + "$"))
+        assert browser_page.evaluate("window.scrollY") == scrolled_to
+        tile(browser_page, gallery, 6).locator(".photo-link").click()
+        ready.wait_for()
+
+    # To the next one: a swipe on the phone, the arrow key on the laptop.
+    if device == "phone":
+        middle = {"x": width / 2, "y": 300}
+        browser_page.mouse.move(middle["x"] + 120, middle["y"])
+        browser_page.mouse.down()
+        for step in range(1, 9):
+            browser_page.mouse.move(middle["x"] + 120 - step * 30, middle["y"])
+        browser_page.mouse.up()
+    else:
+        browser_page.keyboard.press("ArrowRight")
+    browser_page.wait_for_url(re.compile(re.escape(photo_path(gallery, 7)) + "$"))
+    assert "8 of 18" in caption.inner_text()
+
+    # The heart in the toolbar chooses it, and the count in the grid's bar follows.
+    heart = browser_page.locator(".pswp__button--heart")
+    assert heart.is_visible()
+    heart.click()
+    browser_page.locator(".pswp__button--heart[aria-pressed=true]").wait_for()
+    assert Favourite.objects.filter(photo=gallery.photos.all()[7]).exists()
+    assert tile(browser_page, gallery, 7).locator(".heart.is-chosen").count() == 1
+    assert browser_page.locator("#selection-bar .js-chosen").inner_text() == "1"
+
+    # A comment from the caption, saved for the photographer and shown at once.
+    browser_page.fill("#viewer-comment-text", "Could you warm this one up a little?")
+    browser_page.keyboard.press("ArrowRight")  # typing: the viewer stays on this photo
+    assert browser_page.url.endswith(photo_path(gallery, 7))
+    browser_page.get_by_role("button", name="Save comment").click()
+    caption.locator(".comments", has_text="warm this one up").wait_for()
+    assert Comment.objects.get(photo=gallery.photos.all()[7]).text == "Could you warm this one up a little?"
+    assert caption.is_visible() and heart.is_visible()
+    assert axe_violations(browser_page, EVERY_IMPACT) == []
+    save_screenshot(browser_page, f"viewer-{width}.png", full_page=False)
+
+    # The back button closes the viewer onto the grid, the photo it showed in view.
+    browser_page.go_back()
+    viewer.wait_for(state="detached")
+    assert browser_page.url.endswith(grid_path)
+    assert in_view(browser_page, tile(browser_page, gallery, 7))
+    # Forward opens it again on the same photo.
+    browser_page.go_forward()
+    ready.wait_for()
+    assert "8 of 18" in caption.inner_text()
+    # Closing it takes its address off: the address is the grid's again.
+    browser_page.get_by_role("button", name="Close the viewer").click()
+    viewer.wait_for(state="detached")
+    browser_page.wait_for_url(re.compile(re.escape(grid_path) + "$"))
+
+    # A copied link of a photo opens that photo, as a plain page.
+    browser_page.goto(photo_path(gallery, 7))
+    assert gallery.photos.all()[7].original_name in browser_page.locator("h1").inner_text()
+    assert "warm this one up" in browser_page.locator(".comments").inner_text()
+
+
+def test_the_selection_bar_stays_in_view_and_its_notice_covers_no_photo(phone, site):
+    client = long_named_client()
+    gallery = make_proof_gallery(client, photos=12, limit=1)
+    sign_in(phone, site, client)
+    phone.goto(f"/portal/galleries/{gallery.public_id}/")
+    hearts = phone.locator(".photo-tile .heart")
+
+    hearts.nth(0).click()
+    phone.locator(".js-chosen", has_text="1").first.wait_for()
+    tile(phone, gallery, 9).scroll_into_view_if_needed()
+    assert in_view(phone, phone.locator("#selection-bar"))
+    assert phone.locator("#selection-bar").bounding_box()["y"] == pytest.approx(0, abs=1)
+
+    phone.evaluate("window.scrollTo(0, 0)")
+    hearts.nth(1).click()  # one more than the package includes, and no extras on offer
+    notice = phone.locator("#toast", has_text="all your package includes")
+    notice.wait_for()
+    box = notice.bounding_box()
+    for img in phone.locator(".photo-tile img").all()[:4]:
+        photo = img.bounding_box()
+        overlaps = not (
+            photo["y"] >= box["y"] + box["height"] or photo["y"] + photo["height"] <= box["y"]
+            or photo["x"] >= box["x"] + box["width"] or photo["x"] + photo["width"] <= box["x"]
+        )  # fmt: skip
+        assert not overlaps, (photo, box)
+    assert axe_violations(phone, EVERY_IMPACT) == []
