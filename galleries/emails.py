@@ -28,8 +28,8 @@ def tell_client(gallery: Gallery, name: str, *, count: int) -> None:
     )
 
 
-def selection_submitted(gallery: Gallery, photos, *, count, names: str) -> None:
-    """Tell the photographer which photos the client chose (a reply goes to the client)."""
+def selection_submitted(gallery: Gallery, photos, *, count, names: str, note: str = "") -> None:
+    """Tell the photographer which photos the client chose and what they wrote (a reply goes to the client)."""
     queue_email(
         "selection_submitted",
         to=settings.STUDIO_EMAIL,
@@ -40,7 +40,28 @@ def selection_submitted(gallery: Gallery, photos, *, count, names: str) -> None:
             "photos": photos,
             "count": count,
             "names": names,
+            "note": note,
+            "currency": settings.CURRENCY_SYMBOL,
             "admin_url": settings.SITE_URL + gallery.get_admin_url(),
+        },
+        about=gallery,
+    )
+
+
+def selection_receipt(gallery: Gallery, photos, *, count, note: str = "") -> None:
+    """Send the client a record of the selection they sent: the file names, any extras and their price."""
+    queue_email(
+        "selection_receipt",
+        to=gallery.client.email,
+        reply_to=settings.STUDIO_EMAIL,
+        context={
+            "gallery": gallery,
+            "client": gallery.client,
+            "photos": photos,
+            "count": count,
+            "note": note,
+            "currency": settings.CURRENCY_SYMBOL,
+            "url": accounts.sign_in_url(gallery.client, next_url=gallery.get_absolute_url()),
         },
         about=gallery,
     )

@@ -282,6 +282,9 @@ class Selection(models.Model):
     photos = models.ManyToManyField(Photo, related_name="selections")
     extras = models.PositiveSmallIntegerField(default=0)
     extras_price = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+    note = models.TextField(
+        "note to the photographer", blank=True, help_text="What the client wrote when sending the selection."
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
 

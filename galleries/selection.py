@@ -1,5 +1,6 @@
 """The client's choice: favourites within the package's limit, comments, submitting the selection."""
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -83,9 +84,28 @@ def add_comment(gallery: Gallery, photo: Photo, *, author, text: str) -> Comment
         return Comment.objects.create(photo=photo, author=author, text=text)
 
 
-def submit_selection(gallery: Gallery, *, by=None) -> Selection:
-    """Lock the selection and tell the photographer. Submitting twice changes nothing the second time.
-    `by`: the signed-in user sending it (the client's account, or staff doing it for them)."""
+NOTE_MAX_CHARS = 2000
+
+
+def clean_note(note: str) -> str:
+    """The client's note to the photographer as it will be stored, or TextRejected saying why not."""
+    note = note.strip()
+    # Control characters (a NUL above all, which the database refuses) are never typed by a person.
+    if any(unicodedata.category(c) == "Cc" and c not in "\r\n\t" for c in note):
+        raise TextRejected("The note contains characters that can't be stored. Please type it again in plain text.")
+    if len(note) > NOTE_MAX_CHARS:
+        raise TextRejected(
+            f"Please keep the note to {NOTE_MAX_CHARS} characters or fewer (it has {len(note)}); "
+            "anything longer is better sent by email."
+        )
+    return note
+
+
+def submit_selection(gallery: Gallery, *, by=None, note: str = "") -> Selection:
+    """Lock the selection, tell the photographer and send the client a receipt. Submitting twice
+    changes nothing the second time. `by`: the signed-in user sending it (the client's account, or
+    staff doing it for them); `note`: what the client wants the photographer to know."""
+    note = clean_note(note)
     with transaction.atomic():
         gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
         if gallery.status == Gallery.Status.SELECTION_SUBMITTED:
@@ -96,7 +116,9 @@ def submit_selection(gallery: Gallery, *, by=None) -> Selection:
             raise SelectionError("Choose at least one photo with the heart before you send your selection.")
         if current.extras and not gallery.allows_extras:
             raise SelectionError(f"Your package includes {current.limit} photos: remove {current.extras} first.")
-        selection = Selection.objects.create(gallery=gallery, extras=current.extras, extras_price=current.extras_price)
+        selection = Selection.objects.create(
+            gallery=gallery, extras=current.extras, extras_price=current.extras_price, note=note
+        )
         photos = list(Photo.objects.filter(favourite__gallery=gallery).prefetch_related("comments"))
         selection.photos.set(photos)
         history.record_change(
@@ -109,7 +131,8 @@ def submit_selection(gallery: Gallery, *, by=None) -> Selection:
         )
         gallery.status = Gallery.Status.SELECTION_SUBMITTED
         gallery.save(update_fields=["status"])
-        emails.selection_submitted(gallery, photos, count=current, names=search_names(photos))
+        emails.selection_submitted(gallery, photos, count=current, names=search_names(photos), note=note)
+        emails.selection_receipt(gallery, photos, count=current, note=note)
         return selection
 
 

@@ -285,18 +285,29 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     if response := _expired_gallery_page(request, gallery):
         return response
+    return _review_page(request, gallery)
+
+
+def _review_page(request: HttpRequest, gallery: Gallery, *, note: str = "", error: str = "", status: int = 200):
     chosen = proofs_of(gallery).filter(is_favourite=True).prefetch_related("comments")
-    return render(
-        request, "galleries/review.html", {"gallery": gallery, "photos": chosen, "count": selection.count(gallery)}
-    )
+    context = {"gallery": gallery, "photos": chosen, "count": selection.count(gallery), "note": note, "error": error}
+    return render(request, "galleries/review.html", context, status=status)
 
 
 @require_POST
 @login_required
 def submit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Send the selection: a plain form with a note and a box the client ticks to confirm, since
+    sending locks their choice."""
     gallery = _client_gallery_or_404(request, public_id)
+    note = request.POST.get("note", "")
+    if gallery.is_open_for_selection and request.POST.get("confirm") != "1":
+        error = "Tick the box to confirm your choice: once sent, it is locked while we edit."
+        return _review_page(request, gallery, note=note, error=error, status=400)
     try:
-        selection.submit_selection(gallery, by=request.user)
+        selection.submit_selection(gallery, by=request.user, note=note)
+    except selection.TextRejected as exc:  # the note: shown again with it, so nothing typed is lost
+        return _review_page(request, gallery, note=note, error=str(exc), status=400)
     except selection.SelectionError as exc:
         messages.error(request, str(exc))
         return redirect("portal:review", public_id=gallery.public_id)

@@ -275,7 +275,7 @@ def test_publishing_submitting_reopening_and_delivering_each_leave_one_row(clien
     for photo in gallery.photos.order_by("order")[:2]:
         Favourite.objects.create(photo=photo, gallery=gallery)
     client.force_login(bob.user)
-    client.post(f"/portal/galleries/{gallery.public_id}/submit/")
+    client.post(f"/portal/galleries/{gallery.public_id}/submit/", {"confirm": "1"})
     selection.reopen_selection(gallery, by=sam)
     selection.submit_selection(gallery, by=bob.user)
     delivery.deliver(gallery, by=sam)

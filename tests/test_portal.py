@@ -208,13 +208,13 @@ def test_submitting_locks_the_selection_and_emails_the_photographer_once(client,
     heart(client, gallery, second)
     mail.outbox.clear()
 
-    client.post(reverse("portal:submit", args=[gallery.public_id]))
-    client.post(reverse("portal:submit", args=[gallery.public_id]))
+    client.post(reverse("portal:submit", args=[gallery.public_id]), {"confirm": "1"})
+    client.post(reverse("portal:submit", args=[gallery.public_id]), {"confirm": "1"})
 
     gallery.refresh_from_db()
     assert gallery.status == Gallery.Status.SELECTION_SUBMITTED
     assert Selection.objects.count() == 1
-    assert [m.to for m in mail.outbox] == [["hello@northlight.example"]]
+    assert [m.to for m in mail.outbox] == [["hello@northlight.example"], ["alice@example.com"]]  # and a receipt
     assert "DSC_0000 OR DSC_0001" in mail.outbox[0].body
     assert heart(client, gallery, first, chosen=False).status_code == 409  # locked
     page = client.get(reverse("portal:gallery", args=[gallery.public_id])).content.decode()
@@ -268,7 +268,7 @@ def test_a_double_submit_from_two_tabs_sends_one_selection_email(alice, gallery)
     def send(tab):
         try:
             barrier.wait()
-            tab.post(reverse("portal:submit", args=[gallery.public_id]))
+            tab.post(reverse("portal:submit", args=[gallery.public_id]), {"confirm": "1"})
         finally:
             connections.close_all()
 
@@ -311,7 +311,7 @@ def test_delivery_lets_the_client_download_each_chosen_photo_and_a_zip_of_them(c
     chosen = list(gallery.photos.all()[:2])
     for photo in chosen:
         heart(client, gallery, photo)
-    client.post(reverse("portal:submit", args=[gallery.public_id]))
+    client.post(reverse("portal:submit", args=[gallery.public_id]), {"confirm": "1"})
     mail.outbox.clear()
 
     assert delivery.deliver(gallery) == 2

@@ -178,6 +178,7 @@ def test_a_client_on_a_phone_chooses_reviews_and_downloads_a_shoot_of_camera_fil
     phone.goto(f"/portal/galleries/{gallery.public_id}/review/")
     assert "IMG_20261120_0142.jpg" in phone.locator("main").inner_text()
     assert axe_violations(phone) == []
+    phone.get_by_label("send them and lock my choice").check()
     phone.get_by_role("button", name="Send my selection").click()
     assert "Selection received" in phone.locator("main").inner_text()
 

@@ -71,6 +71,7 @@ def test_choose_send_deliver_and_download(browser, site, phone, tmp_path):
     save_screenshot(desk, "gallery-1280.png")
     desk.get_by_role("link", name="Review and send").click()
     assert axe_violations(desk) == []
+    desk.get_by_label("send them and lock my choice").check()
     desk.get_by_role("button", name="Send my selection").click()
     assert "Selection received" in desk.locator("main").inner_text()
     gallery.refresh_from_db()
