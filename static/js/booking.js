@@ -68,6 +68,10 @@
       const selected = document.getElementById("calendar-month").dataset.selected;
       if (selected) day.value = selected;
       showWhere();
+      // The parts were replaced, so say what is shown now for screen readers.
+      const shown = document.getElementById("day-title") || document.getElementById("calendar-title");
+      const status = document.getElementById("calendar-status");
+      if (shown && status) status.textContent = `Free times: ${shown.textContent}`;
       // The link chosen was replaced: keep the keyboard where it was (or on the month's title).
       if (focusSelector) (calendar.querySelector(focusSelector) || document.getElementById("calendar-title")).focus();
     } catch (err) {

@@ -64,6 +64,7 @@ def test_a_client_books_through_the_calendar(page, new_phone, headshot, width):
     web.locator(f'#calendar-month[data-selected="{chosen}"]').wait_for()
     assert web.input_value("#id_date") == chosen.isoformat()
     assert web.locator("#day-title").inner_text() == f"{chosen:%A %-d %B}"
+    assert web.locator("#calendar-status").text_content() == f"Free times: {chosen:%A %-d %B}"  # read out
     web.locator("#times label", has_text="10:00").click()
     assert axe_violations(web, impacts=EVERY_IMPACT) == []
 
