@@ -1,4 +1,5 @@
-"""Delivering the finished photos: full-size downloads and one zip of everything.
+"""Delivering the finished photos: each in full size and in web size (long edge 2048, sRGB JPEG,
+made by a task with the image pipeline), and a zip of everything in either size.
 
 What the client downloads carries no location by default: at delivery a task writes each photo's
 copy without its GPS position and place names (`imaging.without_location`; the pixels are not
@@ -22,7 +23,7 @@ from photostudio import history, imaging
 from photostudio.queueing import send_after_commit
 
 from . import emails
-from .models import Download, Gallery, Photo, ZipArchive
+from .models import Download, Gallery, Photo, Size, ZipArchive
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def deliver(gallery: Gallery, *, by=None) -> int:
             raise DeliveryError("Nothing to deliver: upload the edited finals, or wait for the client's selection.")
         for pk in gallery.photos.filter(delivered=True).values_list("pk", flat=True):
             send_after_commit("galleries.tasks.prepare_download", pk)
+            send_after_commit("galleries.tasks.make_web_size", pk)
         history.record_change(
             gallery,
             before=gallery.status,
@@ -62,17 +64,20 @@ def deliver(gallery: Gallery, *, by=None) -> int:
         return delivered
 
 
-def request_zip(gallery: Gallery) -> ZipArchive:
-    """The gallery's current zip, or a new one being built (never two at once)."""
+def request_zip(gallery: Gallery, *, size: str = Size.FULL) -> ZipArchive:
+    """The gallery's current zip of that size, or a new one being built (never two at once)."""
     with transaction.atomic():
         gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
         if gallery.status != Gallery.Status.DELIVERED:
             raise DeliveryError("The photos haven't been delivered yet.")
-        current = gallery.zips.filter(expires_at__gt=timezone.now()).exclude(state=ZipArchive.State.FAILED).first()
+        current = (
+            gallery.zips.filter(size=size, expires_at__gt=timezone.now()).exclude(state=ZipArchive.State.FAILED).first()
+        )
         if current:
             return current
         archive = ZipArchive.objects.create(
             gallery=gallery,
+            size=size,
             expires_at=timezone.now() + ZIP_LIFETIME,
             files_total=gallery.photos.filter(delivered=True).count(),
         )
@@ -97,6 +102,35 @@ def prepare_download(photo_id: int) -> bool:
     if not Photo.objects.filter(pk=photo_id, download="").update(download=stored):
         photo.download.storage.delete(stored)  # another run got there first
     return True
+
+
+def make_web_size(photo_id: int) -> bool:
+    """Write a delivered photo's web-size copy: long edge 2048 (never enlarged), sRGB JPEG, without
+    the studio's mark or any metadata (the location included). Safe to run twice."""
+    photo = Photo.objects.filter(pk=photo_id, delivered=True).select_related("gallery").first()
+    if photo is None or photo.web or not photo.original:
+        return False
+    with photo.original.open("rb") as original:
+        web = imaging.make_renditions(original).proof  # the proof's size and colour, with no mark
+    name = f"downloads/{photo.gallery.public_id}/web-{secrets.token_hex(16)}.jpg"
+    stored = photo.web.storage.save(name, ContentFile(web))
+    if not Photo.objects.filter(pk=photo_id, web="").update(web=stored):
+        photo.web.storage.delete(stored)  # another run got there first
+    return True
+
+
+def web_file_for(photo: Photo) -> FieldFile | None:
+    """The web-size copy, or None while it is being made (its task is sent again, in case it was lost)."""
+    if photo.web:
+        return photo.web
+    send_after_commit("galleries.tasks.make_web_size", photo.pk)
+    return None
+
+
+def web_name(photo: Photo) -> str:
+    """The web-size copy's file name: the photo's own, marked as web size, as a JPEG."""
+    stem = photo.original_name.rsplit(".", 1)[0] if "." in photo.original_name else photo.original_name
+    return f"{stem}-web.jpg"
 
 
 def download_for(photo: Photo) -> FieldFile | None:
@@ -130,16 +164,23 @@ def build_zip(archive_id: int) -> bool:
 
 def _build_zip(archive: ZipArchive) -> bool:
     keep_location = archive.gallery.keep_location  # one gallery: the same for every photo
+    web = archive.size == Size.WEB
     photos = list(archive.gallery.photos.filter(delivered=True).order_by("original_name"))
-    for photo in photos:  # the copies without location, made now if a task has not yet
-        if not keep_location and not photo.download and prepare_download(photo.pk):
+    for photo in photos:  # the web-size copies or the copies without location, made now if a task has not yet
+        if web and not photo.web and make_web_size(photo.pk):
+            photo.refresh_from_db(fields=["web"])
+        if not web and not keep_location and not photo.download and prepare_download(photo.pk):
             photo.refresh_from_db(fields=["download"])
     with tempfile.TemporaryFile() as tmp:
         names: set[str] = set()
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for n, photo in enumerate(photos, 1):
-                source = photo.original if keep_location or not photo.download else photo.download
-                with source.open("rb") as src, zf.open(_unique(photo.original_name, names), "w") as dst:
+                if web:
+                    source, name = photo.web, web_name(photo)
+                else:
+                    source = photo.original if keep_location or not photo.download else photo.download
+                    name = photo.original_name
+                with source.open("rb") as src, zf.open(_unique(name, names), "w") as dst:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         dst.write(chunk)
                 ZipArchive.objects.filter(pk=archive.pk).update(files_done=n)
@@ -162,8 +203,26 @@ def remove_expired_zips() -> int:
     return removed
 
 
-def record_download(gallery: Gallery, user, *, photo: Photo | None = None, archive: ZipArchive | None = None):
-    Download.objects.create(gallery=gallery, user=user, photo=photo, archive=archive)
+def record_download(
+    gallery: Gallery,
+    user,
+    *,
+    photo: Photo | None = None,
+    archive: ZipArchive | None = None,
+    file: FieldFile | None = None,
+    file_name: str = "",
+    size: str = Size.FULL,
+) -> Download:
+    """Log who downloaded what: the file's name as sent, its size in bytes, full or web size."""
+    return Download.objects.create(
+        gallery=gallery,
+        user=user,
+        photo=photo,
+        archive=archive,
+        size=size,
+        file_name=file_name,
+        size_bytes=file.size if file else 0,
+    )
 
 
 def remind_expiring(*, days: int = 3) -> int:

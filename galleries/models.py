@@ -214,6 +214,9 @@ class Photo(models.Model):
     # The file the client downloads: the original without its location (unless the gallery keeps
     # it), made by a task at delivery. Empty until then, or when the original goes out as it is.
     download = models.FileField(storage=private_storage, max_length=200, blank=True, editable=False)
+    # The web-size copy of a delivered photo (long edge 2048, sRGB JPEG, no mark, no metadata), made
+    # by a task at delivery; private like the rest.
+    web = models.FileField(storage=private_storage, max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # The order of a shoot: as the photographer arranged it, else as taken, else by file name.
@@ -246,6 +249,12 @@ class Photo(models.Model):
         """Changes whenever the proof does (its file name carries a digest of its content). The
         viewer's address for the proof includes it, so no browser keeps showing an earlier one."""
         return hashlib.sha256(self.proof.name.encode()).hexdigest()[:12]
+
+    @property
+    def web_version(self) -> str:
+        """As proof_version, for the web-size copy the viewer shows of a delivered photo (the proof
+        stands in until it is made)."""
+        return hashlib.sha256((self.web.name or self.proof.name).encode()).hexdigest()[:12]
 
 
 class Favourite(models.Model):
@@ -299,8 +308,16 @@ def zip_path(archive: "ZipArchive", filename: str) -> str:
     return f"zips/{archive.key}.zip"
 
 
+class Size(models.TextChoices):
+    """Which file of a delivered photo: as delivered, or the web-size copy."""
+
+    FULL = "full", "Full size"
+    WEB = "web", "Web size"
+
+
 class ZipArchive(models.Model):
-    """Every delivered photo of a gallery in one zip, built by a Celery task; removed after a while."""
+    """Every delivered photo of a gallery in one zip, full or web size, built by a Celery task;
+    removed after a while."""
 
     class State(models.TextChoices):
         BUILDING = "building", "Being prepared"
@@ -308,6 +325,7 @@ class ZipArchive(models.Model):
         FAILED = "failed", "Failed"
 
     gallery = models.ForeignKey(Gallery, related_name="zips", on_delete=models.CASCADE)
+    size = models.CharField(max_length=4, choices=Size, default=Size.FULL)
     key = models.CharField(max_length=32, unique=True, default=new_photo_key, editable=False)
     file = models.FileField(upload_to=zip_path, storage=private_storage, blank=True, max_length=200)
     state = models.CharField(max_length=10, choices=State, default=State.BUILDING)
@@ -331,6 +349,10 @@ class Download(models.Model):
     photo = models.ForeignKey(Photo, null=True, blank=True, related_name="downloads", on_delete=models.SET_NULL)
     archive = models.ForeignKey(ZipArchive, null=True, blank=True, on_delete=models.SET_NULL)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    size = models.CharField(max_length=4, choices=Size, default=Size.FULL)
+    # What was sent, as the client's browser saved it, and how many bytes.
+    file_name = models.CharField(max_length=255, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

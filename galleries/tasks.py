@@ -31,6 +31,11 @@ def prepare_download(photo_id: int) -> bool:
     return delivery.prepare_download(photo_id)
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=5, max_retries=5, **IMAGE_TIME_LIMITS)
+def make_web_size(photo_id: int) -> bool:
+    return delivery.make_web_size(photo_id)
+
+
 @shared_task
 def remove_expired_zips() -> int:
     return delivery.remove_expired_zips()

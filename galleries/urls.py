@@ -18,6 +18,7 @@ urlpatterns = [
     path("galleries/<str:public_id>/photos/<str:key>/favourite/", views.favourite, name="favourite"),
     path("galleries/<str:public_id>/photos/<str:key>/comment/", views.comment, name="comment"),
     path("galleries/<str:public_id>/photos/<str:key>/download/", views.download_photo, name="download"),
+    path("galleries/<str:public_id>/photos/<str:key>/web.jpg", views.web_image, name="web"),
     path("galleries/<str:public_id>/zip/", views.request_zip, name="request_zip"),
     path("galleries/<str:public_id>/zip/<str:key>/", views.zip_status, name="zip"),
     path("galleries/<str:public_id>/zip/<str:key>/download/", views.zip_download, name="zip_download"),

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from bookings.models import Booking
 from photostudio.storage import protected_uri
 
 from . import accounts, delivery, emails, selection
-from .models import Comment, Favourite, Gallery, Photo, ZipArchive
+from .models import Comment, Favourite, Gallery, Photo, Size, ZipArchive
 
 # --- signing in ---
 
@@ -171,6 +171,16 @@ def proofs_of(gallery: Gallery):
     )  # fmt: skip
 
 
+def delivered_of(gallery: Gallery):
+    """The gallery's delivered photos, in the shoot's order."""
+    return (
+        gallery.photos.filter(state=Photo.State.DONE, delivered=True)
+        .only("key", "original_name", "proof", "web", "thumb", "thumb_2x", "placeholder", "thumb_width",
+              "thumb_height", "width", "height", "size_bytes", "order", "captured_at", "gallery_id")
+        .order_by(*Photo.ORDER)
+    )  # fmt: skip
+
+
 @require_GET
 @login_required
 def gallery(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -184,18 +194,14 @@ def gallery(request: HttpRequest, public_id: str) -> HttpResponse:
     favourites_only = request.GET.get("show") == "favourites"
     if favourites_only:
         photos = photos.filter(is_favourite=True)
-    delivered = (
-        gallery.photos.filter(delivered=True, state=Photo.State.DONE)
-        if gallery.status == Gallery.Status.DELIVERED
-        else []
-    )
+    delivered = delivered_of(gallery) if gallery.status == Gallery.Status.DELIVERED else []
     context = {
         "gallery": gallery,
         "photos": photos,
         "count": selection.count(gallery),
         "favourites_only": favourites_only,
         "delivered": delivered,
-        "zip": gallery.zips.filter(expires_at__gt=timezone.now()).first() if delivered else None,
+        "sizes": Size.choices,
     }
     return render(request, "galleries/gallery.html", context)
 
@@ -206,12 +212,14 @@ def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     if response := _expired_gallery_page(request, gallery):
         return response
-    keys = list(proofs_of(gallery).values_list("key", flat=True))
+    # A delivered gallery shows its delivered photos; any other, its proofs.
+    delivered = gallery.status == Gallery.Status.DELIVERED
+    shown = delivered_of(gallery) if delivered else proofs_of(gallery)
+    keys = list(shown.values_list("key", flat=True))
     if key not in keys:
         raise Http404("No such photo.")
     current = (
-        proofs_of(gallery)
-        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+        shown.prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
         .get(key=key)
     )
     i = keys.index(key)
@@ -222,6 +230,7 @@ def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
         "next": keys[i + 1] if i + 1 < len(keys) else None,
         "position": i + 1,
         "total": len(keys),
+        "delivered": delivered,
         "count": selection.count(gallery),
     }
     return render(request, "galleries/photo.html", context)
@@ -321,23 +330,44 @@ def submit(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 @login_required
 def download_photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    """A delivered photo as a file: full size (`?size=full`, the default) or web size (`?size=web`)."""
     gallery = _client_gallery_or_404(request, public_id)
     target = _photo_or_404(gallery, key, delivered=True)
-    file = delivery.download_for(target)  # without its location, unless the gallery keeps it
+    size = request.GET.get("size", Size.FULL)
+    if size not in Size.values:
+        return HttpResponseBadRequest("Choose size=full or size=web.", content_type="text/plain; charset=utf-8")
+    if size == Size.WEB:
+        file, name, content_type = delivery.web_file_for(target), delivery.web_name(target), "image/jpeg"
+    else:
+        file = delivery.download_for(target)  # without its location, unless the gallery keeps it
+        # The type it was decoded as: its name is whatever the photographer's computer called it.
+        name, content_type = target.original_name, target.content_type or "application/octet-stream"
     if file is None:
-        messages.info(request, f"{target.original_name} is being prepared for download: try again in a minute.")
+        messages.info(request, f"{name} is being prepared for download: try again in a minute.")
         return redirect("portal:gallery", public_id=gallery.public_id)
-    delivery.record_download(gallery, request.user, photo=target)
-    # The type it was decoded as: its name is whatever the photographer's computer called it.
-    return _send(file, target.content_type or "application/octet-stream", filename=target.original_name)
+    delivery.record_download(gallery, request.user, photo=target, file=file, file_name=name, size=size)
+    return _send(file, content_type, filename=name)
+
+
+@require_GET
+@login_required
+def web_image(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    """A delivered photo at web size for the viewer to show (not a download: nothing is logged). The
+    watermarked proof stands in while the web-size copy is being made."""
+    gallery = _client_gallery_or_404(request, public_id)
+    target = _photo_or_404(gallery, key, delivered=True)
+    return _send(target.web or target.proof, "image/jpeg")
 
 
 @require_POST
 @login_required
 def request_zip(request: HttpRequest, public_id: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
+    size = request.POST.get("size", Size.FULL)
+    if size not in Size.values:
+        return HttpResponseBadRequest("Choose size=full or size=web.", content_type="text/plain; charset=utf-8")
     try:
-        archive = delivery.request_zip(gallery)
+        archive = delivery.request_zip(gallery, size=size)
     except delivery.DeliveryError as exc:
         messages.error(request, str(exc))
         return redirect("portal:gallery", public_id=gallery.public_id)
@@ -371,8 +401,11 @@ def zip_download(request: HttpRequest, public_id: str, key: str) -> HttpResponse
     archive = _zip_or_404(gallery, key)
     if archive.state != ZipArchive.State.READY:
         return redirect("portal:zip", public_id=gallery.public_id, key=archive.key)
-    delivery.record_download(gallery, request.user, archive=archive)
-    name = f"{gallery.title} - {settings.STUDIO_NAME}.zip".replace("/", "-")
+    web = " (web size)" if archive.size == Size.WEB else ""
+    name = f"{gallery.title} - {settings.STUDIO_NAME}{web}.zip".replace("/", "-")
+    delivery.record_download(
+        gallery, request.user, archive=archive, file=archive.file, file_name=name, size=archive.size
+    )
     return _send(archive.file, "application/zip", filename=name)
 
 

@@ -27,6 +27,7 @@ PRIVATE = {
     "favourite": ("post", "photo"),
     "comment": ("post", "photo"),
     "download": ("get", "photo"),
+    "web": ("get", "photo"),
     "request_zip": ("post", "gallery"),
     "zip": ("get", "zip"),
     "zip_download": ("get", "zip"),

@@ -67,6 +67,7 @@
     const links = () => Array.from(grid.querySelectorAll(".photo-link[data-proof]"));
     const csrf = grid.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
     const open = grid.dataset.open === "1";
+    const hearts = grid.querySelector(".heart-form") !== null;  // proofs have hearts; delivered photos, downloads
     const gridAddress = window.location.pathname + window.location.search;
     let pswp = null;
     let leaving = false;  // the viewer closed itself and went back: that step back is already handled
@@ -99,7 +100,7 @@
       });
 
       pswp.on("uiRegister", () => {
-        pswp.ui.registerElement({
+        if (hearts) pswp.ui.registerElement({
           name: "heart", order: 9, isButton: true, tagName: "button", title: "Choose this photo", html: HEART,
           onInit: (button) => {
             parts.heart = button;
@@ -134,6 +135,7 @@
       function currentLink() { return links()[pswp.currIndex]; }
 
       function showHeart() {
+        if (!parts.heart) return;
         const tileButton = currentLink().closest(".photo-tile").querySelector(".heart-form button");
         const chosen = tileButton.classList.contains("is-chosen");
         const name = currentLink().dataset.name;
@@ -151,6 +153,10 @@
         parts.notice.hidden = true;
         parts.comments.replaceChildren();
         link.closest(".photo-tile").querySelectorAll(".js-comments li").forEach((li) => addComment(li.textContent, li.dataset.at));
+        parts.comments.hidden = !parts.comments.children.length;
+        const downloads = link.closest(".photo-tile").querySelector(".js-downloads");
+        parts.downloads.replaceChildren(...(downloads ? [downloads.cloneNode(true)] : []));
+        parts.downloads.hidden = !downloads;
         if (parts.form) {
           parts.form.action = link.dataset.commentUrl;
           parts.text.value = "";
@@ -171,6 +177,7 @@
           li.append(time);
         }
         parts.comments.append(li);
+        parts.comments.hidden = false;
       }
 
       function buildCaption(el, parts) {
@@ -182,7 +189,8 @@
         parts.notice.setAttribute("role", "alert");
         parts.comments = Object.assign(document.createElement("ul"), { className: "comments" });
         parts.comments.setAttribute("aria-label", "Comments");
-        inner.append(parts.name, parts.notice, parts.comments);
+        parts.downloads = Object.assign(document.createElement("p"), { className: "viewer-caption__downloads" });
+        inner.append(parts.name, parts.notice, parts.comments, parts.downloads);
         if (open) {
           const form = Object.assign(document.createElement("form"), { className: "viewer-comment", method: "post" });
           const label = Object.assign(document.createElement("label"), { className: "visually-hidden", htmlFor: "viewer-comment-text", textContent: "Comment for the photographer" });

@@ -150,3 +150,24 @@ def test_the_selection_bar_stays_in_view_and_its_notice_covers_no_photo(phone, s
         )  # fmt: skip
         assert not overlaps, (photo, box)
     assert axe_violations(phone, EVERY_IMPACT) == []
+
+
+def test_the_delivered_photos_open_in_the_same_viewer_with_their_downloads(phone, site):
+    client = long_named_client()
+    gallery = make_proof_gallery(client, photos=6, limit=3, status=Gallery.Status.DELIVERED)
+    gallery.photos.update(delivered=True)
+    sign_in(phone, site, client)
+    phone.goto(f"/portal/galleries/{gallery.public_id}/")
+    assert axe_violations(phone, EVERY_IMPACT) == []
+
+    tile(phone, gallery, 1).locator(".photo-link").click()
+    phone.locator(".pswp.is-ready").wait_for()
+    phone.wait_for_url(re.compile(re.escape(photo_path(gallery, 1)) + "$"))
+    caption = phone.locator(".viewer-caption")
+    assert "2 of 6" in caption.inner_text()
+    assert phone.locator(".pswp__button--heart").count() == 0  # nothing to choose any more
+    web = caption.get_by_role("link", name=f"Web size of {gallery.photos.all()[1].original_name}")
+    assert web.get_attribute("href") == photo_path(gallery, 1) + "download/?size=web"
+    src = phone.locator(".pswp__item:not([aria-hidden=true]) img.pswp__img:not(.pswp__img--placeholder)").first
+    assert src.get_attribute("src").startswith(photo_path(gallery, 1) + "web.jpg?v=")
+    assert axe_violations(phone, EVERY_IMPACT) == []
