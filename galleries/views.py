@@ -218,10 +218,8 @@ def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     keys = list(shown.values_list("key", flat=True))
     if key not in keys:
         raise Http404("No such photo.")
-    current = (
-        shown.prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
-        .get(key=key)
-    )
+    comments = Prefetch("comments", queryset=Comment.objects.select_related("author"))
+    current = shown.prefetch_related(comments).get(key=key)
     i = keys.index(key)
     context = {
         "gallery": gallery,
