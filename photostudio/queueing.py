@@ -11,6 +11,7 @@ this module, so no service and task import each other.
 """
 
 import logging
+import threading
 
 from celery import Task, current_app
 from django.db import transaction
@@ -20,10 +21,17 @@ from .health import check_broker
 log = logging.getLogger(__name__)
 
 
+# Two requests queueing their first task at once (two photos uploaded side by side): without the lock
+# the second sees the discovery already started, not finished, and finds no task of that name.
+_discovery = threading.Lock()
+
+
 def task_named(name: str) -> Task:
     """The registered task called `name` (its module imported on first use, as a worker does)."""
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()  # runs the apps' tasks discovery
+        with _discovery:
+            if name not in current_app.tasks:
+                current_app.loader.import_default_modules()  # runs the apps' tasks discovery
     return current_app.tasks[name]
 
 
