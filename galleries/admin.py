@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
@@ -234,12 +235,20 @@ class GalleryAdmin(admin.ModelAdmin):
     def publish_view(self, request: HttpRequest, pk: int):
         def publish(request):
             gallery = self._gallery(request, pk)
+            removed = []
             try:
-                publishing.publish_gallery(gallery, by=request.user)
+                if "_without_failed" in request.POST:
+                    gallery, removed = publishing.publish_without_failed(gallery, by=request.user)
+                else:
+                    publishing.publish_gallery(gallery, by=request.user)
             except publishing.GalleryError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
                 self.message_user(request, f"Published: {gallery.client.name} has been emailed a link to the gallery.")
+                if removed:
+                    n = len(removed)
+                    names = ", ".join(removed[:5]) + (f" and {n - 5} more" if n > 5 else "")
+                    self.message_user(request, f"Removed {n} photo{pluralize(n)} that could not be processed: {names}.")
             return HttpResponseRedirect(gallery.get_admin_url())
 
         return require_POST(publish)(request)

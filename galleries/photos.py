@@ -229,13 +229,17 @@ def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     return len(ids)
 
 
+def files_of(photo: Photo) -> list:
+    """Every file a photo has: its original and renditions."""
+    return [f for f in (photo.original, photo.proof, photo.thumb, photo.thumb_2x, photo.download) if f]
+
+
 def remove_photos(photos) -> int:
     """Delete photos and every file of theirs (original and renditions)."""
     removed = 0
     for photo in photos:
-        for f in (photo.original, photo.proof, photo.thumb, photo.thumb_2x, photo.download):
-            if f:
-                f.delete(save=False)
+        for f in files_of(photo):
+            f.delete(save=False)
         photo.delete()
         removed += 1
     return removed

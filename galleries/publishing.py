@@ -7,8 +7,8 @@ from django.utils import timezone
 from photostudio import history
 
 from . import emails
-from .models import Gallery
-from .photos import progress
+from .models import Gallery, Photo
+from .photos import files_of, progress
 
 
 class GalleryError(Exception):
@@ -36,3 +36,15 @@ def publish_gallery(gallery: Gallery, *, by=None) -> Gallery:
     gallery.save(update_fields=["status", "published_at"])
     emails.tell_client(gallery, "gallery_published", count=state.done)
     return gallery
+
+
+@transaction.atomic
+def publish_without_failed(gallery: Gallery, *, by=None) -> tuple[Gallery, list[str]]:
+    """Remove the photos that could not be processed and publish the rest, in one step; the names
+    of the removed photos come back for the message. If publishing is refused, nothing is removed."""
+    failed = list(Photo.objects.select_for_update().filter(gallery=gallery, state=Photo.State.FAILED))
+    Photo.objects.filter(pk__in=[photo.pk for photo in failed]).delete()
+    gallery = publish_gallery(gallery, by=by)  # raises, undoing the removal, if it can't be published
+    files = [f for photo in failed for f in files_of(photo)]
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files])  # files go once the rows have
+    return gallery, [photo.original_name for photo in failed]

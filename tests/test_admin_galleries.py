@@ -1,6 +1,7 @@
 """Galleries in the admin: made from a booking in one click, published without the photos that
 failed in one step."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -97,3 +98,96 @@ def test_a_gallery_form_asked_for_a_booking_or_client_that_is_not_there_opens_em
 
     assert page.status_code == 200
     assert not {"booking", "client"} & set(page.context["adminform"].form.initial)
+
+
+# --- publishing without the photos that failed ---
+
+
+@pytest.fixture
+def shot_with_one_failure(photographer, settings):
+    """Bob's gallery: three photos processed, one camera file the pipeline could not read."""
+    from galleries.models import Photo
+    from tests.factories import jpeg_bytes, make_gallery, make_user_client, processed_photo
+
+    bob = make_user_client("Bob Mensah", "bob.mensah@example.com")
+    gallery = make_gallery(bob, title="Personal branding portrait, 14 April 2027")
+    for n in range(3):
+        processed_photo(gallery, f"IMG_20270414_{n + 142:04d}.jpg", jpeg_bytes(seed=n + 1))
+    broken = processed_photo(gallery, "IMG_20270414_0199.jpg", b"\xff\xd8\xff\xe0 the card was pulled out mid-write")
+    assert broken.state == Photo.State.FAILED
+    return gallery
+
+
+def test_a_gallery_with_a_failed_photo_offers_to_publish_without_it(client, shot_with_one_failure):
+    gallery = shot_with_one_failure
+
+    html = client.get(reverse("admin:galleries_gallery_change", args=[gallery.pk])).content.decode()
+
+    publish = re.search(r'<button type="submit" class="button default" id="publish"[^>]*>', html)[0]
+    assert "disabled" in publish  # the plain Publish would be refused
+    without = re.search(r'<button[^>]*id="publish-without-failed"[^>]*>(.*?)</button>', html, re.S)
+    assert "hidden" not in without[0] and "disabled" not in without[0]
+    assert 'id="failed-in-button">1<' in without[1]
+
+
+def test_publishing_without_the_failed_photos_removes_them_and_emails_the_client(client, shot_with_one_failure):
+    from django.core import mail
+
+    from galleries.models import Photo
+
+    gallery = shot_with_one_failure
+    broken = gallery.photos.get(state=Photo.State.FAILED)
+    original = broken.original
+    assert original.storage.exists(original.name)
+    mail.outbox.clear()
+
+    response = client.post(
+        reverse("admin:galleries_gallery_publish", args=[gallery.pk]), {"_without_failed": "1"}, follow=True
+    )
+
+    gallery.refresh_from_db()
+    assert gallery.status == Gallery.Status.PROOFING
+    assert sorted(gallery.photos.values_list("original_name", flat=True)) == [
+        "IMG_20270414_0142.jpg",
+        "IMG_20270414_0143.jpg",
+        "IMG_20270414_0144.jpg",
+    ]
+    assert not original.storage.exists(original.name)
+    assert [m.to for m in mail.outbox] == [["bob.mensah@example.com"]]
+    html = response.content.decode()
+    assert "Removed 1 photo that could not be processed: IMG_20270414_0199.jpg." in html
+    assert "has been emailed a link" in html
+
+
+def test_publishing_without_the_failed_photos_while_others_are_processing_changes_nothing(
+    client, shot_with_one_failure
+):
+    from django.core import mail
+
+    from galleries.models import Photo
+
+    gallery = shot_with_one_failure
+    Photo.objects.filter(gallery=gallery, original_name="IMG_20270414_0142.jpg").update(state=Photo.State.PENDING)
+    mail.outbox.clear()
+
+    response = client.post(
+        reverse("admin:galleries_gallery_publish", args=[gallery.pk]), {"_without_failed": "1"}, follow=True
+    )
+
+    assert "still being processed" in response.content.decode()
+    gallery.refresh_from_db()
+    assert gallery.status == Gallery.Status.PROCESSING and gallery.published_at is None  # not published
+    broken = gallery.photos.get(state=Photo.State.FAILED)
+    assert broken.original.storage.exists(broken.original.name)  # nothing removed
+    assert not mail.outbox
+
+
+def test_the_plain_publish_still_refuses_a_gallery_with_failed_photos(client, shot_with_one_failure):
+    gallery = shot_with_one_failure
+
+    response = client.post(reverse("admin:galleries_gallery_publish", args=[gallery.pk]), follow=True)
+
+    assert "could not be processed" in response.content.decode()
+    gallery.refresh_from_db()
+    assert gallery.status == Gallery.Status.PROCESSING and gallery.published_at is None  # not published
+    assert gallery.photos.count() == 4
