@@ -43,6 +43,7 @@ TASK_QUEUES: dict[str, str] = {
     "bookings.tasks.prepare_example_photo": IMAGES_QUEUE,
     "galleries.tasks.process_photo": IMAGES_QUEUE,
     "galleries.tasks.prepare_download": IMAGES_QUEUE,
+    "galleries.tasks.make_web_size": IMAGES_QUEUE,
     "galleries.tasks.build_zip": IMAGES_QUEUE,
     "galleries.tasks.requeue_stalled_photos": DEFAULT_QUEUE,
     "galleries.tasks.remove_expired_zips": DEFAULT_QUEUE,

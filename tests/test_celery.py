@@ -56,10 +56,12 @@ def test_ping_worker_fails_plainly_and_quickly_when_the_broker_does_not_answer()
     assert time.monotonic() - started < 20  # gave up on the dead broker, did not wait for the timeout
 
 
-# Image jobs: renditions (a gallery's photos, a session type's example), delivered-file copies, zips.
+# Image jobs: renditions (a gallery's photos, a session type's example), delivered-file copies (without
+# location, web size), zips.
 IMAGE_JOBS = {
     "galleries.tasks.process_photo",
     "galleries.tasks.prepare_download",
+    "galleries.tasks.make_web_size",
     "galleries.tasks.build_zip",
     "bookings.tasks.prepare_example_photo",
 }
