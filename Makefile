@@ -88,6 +88,7 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_PY) bench/imaging.py
 	$(BENCH_PY) -m tests.services -- $(BENCH_PY) bench/gallery_page.py
 	$(BENCH_PY) bench/load.py
+	$(BENCH_PY) -m tests.services -- $(BENCH_PY) bench/lighthouse.py
 
 vendor:
 	bin/vendor
