@@ -230,8 +230,8 @@ def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
 
 
 def files_of(photo: Photo) -> list:
-    """Every file a photo has: its original and renditions."""
-    return [f for f in (photo.original, photo.proof, photo.thumb, photo.thumb_2x, photo.download) if f]
+    """Every file a photo has: its original, renditions and delivered copies."""
+    return [f for f in (photo.original, photo.proof, photo.thumb, photo.thumb_2x, photo.download, photo.web) if f]
 
 
 def remove_photos(photos) -> int:

@@ -3,6 +3,7 @@ and in web size (long edge 2048, sRGB JPEG, made by a task at delivery and kept 
 of either, and a download log that says which file went out and how big it was."""
 
 import io
+import os
 import zipfile
 
 import pytest
@@ -174,3 +175,14 @@ def test_a_delivered_photos_own_page_shows_it_with_its_downloads(signed_in, deli
     assert f"/photos/{shot.key}/web.jpg?v=" in html
     assert "Download web size" in html and "Download full size" in html
     assert "heart" not in html
+
+
+def test_forgetting_the_client_deletes_the_web_size_copies_too(delivered):
+    from photostudio import privacy
+
+    paths = [shot.web.path for shot in delivered.photos.all()]
+    assert all(os.path.exists(p) for p in paths)
+
+    privacy.forget_client(delivered.client)
+
+    assert not any(os.path.exists(p) for p in paths)

@@ -50,7 +50,7 @@ def test_deleting_a_client_removes_every_row_and_file_of_theirs(client, settings
     roots = (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT)
     bobs_files = (
         files_under(*roots)
-        - {Path(f.path) for p in alices.photos.all() for f in (p.original, p.proof, p.thumb, p.thumb_2x)}
+        - {Path(f.path) for p in alices.photos.all() for f in photos.files_of(p)}
         - {Path(z.file.path) for z in alices.zips.all()}
     )
     staff = get_user_model().objects.create_superuser("sam", "sam@example.com", "pw-for-tests-only")
