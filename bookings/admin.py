@@ -261,7 +261,7 @@ class BookingAdmin(admin.ModelAdmin):
     form = BookingAdminForm
     change_form_template = "admin/bookings/booking/change_form.html"
     change_list_template = "admin/bookings/booking/change_list.html"
-    list_display = ["reference", "local_start", "client", "session_type", "coloured_status", "lapses", "location"]
+    list_display = ["reference", "local_start", "client_name", "session_type", "coloured_status", "lapses", "location"]
     list_filter = ["status", "session_type", ("start", admin.DateFieldListFilter)]
     search_fields = ["reference", "client__name", "client__email"]
     date_hierarchy = "start"
@@ -292,6 +292,10 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.display(description="start", ordering="start")
     def local_start(self, obj: Booking) -> str:
         return f"{timezone.localtime(obj.start):%a %d %b %Y %H:%M}"  # the studio's zone is the current one
+
+    @admin.display(description="client", ordering="client__name")
+    def client_name(self, obj: Booking) -> str:
+        return obj.client.name  # the email address too would crowd the other columns off a laptop's screen
 
     @admin.display(description="status", ordering="status")
     def coloured_status(self, obj: Booking) -> str:
