@@ -32,6 +32,8 @@ def in_view(page, locator) -> bool:
 @pytest.mark.parametrize("device", ["phone", "page"])
 def test_the_viewer_moves_hearts_comments_and_goes_back_to_the_grid(request, site, device):
     browser_page = request.getfixturevalue(device)
+    if device == "page":
+        browser_page.set_viewport_size({"width": 1280, "height": 800})  # a common laptop screen
     width = browser_page.viewport_size["width"]
     client = long_named_client()
     gallery = make_proof_gallery(client, photos=18, limit=3, price_per_extra=Decimal("35.00"))
@@ -101,6 +103,14 @@ def test_the_viewer_moves_hearts_comments_and_goes_back_to_the_grid(request, sit
     caption.locator(".comments", has_text="warm this one up").wait_for()
     assert Comment.objects.get(photo=gallery.photos.all()[7]).text == "Could you warm this one up a little?"
     assert caption.is_visible() and heart.is_visible()
+    for control in (
+        heart,
+        browser_page.locator("#viewer-comment-text"),
+        browser_page.get_by_role("button", name="Save comment"),
+    ):
+        box = control.bounding_box()  # on the screen, not below its fold
+        assert 0 <= box["y"] and box["y"] + box["height"] <= browser_page.viewport_size["height"], box
+        assert 0 <= box["x"] and box["x"] + box["width"] <= width, box
     assert axe_violations(browser_page, EVERY_IMPACT) == []
     save_screenshot(browser_page, f"viewer-{width}.png", full_page=False)
 
