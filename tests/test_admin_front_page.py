@@ -250,3 +250,17 @@ def test_staff_who_are_not_superusers_do_not_see_the_developers_pages(client, ph
     assert "For developers" not in html
     assert 'href="/admin/photostudio/outgoingemail/"' not in html
     assert 'href="/admin/bookings/booking/"' in html
+
+
+def test_the_sidebar_of_every_page_puts_the_developers_pages_last_and_only_for_superusers(client, photographer):
+    html = client.get(reverse("admin:bookings_client_changelist")).content.decode()
+    sidebar = html.split('id="nav-sidebar"')[1].split("</nav>")[0]
+    studio, developers = sidebar.split("For developers")
+    assert 'href="/admin/bookings/booking/"' in studio
+    assert 'href="/admin/photostudio/failedtask/"' in developers and "failedtask" not in studio
+
+    assistant = get_user_model().objects.create_user("jo", "jo@northlight.example", "pw-for-tests-only", is_staff=True)
+    assistant.user_permissions.add(*Permission.objects.filter(codename__in=["view_client", "view_failedtask"]))
+    client.force_login(assistant)
+    sidebar = client.get(reverse("admin:bookings_client_changelist")).content.decode().split('id="nav-sidebar"')[1]
+    assert "For developers" not in sidebar and "failedtask" not in sidebar.split("</nav>")[0]
