@@ -1,13 +1,11 @@
-"""Months laid out on weeks (Monday first), with no queries here: the admin's month of bookings, and
-the booking page's month of free days."""
+"""Months laid out on weeks (Monday first), with no queries here: reading and stepping months (the
+admin's calendar, bookings/studio_calendar.py, uses these too), and the booking page's month of free days."""
 
 import calendar
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 # ASCII digits only: int() also reads other scripts' digits, and a year past 9999 is no month.
 MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
@@ -36,21 +34,6 @@ def month_bounds(month: date) -> tuple[date, date]:
 def shift(month: date, months: int) -> str:
     index = month.year * 12 + month.month - 1 + months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def weeks(month: date, bookings, tz: ZoneInfo) -> list[list[dict]]:
-    """Weeks (Monday first) of days: {'date', 'in_month', 'bookings': [(local start, booking)]}."""
-    by_day = defaultdict(list)
-    for booking in bookings:
-        local = booking.start.astimezone(tz)
-        by_day[local.date()].append((local, booking))
-    return [
-        [
-            {"date": day, "in_month": day.month == month.month, "bookings": sorted(by_day[day], key=lambda x: x[0])}
-            for day in week
-        ]
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
-    ]
 
 
 # --- the booking page's month ---
