@@ -33,6 +33,7 @@
   }
 
   function size(bytes) {
+    if (bytes < 1e3) return `${Math.round(bytes)} bytes`;
     if (bytes < 1e6) return `${Math.round(bytes / 1e3)} KB`;
     return `${(bytes / 1e6).toFixed(1)} MB`;
   }

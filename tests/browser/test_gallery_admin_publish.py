@@ -14,7 +14,7 @@ from tests.factories import jpeg_bytes, make_gallery, make_user_client
 
 pytestmark = pytest.mark.browser
 
-SENT = re.compile(r"^(\d+) of (\d+) files? sent · [\d.]+ [KM]B of [\d.]+ [KM]B$")
+SENT = re.compile(r"^(\d+) of (\d+) files? sent · [\d.]+ (bytes|KB|MB) of [\d.]+ (bytes|KB|MB)$")
 
 
 def camera_files(tmp_path, names, *, broken=()) -> list[str]:
@@ -52,7 +52,8 @@ def test_publish_opens_by_itself_then_a_failed_photo_is_left_out_in_one_step(req
     without = page.get_by_role("button", name="Publish, leaving out the 1 that failed")
     without.wait_for()
     page.wait_for_function("!document.getElementById('publish-without-failed').disabled")
-    assert page.locator("#upload-sent-text").inner_text().startswith("1 of 1 file sent")
+    sent = page.locator("#upload-sent-text").inner_text()
+    assert SENT.match(sent) and sent.startswith("1 of 1 file sent · 17 bytes of 17 bytes"), sent
     assert publish.is_disabled()
     mail.outbox.clear()
 
