@@ -387,26 +387,34 @@ def ensure_lighthouse() -> Path:
     return cli
 
 
-def run_lighthouse(cli: Path, url: str, cookie: str, workdir: Path) -> dict:
+def run_lighthouse(cli: Path, url: str, cookie: str, workdir: Path, attempts: int = 3) -> dict:
+    """One Lighthouse report. A run whose trace Chromium failed to record (NO_NAVSTART, NO_FCP under
+    load: Lighthouse itself says to run it again) is run again, up to `attempts` times in all."""
     report = workdir / "report.json"
-    report.unlink(missing_ok=True)
     command = [
         "node", cli, url, "--quiet", "--no-enable-error-reporting", "--output=json", f"--output-path={report}",
         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
     ]  # fmt: skip
     if cookie:
         command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
-    done = subprocess.run(
-        [str(part) for part in command], env=os.environ | {"CHROME_PATH": CHROME}, capture_output=True, text=True
-    )
-    if not report.exists() or not report.stat().st_size:
-        raise Failed(f"Lighthouse on {url} wrote no report (exit {done.returncode}):\n{done.stderr[-3000:]}")
-    result = json.loads(report.read_text())
-    if error := result.get("runtimeError"):
-        raise Failed(f"Lighthouse on {url}: {error.get('code')} {error.get('message')}")
-    if result["finalDisplayedUrl"].rstrip("/") != url.rstrip("/"):
-        raise Failed(f"Lighthouse on {url} ended on {result['finalDisplayedUrl']} (signed out?)")
-    return result
+    problem = ""
+    for _ in range(attempts):
+        report.unlink(missing_ok=True)
+        done = subprocess.run(
+            [str(part) for part in command], env=os.environ | {"CHROME_PATH": CHROME}, capture_output=True, text=True
+        )
+        if not report.exists() or not report.stat().st_size:
+            problem = f"wrote no report (exit {done.returncode}):\n{done.stderr[-3000:]}"
+            continue
+        result = json.loads(report.read_text())
+        if error := result.get("runtimeError"):
+            problem = f"{error.get('code')} {error.get('message')}"
+            print(f"    Lighthouse could not measure this run ({error.get('code')}): running it again", flush=True)
+            continue
+        if result["finalDisplayedUrl"].rstrip("/") != url.rstrip("/"):
+            raise Failed(f"Lighthouse on {url} ended on {result['finalDisplayedUrl']} (signed out?)")
+        return result
+    raise Failed(f"Lighthouse on {url}, {attempts} attempts: {problem}")
 
 
 def score(report: dict, category: str) -> float:
