@@ -41,6 +41,7 @@ PUBLIC_PAGES = [
     "/book/",
     "/book/?type=portrait&location=on_location",
     "/contact/",
+    "/sessions/no-such-session/",  # the page a mistyped or stale link shows
 ]
 # Minor and moderate findings too (a heading out of order, content outside a landmark, an empty
 # table header): each one is something a screen-reader user trips over.
@@ -61,6 +62,17 @@ def test_the_booking_page_with_a_day_chosen_has_no_accessibility_findings(page, 
         p.locator("#times label").first.click()  # the time buttons are the radios' labels
         assert p.locator("#times input[type=radio]:checked").count() == 1
         assert axe_violations(p, impacts=EVERY_IMPACT) == [], f"at {p.viewport_size['width']} px"
+
+
+@pytest.mark.parametrize(("path", "send"), [("/contact/", "Send"), ("/book/?type=headshot", "Send booking request")])
+def test_forms_sent_empty_show_their_errors_with_no_accessibility_findings(page, phone, studio, path, send):
+    for p in (page, phone):
+        p.goto(path)
+        # The server's own messages, not the browser's: as a browser that ignores `required` sends it.
+        p.evaluate("document.querySelectorAll('form').forEach(form => { form.noValidate = true })")
+        p.get_by_role("button", name=send, exact=True).click()
+        p.locator(".invalid-feedback, .errorlist").first.wait_for()
+        assert axe_violations(p, impacts=EVERY_IMPACT) == [], f"{path} with errors at {p.viewport_size['width']} px"
 
 
 def test_the_guide_works_without_javascript(browser, site, studio):
