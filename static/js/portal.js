@@ -36,8 +36,14 @@
     const wanted = form.querySelector("[name=chosen]");
     const data = new FormData(form);
     button.classList.toggle("is-chosen", wanted.value === "1");
-    const response = await fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } });
-    const body = await response.json();
+    let body;
+    try {
+      const response = await fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } });
+      body = await response.json();
+    } catch (err) {
+      button.classList.toggle("is-chosen", wanted.value !== "1");  // as it was: nothing was saved
+      throw err;
+    }
     button.classList.toggle("is-chosen", body.chosen);
     button.setAttribute("aria-pressed", String(body.chosen));
     const name = form.closest(".photo-tile")?.querySelector(".photo-link")?.dataset.name;
@@ -59,7 +65,7 @@
     }
   });
 
-  // --- the viewer over the proof grid ---
+  // --- the viewer over the grid (of proofs, or of the delivered photos) ---
   const grid = document.getElementById("photo-grid");
   if (grid && window.PhotoSwipe) setUpViewer(grid);
 
@@ -68,7 +74,6 @@
     const csrf = grid.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
     const open = grid.dataset.open === "1";
     const hearts = grid.querySelector(".heart-form") !== null;  // proofs have hearts; delivered photos, downloads
-    const gridAddress = window.location.pathname + window.location.search;
     let pswp = null;
     let leaving = false;  // the viewer closed itself and went back: that step back is already handled
 
@@ -110,6 +115,8 @@
               button.disabled = true;
               try {
                 await sendFavourite(form);
+              } catch (err) {
+                toast("That didn't reach us. Please check your connection and try again.");
               } finally {
                 showHeart();
               }
@@ -124,12 +131,7 @@
 
       // Typing a comment moves nothing: keys go to the text, not to the viewer (Escape still closes).
       pswp.on("keydown", (e) => {
-        const key = e.originalEvent.key;
-        if (e.originalEvent.target.closest?.("textarea, input") && key !== "Escape") e.preventDefault();
-        if (key === "Escape" && pswp.opener.isOpening) {  // PhotoSwipe ignores it while opening: close once open
-          e.preventDefault();
-          pswp.on("openingAnimationEnd", () => pswp.close());
-        }
+        if (e.originalEvent.target.closest?.("textarea, input") && e.originalEvent.key !== "Escape") e.preventDefault();
       });
 
       function currentLink() { return links()[pswp.currIndex]; }
@@ -288,11 +290,6 @@
         pswp.close();
       }
     });
-
-    // A page restored from the history with a photo's state (the grid's own address is the page).
-    if (history.state && history.state.photo && window.location.pathname + window.location.search === gridAddress) {
-      history.replaceState(null, "", gridAddress);
-    }
   }
 
   // The plain photo page: arrow keys and swipes go to the previous or next photo.
