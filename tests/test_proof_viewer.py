@@ -130,3 +130,27 @@ def test_the_viewer_comment_needs_the_csrf_token(alice, gallery):
 
     assert response.status_code == 403
     assert not Comment.objects.exists()
+
+
+def queries_for_gallery_page(client, gallery) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("portal:gallery", args=[gallery.public_id])).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("status", [Gallery.Status.PROOFING, Gallery.Status.DELIVERED])
+def test_the_gallery_page_runs_as_many_queries_for_30_photos_as_for_3(client, alice, status):
+    client.force_login(alice.user)
+    counts = []
+    for n in (3, 30):
+        gallery = make_ready_gallery(alice, photos=n, limit=2, with_files=False, status=status)
+        gallery.photos.update(delivered=True)
+        for photo in gallery.photos.all():  # every tile carries its comments for the viewer
+            Comment.objects.create(photo=photo, author=alice.user, text=f"Comment on {photo.original_name}")
+        queries_for_gallery_page(client, gallery)  # the first look fills the per-process caches
+        counts.append(queries_for_gallery_page(client, gallery))
+
+    assert counts[0] == counts[1], counts
