@@ -69,7 +69,7 @@ def test_the_client_gets_a_receipt_of_the_photos_and_the_extras_price(signed_in,
         assert f"- {name}" in receipt.body
         assert f"<li>{name}</li>" in receipt.alternatives[0][0]
     assert NAMES[3] not in receipt.body  # not chosen
-    assert "The 1 extra photo costs £35.00 each: £35.00 in all." in receipt.body
+    assert "Your package includes 2 photos. The extra photo costs £35.00." in receipt.body
     assert NOTE in receipt.body
     assert "/portal/login/link/" in receipt.body  # a link back to the gallery
 
@@ -158,3 +158,16 @@ def test_the_review_page_asks_for_confirmation_and_offers_the_note(signed_in, ga
     assert '<textarea class="form-control mb-3" name="note" id="note"' in html
     assert 'type="checkbox" name="confirm" value="1" id="confirm" required' in html
     assert "I've checked my 3 photos, 1 of them extra (£35.00)" in html
+
+
+def test_the_receipt_prices_several_extras_each_and_in_all(signed_in, alice):
+    gallery = make_ready_gallery(alice, photos=5, limit=2, price_per_extra=Decimal("35.00"))
+    for photo in gallery.photos.all():
+        Favourite.objects.create(photo=photo, gallery=gallery)
+    mail.outbox.clear()
+
+    send(signed_in, gallery)
+
+    (receipt,) = [m for m in mail.outbox if m.to == ["alice.byrne@byrne-cole.example"]]
+    assert "The 3 extra photos cost £35.00 each: £105.00 in all." in receipt.body
+    assert "Your note" not in receipt.body  # none was written
