@@ -92,6 +92,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (default 3; the median counts)")
     parser.add_argument("--keep", type=Path, help="a folder to keep every run's JSON report in")
+    parser.add_argument(
+        "--page", action="append", default=[], metavar="PATH", help="another public page to measure too, e.g. /guide/"
+    )
     parser.add_argument("--make-gallery", action="store_true", help=argparse.SUPPRESS)  # step 2, in a subprocess
     args = parser.parse_args()
     if args.make_gallery:
@@ -129,6 +132,7 @@ def main() -> int:
             Page("home", "/"),
             Page("/book/", "/book/"),
             Page(f"gallery ({PHOTOS} photos, signed in)", gallery["path"], gallery["cookie"], no_layout_shift=True),
+            *(Page(path, path) for path in args.page),
         ]
         results = {}
         for page in pages:
