@@ -142,7 +142,7 @@ def main() -> int:
                 reports.append(run_lighthouse(lighthouse, base_url + page.path, page.cookie, workdir))
                 if args.keep:
                     args.keep.mkdir(parents=True, exist_ok=True)
-                    slug = page.path.strip("/").replace("/", "_") or "home"
+                    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", page.path.strip("/")) or "home"
                     (args.keep / f"lighthouse-{slug}-{n}.json").write_text(json.dumps(reports[-1]))
             results[page] = reports
     except Failed as failure:
@@ -162,7 +162,8 @@ def main() -> int:
         f"Lighthouse {LIGHTHOUSE_VERSION}, mobile, median of {args.runs} runs per page; gunicorn (Procfile) behind "
         f"nginx (deploy/nginx-site.conf), DEBUG=0, PostgreSQL; on this {os.cpu_count()}-core machine"
     )
-    print(f"{'page':<34} {'perf':>5} {'a11y':>5} {'bp':>5} {'seo':>5} {'CLS':>7}  targets")
+    width = max(len(page.name) for page in results)
+    print(f"{'page':<{width}} {'perf':>5} {'a11y':>5} {'bp':>5} {'seo':>5} {'CLS':>7}  targets")
     all_met = True
     for page, reports in results.items():
         medians = {key: statistics.median(score(r, category) for r in reports) for category, key in CATEGORIES.items()}
@@ -174,8 +175,8 @@ def main() -> int:
         all_met = all_met and not short
         verdict = "MET" if not short else "NOT MET: " + ", ".join(short)
         print(
-            f"{page.name:<34} {medians['perf']:>5g} {medians['a11y']:>5g} {medians['bp']:>5g} {medians['seo']:>5g} "
-            f"{cls:>7.3f}  {verdict}"
+            f"{page.name:<{width}} {medians['perf']:>5g} {medians['a11y']:>5g} {medians['bp']:>5g} "
+            f"{medians['seo']:>5g} {cls:>7.3f}  {verdict}"
         )
         for line in shortfalls(reports):
             print(f"    {line}")
