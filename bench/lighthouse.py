@@ -15,9 +15,9 @@ What it does, in order:
    under /media/ and the access-checked proofs through X-Accel-Redirect), inside an nginx.conf that
    mirrors Debian's (gzip on), all on free loopback ports;
 4. runs Lighthouse 12.2.3, mobile (its default throttling), `--runs` times per page on the home page,
-   /book/ and the signed-in client's gallery (the session cookie passed with --extra-headers), with
-   the Lighthouse install that /work/shared/tools/lighthouse.sh caches with npm (installing it there
-   once when missing) and CHROME_PATH=/usr/bin/chromium;
+   /book/ and the signed-in client's gallery (the session cookie passed with --extra-headers), from
+   an npm cache folder (ACCEPTANCE_TOOLS_CACHE, by default /tmp/acceptance-tools; installed there
+   with npm once when missing), on Debian's Chromium (CHROME_PATH, by default /usr/bin/chromium);
 5. prints per page the median of the runs for performance, accessibility, best practices, SEO and
    cumulative layout shift, MET / NOT MET against the studio's targets (performance >= 95, the
    other three 100, no layout shift on the gallery), and what kept a category short of 100.
@@ -58,7 +58,7 @@ DATABASE = "ps_lighthouse"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 LIGHTHOUSE_VERSION = "12.2.3"
-# The same cache as /work/shared/tools/_cache.sh: one Lighthouse install for every tool that uses it.
+# One npm cache folder for the pinned command-line tools, so Lighthouse is installed once per machine.
 TOOLS_CACHE = Path(
     os.environ.get("ACCEPTANCE_TOOLS_CACHE") or Path(os.environ.get("TMPDIR", "/tmp")) / "acceptance-tools"
 )
@@ -381,7 +381,7 @@ def run(command: list, env: dict[str, str], step: str) -> str:
 
 
 def ensure_lighthouse() -> Path:
-    """Lighthouse's CLI in the shared tools cache, installed there with npm once when missing."""
+    """Lighthouse's CLI in the tools' npm cache folder, installed there with npm once when missing."""
     cli = TOOLS_CACHE / "node_modules" / "lighthouse" / "cli" / "index.js"
     package = TOOLS_CACHE / "node_modules" / "lighthouse" / "package.json"
     if not package.exists() or json.loads(package.read_text())["version"] != LIGHTHOUSE_VERSION:
