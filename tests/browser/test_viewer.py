@@ -109,8 +109,8 @@ def test_the_viewer_moves_hearts_comments_and_goes_back_to_the_grid(request, sit
         browser_page.get_by_role("button", name="Save comment"),
     ):
         box = control.bounding_box()  # on the screen, not below its fold
-        assert 0 <= box["y"] and box["y"] + box["height"] <= browser_page.viewport_size["height"], box
-        assert 0 <= box["x"] and box["x"] + box["width"] <= width, box
+        assert box["y"] >= 0 and box["y"] + box["height"] <= browser_page.viewport_size["height"], box
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
     assert axe_violations(browser_page, EVERY_IMPACT) == []
     save_screenshot(browser_page, f"viewer-{width}.png", full_page=False)
 
@@ -181,3 +181,26 @@ def test_the_delivered_photos_open_in_the_same_viewer_with_their_downloads(phone
     src = phone.locator(".pswp__item:not([aria-hidden=true]) img.pswp__img:not(.pswp__img--placeholder)").first
     assert src.get_attribute("src").startswith(photo_path(gallery, 1) + "web.jpg?v=")
     assert axe_violations(phone, EVERY_IMPACT) == []
+
+
+def test_without_javascript_the_tiles_open_the_photos_page_and_the_selection_still_sends(browser, site):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=site, java_script_enabled=False)
+    plain = context.new_page()
+    client = long_named_client()
+    gallery = make_proof_gallery(client, photos=6, limit=2)
+    sign_in(plain, site, client)
+    plain.goto(f"/portal/galleries/{gallery.public_id}/")
+
+    tile(plain, gallery, 2).locator(".photo-link").click()
+    plain.wait_for_url(re.compile(re.escape(photo_path(gallery, 2)) + "$"))
+    assert gallery.photos.all()[2].original_name in plain.locator("h1").inner_text()
+    plain.locator(".viewer-foot .heart").click()  # a plain form: the page comes back with it chosen
+    plain.locator(".viewer-foot .heart.is-chosen").wait_for()
+
+    plain.goto(f"/portal/galleries/{gallery.public_id}/review/")
+    plain.fill("#note", "Bright and natural, please.")
+    plain.get_by_label("send them and lock my choice").check()
+    plain.get_by_role("button", name="Send my selection").click()
+    assert "Selection received" in plain.locator("main").inner_text()
+    assert gallery.selections.get().note == "Bright and natural, please."
+    context.close()
