@@ -21,7 +21,7 @@ from photostudio.admin_one_row import OneRowAdmin
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
 
-from . import month_calendar, scheduling, services, studio_calendar
+from . import scheduling, services, studio_calendar
 from .forms import BookingRequestMixin
 from .models import (
     Availability,
@@ -487,47 +487,33 @@ class BookingAdmin(admin.ModelAdmin):
         bookings that no longer hold their time are left out unless asked for."""
         tz = Availability.load().tz
         today = timezone.now().astimezone(tz).date()
+        shown_period = studio_calendar.period(request.GET, today=today)
         show_all = request.GET.get("show") == "all"
-        if "week" in request.GET:
-            monday = studio_calendar.parse_week(request.GET["week"], today=today)
-            month, span = None, studio_calendar.week_span(monday)
-            sunday = span[1]
-            title = f"Sessions from {monday:%a} {monday.day} {monday:%b} to {sunday:%a} {sunday.day} {sunday:%b %Y}"
-            steps = [("week", studio_calendar.shift_week(monday, n)) for n in (-1, 1)]
-            switch = ("month", f"{monday:%Y-%m}")
-        else:
-            month = studio_calendar.parse_month(request.GET.get("month"), today=today)
-            span = studio_calendar.month_span(month)
-            title = f"Sessions in {month:%B %Y}"
-            steps = [("month", month_calendar.shift(month, n)) for n in (-1, 1)]
-            in_month = (today.year, today.month) == (month.year, month.month)
-            switch = ("week", (today if in_month else month).isoformat())
-        start, end = studio_calendar.instants(span, tz)
+        start, end = studio_calendar.instants(shown_period.span, tz)
         bookings = Booking.objects.filter(start__gte=start, start__lt=end).select_related("client", "session_type")
         bookings = list(bookings.order_by("start"))
         hidden = [b for b in bookings if b.status not in Booking.HOLDING]
         shown = bookings if show_all else [b for b in bookings if b.status in Booking.HOLDING]
-        days = studio_calendar.days(span, shown, tz, today=today, month=month)
+        days = studio_calendar.days(shown_period.span, shown, tz, today=today, month=shown_period.month)
 
-        def link(key: str, value: str, *, everything: bool = show_all) -> str:
-            return "?" + urlencode({key: value, **({"show": "all"} if everything else {})})
+        def link(pair: tuple[str, str], *, everything: bool = show_all) -> str:
+            return "?" + urlencode({pair[0]: pair[1], **({"show": "all"} if everything else {})})
 
-        here = ("month", f"{month:%Y-%m}") if month else ("week", span[0].isoformat())
         context = {
             **self.admin_site.each_context(request),
-            "title": title,
+            "title": shown_period.title,
             "opts": self.model._meta,
-            "view": "month" if month else "week",
-            "weeks": studio_calendar.as_weeks(days) if month else None,
+            "view": shown_period.kind,
+            "weeks": studio_calendar.as_weeks(days) if shown_period.kind == "month" else None,
             "days": days,
             "shown": len(shown),
-            "previous": link(*steps[0]),
-            "next": link(*steps[1]),
-            "this_period": link(*(("month", f"{today:%Y-%m}") if month else ("week", today.isoformat()))),
-            "switch": link(*switch),
+            "previous": link(shown_period.previous),
+            "next": link(shown_period.next),
+            "this_period": link(shown_period.current),
+            "switch": link(shown_period.other),
             "show_all": show_all,
             "hidden": len(hidden),
-            "toggle": link(*here, everything=not show_all),
+            "toggle": link(shown_period.here, everything=not show_all),
             "legend": Booking.Status.choices,
             "weekdays": [(name, name[:3]) for name in calendar.day_name],
             "zone": tz.key,

@@ -86,3 +86,50 @@ def as_weeks(days_shown: list[CalendarDay]) -> list[list[CalendarDay]]:
 
 def shift_week(monday: date, weeks: int) -> str:
     return (monday + timedelta(weeks=weeks)).isoformat()
+
+
+@dataclass(frozen=True)
+class Period:
+    """The month or week a calendar address asks for, and the addresses (as query pairs) of the
+    periods around it: ("month", "2027-04") or ("week", "2027-04-12")."""
+
+    kind: str  # "month" or "week"
+    span: tuple[date, date]  # the days shown
+    month: date | None  # the month's first day; None for a week
+    title: str
+    here: tuple[str, str]
+    previous: tuple[str, str]
+    next: tuple[str, str]
+    current: tuple[str, str]  # the period holding today
+    other: tuple[str, str]  # the week view of this month, or the month of this week
+
+
+def period(query, *, today: date) -> Period:
+    """`?week=<a day>` asks for that day's week; anything else for a month (`?month=2027-04`)."""
+    if "week" in query:
+        monday = parse_week(query["week"], today=today)
+        sunday = monday + timedelta(days=6)
+        return Period(
+            kind="week",
+            span=(monday, sunday),
+            month=None,
+            title=f"Sessions from {monday:%a} {monday.day} {monday:%b} to {sunday:%a} {sunday.day} {sunday:%b %Y}",
+            here=("week", monday.isoformat()),
+            previous=("week", shift_week(monday, -1)),
+            next=("week", shift_week(monday, 1)),
+            current=("week", today.isoformat()),
+            other=("month", f"{monday:%Y-%m}"),
+        )
+    month = parse_month(query.get("month"), today=today)
+    in_month = (today.year, today.month) == (month.year, month.month)
+    return Period(
+        kind="month",
+        span=month_span(month),
+        month=month,
+        title=f"Sessions in {month:%B %Y}",
+        here=("month", f"{month:%Y-%m}"),
+        previous=("month", month_calendar.shift(month, -1)),
+        next=("month", month_calendar.shift(month, 1)),
+        current=("month", f"{today:%Y-%m}"),
+        other=("week", (today if in_month else month).isoformat()),
+    )

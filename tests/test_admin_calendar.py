@@ -52,6 +52,30 @@ def test_a_month_far_outside_any_studios_life_is_this_month():
     assert studio_calendar.parse_month("2027-04", today=today) == date(2027, 4, 1)
 
 
+def test_a_calendar_address_names_its_period_and_the_ones_around_it():
+    today = date(2026, 12, 2)
+
+    week = studio_calendar.period({"week": "2027-04-15", "show": "all"}, today=today)
+    assert (week.kind, week.span, week.month) == ("week", (date(2027, 4, 12), date(2027, 4, 18)), None)
+    assert week.title == "Sessions from Mon 12 Apr to Sun 18 Apr 2027"
+    assert (week.previous, week.next, week.here) == (
+        ("week", "2027-04-05"),
+        ("week", "2027-04-19"),
+        ("week", "2027-04-12"),
+    )
+    assert (week.current, week.other) == (("week", "2026-12-02"), ("month", "2027-04"))
+
+    month = studio_calendar.period({"month": "2027-01"}, today=today)
+    assert (month.kind, month.month, month.span) == ("month", date(2027, 1, 1), (date(2026, 12, 28), date(2027, 1, 31)))
+    assert (month.previous, month.next, month.other) == (
+        ("month", "2026-12"),
+        ("month", "2027-02"),
+        ("week", "2027-01-01"),
+    )
+    this_month = studio_calendar.period({}, today=today)
+    assert (this_month.title, this_month.other) == ("Sessions in December 2026", ("week", "2026-12-02"))
+
+
 def test_a_session_is_on_the_day_it_starts_in_the_studios_zone():
     # 23:30 in Toronto on 14 April is 03:30 on the 15th in UTC.
     late = SimpleNamespace(
