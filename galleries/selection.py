@@ -89,7 +89,7 @@ NOTE_MAX_CHARS = 2000
 
 def clean_note(note: str) -> str:
     """The client's note to the photographer as it will be stored, or TextRejected saying why not."""
-    note = note.strip()
+    note = note.replace("\r\n", "\n").strip()  # browsers send a textarea's line breaks as CRLF
     # Control characters (a NUL above all, which the database refuses) are never typed by a person.
     if any(unicodedata.category(c) == "Cc" and c not in "\r\n\t" for c in note):
         raise TextRejected("The note contains characters that can't be stored. Please type it again in plain text.")

@@ -171,3 +171,12 @@ def test_the_receipt_prices_several_extras_each_and_in_all(signed_in, alice):
     (receipt,) = [m for m in mail.outbox if m.to == ["alice.byrne@byrne-cole.example"]]
     assert "The 3 extra photos cost £35.00 each: £105.00 in all." in receipt.body
     assert "Your note" not in receipt.body  # none was written
+
+
+def test_a_note_of_2000_characters_fits_though_the_browser_sends_its_line_breaks_as_two(signed_in, gallery):
+    note = "\r\n".join(["Warm, please."] * 142) + "x" * 13  # 2000 characters as typed, 2141 as sent
+
+    response = send(signed_in, gallery, note=note)
+
+    assert response.status_code == 302
+    assert len(Selection.objects.get(gallery=gallery).note) == 2000
