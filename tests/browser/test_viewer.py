@@ -204,3 +204,22 @@ def test_without_javascript_the_tiles_open_the_photos_page_and_the_selection_sti
     assert "Selection received" in plain.locator("main").inner_text()
     assert gallery.selections.get().note == "Bright and natural, please."
     context.close()
+
+
+def test_the_viewer_runs_under_the_sites_content_security_policy(browser, site):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=site)  # the real policy
+    strict = context.new_page()
+    refused = []
+    strict.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    client = long_named_client()
+    gallery = make_proof_gallery(client, photos=4, limit=2)
+    sign_in(strict, site, client)
+    strict.goto(f"/portal/galleries/{gallery.public_id}/")
+
+    tile(strict, gallery, 0).locator(".photo-link").click()
+    strict.locator(".pswp.is-ready").wait_for()
+    strict.get_by_role("button", name=f"Choose {gallery.photos.all()[0].original_name}").last.click()
+    strict.locator(".pswp__button--heart[aria-pressed=true]").wait_for()
+
+    assert refused == []
+    context.close()
