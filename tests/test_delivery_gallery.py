@@ -124,6 +124,8 @@ def test_the_web_size_zip_holds_every_photo_at_web_size_and_is_logged(signed_in,
     signed_in.post(reverse("portal:request_zip", args=[delivered.public_id]), {"size": "web"})
     archive = delivered.zips.get()
     assert archive.size == "web" and archive.state == ZipArchive.State.READY
+    page = signed_in.get(reverse("portal:zip", args=[delivered.public_id, archive.key])).content.decode()
+    assert "All your photos in one zip, in web size" in page
 
     response = signed_in.get(reverse("portal:zip_download", args=[delivered.public_id, archive.key]))
 
