@@ -56,6 +56,7 @@ def test_the_viewer_moves_hearts_comments_and_goes_back_to_the_grid(request, sit
     browser_page.wait_for_url(re.compile(re.escape(photo_path(gallery, 6)) + "$"))
     caption = browser_page.locator(".viewer-caption")
     assert "7 of 18" in caption.inner_text()
+    assert "pswp--zoom-allowed" in viewer.get_attribute("class")  # the proof is larger than the screen: pinch or zoom
     assert gallery.photos.all()[6].original_name in caption.inner_text()
     # The proof comes from the access-checked view, never a public file.
     proof = ".pswp__item:not([aria-hidden=true]) img.pswp__img:not(.pswp__img--placeholder)"
