@@ -194,3 +194,25 @@ def test_a_client_on_a_phone_chooses_reviews_and_downloads_a_shoot_of_camera_fil
     phone.get_by_role("button", name="Download everything as a zip").click()
     phone.locator("#zip-download").wait_for()
     assert axe_violations(phone) == []
+
+
+@pytest.mark.parametrize(
+    ("viewport", "mobile", "expected"),
+    [({"width": 375, "height": 812}, True, "thumb"), ({"width": 1280, "height": 800}, False, "thumb_2x")],
+)
+def test_a_sharp_screen_takes_the_thumbnail_its_tile_needs_and_no_bigger(browser, site, viewport, mobile, expected):
+    """A 375 px phone at twice the pixels shows two columns of about 180 px: the 480 px thumbnail is
+    sharp there; a laptop's wider tiles at twice the pixels take the 960 px one."""
+    client = long_named_client()
+    gallery = make_proof_gallery(client, photos=4)
+    context = browser.new_context(viewport=viewport, device_scale_factor=2, is_mobile=mobile, base_url=site)
+    try:
+        page = context.new_page()
+        sign_in(page, site, client)
+        page.goto(f"/portal/galleries/{gallery.public_id}/")
+        first = page.locator(".photo-tile img").first
+        page.wait_for_function("img => img.complete && img.currentSrc", arg=first.element_handle())
+        photo = gallery.photos.order_by("order").first()
+        assert first.evaluate("img => new URL(img.currentSrc).pathname") == getattr(photo, expected).url
+    finally:
+        context.close()
