@@ -67,8 +67,6 @@ CHROME_FLAGS = (
     "--no-first-run"
 )
 PHOTOS = 60
-# Audits a page fails on purpose, and why.
-BY_DESIGN = {"is-crawlable": ": by design, a private page tells search engines not to index it (noindex)"}
 CATEGORIES = {"performance": "perf", "accessibility": "a11y", "best-practices": "bp", "seo": "seo"}
 # HTTPS=1 gives these; a loopback server without TLS cannot.
 HTTPS_ONLY_WARNINGS = ("security.W004", "security.W008", "security.W012", "security.W016")
@@ -438,7 +436,7 @@ def shortfalls(reports: list[dict]) -> list[str]:
             audit = report["audits"][ref["id"]]
             if ref["weight"] and audit["score"] is not None and audit["score"] < enough:
                 shown = f" ({audit['displayValue']})" if audit.get("displayValue") else ""
-                lines.append(f"{key}: {audit['id']}{shown}{BY_DESIGN.get(audit['id'], '')}")
+                lines.append(f"{key}: {audit['id']}{shown}")
     return lines
 
 
