@@ -2,16 +2,19 @@
 sign in by the emailed link, choose up to the limit, comment, send; the studio copies the names
 and delivers; the client downloads the zip."""
 
+import io
 import re
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.base import ContentFile
+from PIL import Image
 
 from galleries import photos, publishing
-from galleries.models import Gallery
+from galleries.models import Download, Gallery
 from photostudio.demo_drawings import drawn_jpeg
 from tests.browser.conftest import BYPASS_CSP, axe_violations, has_no_horizontal_scroll, save_screenshot
 from tests.factories import make_gallery, make_user_client
@@ -19,11 +22,21 @@ from tests.factories import make_gallery, make_user_client
 pytestmark = pytest.mark.browser
 
 
+def upscaled(jpeg: bytes, factor: float) -> bytes:
+    with Image.open(io.BytesIO(jpeg)) as picture:
+        big = picture.resize((round(picture.width * factor), round(picture.height * factor)))
+    out = io.BytesIO()
+    big.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
 def test_choose_send_deliver_and_download(browser, site, phone, tmp_path):
     alice = make_user_client("Alice Byrne", "alice@example.com")
     gallery = make_gallery(alice, title="Headshots at the studio", selection_limit=2)
     for n in range(6):  # studio-like pictures, through the real pipeline (in-process here)
         upload = ContentFile(drawn_jpeg("portrait" if n % 3 == 2 else "headshot", f"journey-{n}"))
+        if n == 0:  # one at a camera's size (3000 × 3750), so its web size (2048 long) is its own
+            upload = ContentFile(upscaled(upload.read(), 3.125))
         upload.name, upload.size = f"DSC_{n:04d}.jpg", len(upload)
         photos.add_photos(gallery, [upload])
     publishing.publish_gallery(gallery)
@@ -71,11 +84,18 @@ def test_choose_send_deliver_and_download(browser, site, phone, tmp_path):
     save_screenshot(desk, "gallery-1280.png")
     desk.get_by_role("link", name="Review and send").click()
     assert axe_violations(desk) == []
+    desk.get_by_label("A note for the photographer").fill("DSC_0001 is for the company site: keep it bright.")
     desk.get_by_label("send them and lock my choice").check()
     desk.get_by_role("button", name="Send my selection").click()
     assert "Selection received" in desk.locator("main").inner_text()
     gallery.refresh_from_db()
     assert gallery.status == Gallery.Status.SELECTION_SUBMITTED
+    # Her receipt names the photos she chose and repeats her note; the photographer's email has the note.
+    receipt = next(m for m in mail.outbox if m.to == ["alice@example.com"] and "Your selection" in m.subject)
+    assert "- DSC_0000.jpg\n- DSC_0001.jpg\n" in receipt.body
+    assert "DSC_0001 is for the company site: keep it bright." in receipt.body
+    told = next(m for m in mail.outbox if m.to == [settings.STUDIO_EMAIL] and m is not receipt and "DSC_0001" in m.body)
+    assert "keep it bright" in told.body
 
     # The photographer copies the file names and delivers.
     studio = browser.new_context(base_url=site, **BYPASS_CSP)
@@ -90,7 +110,21 @@ def test_choose_send_deliver_and_download(browser, site, phone, tmp_path):
     admin.get_by_role("button", name="Deliver and email Alice Byrne").click()
     assert "Delivered 2 photo(s)" in admin.locator(".messagelist").inner_text()
 
-    # Alice downloads everything as one zip.
+    # Alice downloads one photo at full size and at web size, on her phone and on her laptop.
+    for device in (phone, desk):
+        device.goto(f"/portal/galleries/{gallery.public_id}/")
+        assert axe_violations(device) == []
+        for size, long_edge in (("Full size", 3750), ("Web size", 2048)):
+            with device.expect_download() as download:
+                device.get_by_role("link", name=f"{size} of DSC_0000.jpg").click()
+            saved = tmp_path / f"{size}-{device.viewport_size['width']}.jpg"
+            download.value.save_as(saved)
+            with Image.open(saved) as picture:
+                assert (picture.format, max(picture.size)) == ("JPEG", long_edge), (size, device.viewport_size)
+    logged = Download.objects.filter(gallery=gallery, photo__isnull=False).values_list("size", flat=True)
+    assert sorted(logged) == ["full", "full", "web", "web"]
+
+    # And everything as one zip.
     desk.goto(f"/portal/galleries/{gallery.public_id}/")
     assert axe_violations(desk) == []
     desk.get_by_role("button", name="Download everything as a zip").click()
