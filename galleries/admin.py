@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
@@ -14,7 +14,7 @@ from photostudio.admin_files import StudioFilesAdmin, file_name
 from photostudio.admin_one_row import OneRowAdmin
 from photostudio.studio_zone import studio_zone
 
-from . import accounts, delivery, from_booking, photos, publishing, selection
+from . import accounts, delivery, from_booking, photos, publishing, selection, watermark_preview
 from .models import Download, Gallery, GallerySettings, Photo
 
 
@@ -22,8 +22,10 @@ from .models import Download, Gallery, GallerySettings, Photo
 class GallerySettingsAdmin(OneRowAdmin, StudioFilesAdmin, admin.ModelAdmin):
     fieldsets = [
         ("Watermark on proofs", {"fields": ["text", "logo", "position", "size", "opacity"]}),
+        ("How a proof looks with it", {"fields": ["sample_proof"]}),
         ("Keeping files", {"fields": ["purge_unchosen_after_days"]}),
     ]
+    readonly_fields = ["sample_proof"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -34,7 +36,37 @@ class GallerySettingsAdmin(OneRowAdmin, StudioFilesAdmin, admin.ModelAdmin):
 
     def get_urls(self):
         logo = path("logo.png", self.admin_site.admin_view(self.logo_view), name="galleries_gallerysettings_logo")
-        return [logo, *super().get_urls()]
+        sample = path(
+            "preview.jpg", self.admin_site.admin_view(self.preview_view), name="galleries_gallerysettings_preview"
+        )
+        return [logo, sample, *super().get_urls()]
+
+    @admin.display(description="sample proof")
+    def sample_proof(self, obj: GallerySettings | None) -> str:
+        if obj is None or obj.pk is None:
+            return "Save the settings to see a sample proof with the watermark."
+        problem = watermark_preview.problem()
+        if problem:
+            return format_html('<p class="errornote">{}</p>', problem)
+        return format_html(
+            '<img src="{}" alt="{}" width="320" height="400" style="max-width:100%;height:auto"><br>'
+            '<span class="help">A sample photo with the watermark as saved: save a change to see it here.</span>',
+            reverse("admin:galleries_gallerysettings_preview"),
+            "A sample portrait with the studio's watermark as it appears on proofs",
+        )
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The sample proof with the saved watermark, made as clients' proofs are; for staff only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            jpeg = watermark_preview.preview_jpeg()
+        except watermark_preview.PreviewUnavailable as exc:
+            response = HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+        else:
+            response = HttpResponse(jpeg, content_type="image/jpeg")
+        response["Cache-Control"] = "private, no-store"  # it changes with each save
+        return response
 
     def logo_view(self, request: HttpRequest) -> FileResponse:
         """The saved logo, for its preview on this page: it is kept privately, so only staff see it."""
