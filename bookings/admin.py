@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin
 from photostudio.admin_one_row import OneRowAdmin
+from photostudio.admin_widgets import LabelledSplitDateTime, NamedListEditable
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
 
@@ -67,7 +68,7 @@ class SessionTypePhotoInline(StudioFilesAdmin, admin.TabularInline):
 
 
 @admin.register(SessionType)
-class SessionTypeAdmin(admin.ModelAdmin):
+class SessionTypeAdmin(NamedListEditable, admin.ModelAdmin):
     list_display = ["name", "kind", "duration_minutes", "price", "images_included", "location", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["kind", "is_active", "location"]
@@ -94,7 +95,7 @@ class SessionTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactMessage)
-class ContactMessageAdmin(admin.ModelAdmin):
+class ContactMessageAdmin(NamedListEditable, admin.ModelAdmin):
     list_display = ["created_at", "name", "email", "short_message", "answered"]
     list_editable = ["answered"]
     list_filter = ["answered"]
@@ -259,6 +260,7 @@ class BookingAdminForm(BookingRequestMixin, forms.ModelForm):
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     form = BookingAdminForm
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     change_form_template = "admin/bookings/booking/change_form.html"
     change_list_template = "admin/bookings/booking/change_list.html"
     list_display = ["reference", "local_start", "client_name", "session_type", "coloured_status", "lapses", "location"]

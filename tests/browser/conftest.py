@@ -183,6 +183,9 @@ def answer_the_guide_for_a_portrait_at_work(page) -> None:
     page.get_by_role("button", name="Show my recommendation").click()
 
 
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+
+
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     """axe-core's findings of the given impact on the page as it is now, in a readable form."""
     page.add_script_tag(path=str(AXE))
