@@ -189,7 +189,9 @@ class GalleryAdmin(admin.ModelAdmin):
                 "chosen": chosen,
                 "search_names": selection.search_names(chosen),
                 "count": selection.count(obj),
+                "sent_selection": obj.selections.first(),  # the latest sent, with the client's note
                 "downloads": Download.objects.filter(gallery=obj).select_related("photo", "user")[:50],
+                "downloads_total": obj.downloads.count(),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -360,7 +362,7 @@ def _csv_safe(value: str) -> str:
 
 @admin.register(Download)
 class DownloadAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "gallery", "photo", "archive"]
+    list_display = ["at", "user", "gallery", "file_name", "size", "size_bytes", "photo", "archive"]
     list_filter = ["gallery"]
     date_hierarchy = "at"
 
