@@ -276,9 +276,22 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     text = models.TextField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The photographer's answer, shown to the client under the comment.
+    reply = models.TextField(max_length=2000, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    # When an email told the photographer about it; empty while it waits for the next summary.
+    photographer_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]
+        indexes = [
+            models.Index(
+                fields=["photo"], condition=models.Q(photographer_told_at__isnull=True), name="comment_not_yet_told"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
