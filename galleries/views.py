@@ -189,7 +189,7 @@ def gallery(request: HttpRequest, public_id: str) -> HttpResponse:
         return response
     # Each tile carries its comments for the viewer to show (one query for them all).
     photos = proofs_of(gallery).prefetch_related(
-        Prefetch("comments", queryset=Comment.objects.only("photo_id", "text", "created_at"))
+        Prefetch("comments", queryset=Comment.objects.only("photo_id", "text", "created_at", "reply", "replied_at"))
     )
     favourites_only = request.GET.get("show") == "favourites"
     if favourites_only:

@@ -154,7 +154,7 @@
         parts.name.textContent = `${pswp.currIndex + 1} of ${pswp.getNumItems()} · ${link.dataset.name}`;
         parts.notice.hidden = true;
         parts.comments.replaceChildren();
-        link.closest(".photo-tile").querySelectorAll(".js-comments li").forEach((li) => addComment(li.textContent, li.dataset.at));
+        link.closest(".photo-tile").querySelectorAll(".js-comments li").forEach((li) => addComment(li.textContent, li.dataset.at, li.dataset));
         parts.comments.hidden = !parts.comments.children.length;
         const downloads = link.closest(".photo-tile").querySelector(".js-downloads");
         parts.downloads.replaceChildren(...(downloads ? [downloads.cloneNode(true)] : []));
@@ -170,13 +170,21 @@
         pswp.updateSize(true);  // the caption's height may have changed
       }
 
-      function addComment(text, at) {
+      // `answer` holds the photographer's reply, if any: reply, replyFrom, repliedAt.
+      function addComment(text, at, answer = {}) {
         const li = document.createElement("li");
         li.textContent = text + " ";
         if (at) {
           const time = document.createElement("time");
           time.textContent = at;
           li.append(time);
+        }
+        if (answer.reply) {
+          const reply = Object.assign(document.createElement("p"), { className: "comment-reply mb-0 ps-2 border-start" });
+          const from = Object.assign(document.createElement("strong"), { textContent: `${answer.replyFrom || "The photographer"} replied: ` });
+          const time = Object.assign(document.createElement("time"), { textContent: answer.repliedAt || "" });
+          reply.append(from, answer.reply + " ", time);
+          li.append(reply);
         }
         parts.comments.append(li);
         parts.comments.hidden = false;
