@@ -52,7 +52,7 @@ class GallerySettingsAdmin(OneRowAdmin, StudioFilesAdmin, admin.ModelAdmin):
             '<img src="{}" alt="{}" width="320" height="400" style="max-width:100%;height:auto"><br>'
             '<span class="help">A sample photo with the watermark as saved: save a change to see it here.</span>',
             reverse("admin:galleries_gallerysettings_preview"),
-            "A sample portrait with the studio's watermark as it appears on proofs",
+            watermark_preview.describe(obj),
         )
 
     def preview_view(self, request: HttpRequest) -> HttpResponse:

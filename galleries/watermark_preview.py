@@ -4,6 +4,8 @@ there is what clients will see."""
 
 import io
 
+from django.conf import settings
+
 from photostudio import imaging
 from photostudio.demo_drawings import drawn_jpeg
 
@@ -57,4 +59,15 @@ def _undrawable(exc: imaging.ImageRejected) -> str:
     return (
         f"The saved logo can't be drawn ({reason}), so new proofs can't be marked with it. "
         "Upload the logo again as a PNG image."
+    )
+
+
+def describe(mark: GallerySettings) -> str:
+    """The preview in words (its alt text): what the mark is, where, how big and how strong."""
+    what = "the logo" if mark.logo else f"“{mark.text or settings.STUDIO_NAME}”"
+    where = mark.get_position_display().lower()
+    where = where if mark.position == GallerySettings.Position.TILED else f"at the {where}"
+    return (
+        f"A sample portrait as a proof, marked with {what} {where}, "
+        f"{mark.size * 100:.0f} % of its width, {mark.opacity * 100:.0f} % opaque"
     )

@@ -99,11 +99,14 @@ def test_the_preview_follows_a_saved_logo_and_its_opacity(client, photographer):
 
 
 def test_the_settings_page_shows_the_preview_as_an_image_with_alt_text(client, photographer):
-    save_settings(client, text="Northlight Studio")
+    save_settings(client, text="Northlight Studio", position="top-left", size="0.6", opacity="1")
 
     page = client.get(reverse("admin:galleries_gallerysettings_change", args=[1])).content.decode()
 
-    assert f'<img src="{reverse(PREVIEW)}" alt="A sample portrait' in page
+    assert (
+        f'<img src="{reverse(PREVIEW)}" alt="A sample portrait as a proof, marked with “Northlight Studio” '
+        "at the top left, 60 % of its width, 100 % opaque"
+    ) in page
 
 
 def test_signed_out_visitors_are_sent_to_the_admin_sign_in(client):
@@ -146,3 +149,11 @@ def test_a_logo_that_cant_be_drawn_is_explained_not_a_server_error(client, photo
     assert page.status_code == 200
     html = page.content.decode()
     assert "Upload the logo again" in html and f'src="{reverse(PREVIEW)}"' not in html
+
+
+def test_the_preview_of_a_logo_tiled_across_says_so_in_its_alt_text(client, photographer):
+    save_settings(client, logo=ContentFile(logo_png(), name="northlight-logo.png"), position="tiled", opacity="0.35")
+
+    page = client.get(reverse("admin:galleries_gallerysettings_change", args=[1])).content.decode()
+
+    assert 'alt="A sample portrait as a proof, marked with the logo tiled across the photo, 25 % of its width' in page
