@@ -116,6 +116,18 @@ def test_signed_out_visitors_are_sent_to_the_admin_sign_in(client):
     assert response["Location"].startswith(reverse("admin:login"))
 
 
+def test_a_signed_in_client_is_sent_to_the_admin_sign_in_too(client):
+    alice = get_user_model().objects.create_user(
+        "alice.byrne@byrne-cole.example", "alice.byrne@byrne-cole.example", "a-test-only-password"
+    )
+    client.force_login(alice)
+
+    response = client.get(reverse(PREVIEW))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
 def test_staff_without_permission_to_see_gallery_settings_are_refused(client):
     assistant = get_user_model().objects.create_user(
         "jo.assistant", "jo@northlight-studio.example", "a-test-only-password", is_staff=True
