@@ -15,6 +15,7 @@ from photostudio.admin_one_row import OneRowAdmin
 from photostudio.studio_zone import studio_zone
 
 from . import accounts, delivery, from_booking, photos, publishing, selection, watermark_preview
+from .admin_comments import GalleryCommentsAdmin
 from .models import Download, Gallery, GallerySettings, Photo
 
 
@@ -116,7 +117,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Gallery)
-class GalleryAdmin(admin.ModelAdmin):
+class GalleryAdmin(GalleryCommentsAdmin, admin.ModelAdmin):
     change_form_template = "admin/galleries/gallery/change_form.html"
     list_display = ["title", "client", "status", "photo_count", "failed_count", "expires_on", "created_at"]
     list_filter = ["status"]

@@ -67,6 +67,23 @@ def selection_receipt(gallery: Gallery, photos, *, count, note: str = "") -> Non
     )
 
 
+def new_comments(gallery: Gallery, comments) -> None:
+    """Tell the photographer what the client wrote on their proofs (a reply goes to the client)."""
+    queue_email(
+        "new_comments",
+        to=settings.STUDIO_EMAIL,
+        reply_to=gallery.client.email,
+        context={
+            "gallery": gallery,
+            "client": gallery.client,
+            "comments": comments,
+            "photo_count": len({c.photo_id for c in comments}),
+            "admin_url": settings.SITE_URL + gallery.get_admin_url() + "#comments",
+        },
+        about=gallery,
+    )
+
+
 def gallery_expiring(gallery: Gallery) -> None:
     """Tell the photographer a gallery closes soon."""
     queue_email(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from photostudio import history
 
-from . import emails
+from . import comments, emails
 from .models import Comment, Favourite, Gallery, Photo, Selection
 
 
@@ -81,7 +81,11 @@ def add_comment(gallery: Gallery, photo: Photo, *, author, text: str) -> Comment
         _check_open(gallery)
         if photo.gallery_id != gallery.pk:
             raise SelectionError("That photo isn't part of this gallery.")
-        return Comment.objects.create(photo=photo, author=author, text=text)
+        # The photographer hears of a client's comment by email; their own need no telling.
+        told = timezone.now() if author.is_staff else None
+        saved = Comment.objects.create(photo=photo, author=author, text=text, photographer_told_at=told)
+        comments.tell_photographer(gallery)
+        return saved
 
 
 NOTE_MAX_CHARS = 2000

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from photostudio.celery import IMAGE_TIME_LIMITS, ZIP_TIME_LIMITS
 
-from . import delivery, photos, retention
+from . import comments, delivery, photos, retention
 
 
 @shared_task(
@@ -49,3 +49,8 @@ def remind_expiring_galleries() -> int:
 @shared_task
 def purge_unchosen_originals() -> int:
     return retention.purge_unchosen_originals()
+
+
+@shared_task
+def tell_photographer_of_comments() -> int:
+    return comments.tell_photographer_of_waiting_comments()

@@ -49,6 +49,7 @@ TASK_QUEUES: dict[str, str] = {
     "galleries.tasks.remove_expired_zips": DEFAULT_QUEUE,
     "galleries.tasks.remind_expiring_galleries": DEFAULT_QUEUE,
     "galleries.tasks.purge_unchosen_originals": DEFAULT_QUEUE,
+    "galleries.tasks.tell_photographer_of_comments": DEFAULT_QUEUE,
 }
 
 # Time limits in seconds. At the soft limit the task gets SoftTimeLimitExceeded and handles it (an
@@ -95,6 +96,8 @@ app.conf.update(
         "remove-expired-zips": {"task": "galleries.tasks.remove_expired_zips", "schedule": 3600.0},
         "purge-unchosen-originals": {"task": "galleries.tasks.purge_unchosen_originals", "schedule": 24 * 3600.0},
         "remind-expiring-galleries": {"task": "galleries.tasks.remind_expiring_galleries", "schedule": 6 * 3600.0},
+        # Comments held back (one email per gallery every ten minutes) go out in a summary.
+        "tell-photographer-of-comments": {"task": "galleries.tasks.tell_photographer_of_comments", "schedule": 60.0},
     },
 )
 
