@@ -199,6 +199,7 @@
         parts.notice.setAttribute("role", "alert");
         parts.comments = Object.assign(document.createElement("ul"), { className: "comments" });
         parts.comments.setAttribute("aria-label", "Comments");
+        parts.comments.tabIndex = 0;  // it scrolls once comments and replies outgrow it: keys must reach it
         parts.downloads = Object.assign(document.createElement("p"), { className: "viewer-caption__downloads" });
         inner.append(parts.name, parts.notice, parts.comments, parts.downloads);
         if (open) {
