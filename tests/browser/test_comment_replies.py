@@ -37,6 +37,13 @@ def test_the_photographer_replies_in_the_admin_and_the_client_reads_it_in_the_vi
     assert "Reply saved" in admin.locator(".messagelist").inner_text()
     assert ANSWER in admin.locator(f"#comment-{Comment.objects.get().pk}").inner_text()
     assert axe_violations(admin, EVERY_IMPACT) == []
+    # A reply of nothing but spaces comes back on the reply's own page, saying what to do.
+    admin.goto(f"/admin/galleries/gallery/{gallery.pk}/comments/{Comment.objects.get().pk}/reply/")
+    admin.get_by_label("Your reply").fill("   ")
+    admin.get_by_role("button", name="Save the reply").click()
+    assert "Write the reply first." in admin.locator(".errornote").inner_text()
+    assert axe_violations(admin, EVERY_IMPACT) == []
+    assert Comment.objects.get().reply == ANSWER
 
     viewer_page = request.getfixturevalue("phone" if size == "laptop" else "page")
     sign_in(viewer_page, site, client)
