@@ -41,9 +41,8 @@ def tell_photographer(gallery: Gallery, *, now: datetime | None = None) -> int:
 def tell_photographer_of_waiting_comments() -> int:
     """The sweep (Celery beat, every minute): send each summary whose time has come. Returns how
     many emails went out."""
-    gallery_ids = (
-        Comment.objects.filter(photographer_told_at__isnull=True).values_list("photo__gallery_id", flat=True).distinct()
-    )
+    waiting = Comment.objects.filter(photographer_told_at__isnull=True).order_by()  # no ordering: truly distinct
+    gallery_ids = waiting.values_list("photo__gallery_id", flat=True).distinct()
     sent = 0
     for gallery_id in list(gallery_ids):
         with transaction.atomic():

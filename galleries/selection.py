@@ -82,7 +82,7 @@ def add_comment(gallery: Gallery, photo: Photo, *, author, text: str) -> Comment
         if photo.gallery_id != gallery.pk:
             raise SelectionError("That photo isn't part of this gallery.")
         # The photographer hears of a client's comment by email; their own need no telling.
-        told = timezone.now() if author.is_staff else None
+        told = timezone.now() if getattr(author, "is_staff", False) else None
         saved = Comment.objects.create(photo=photo, author=author, text=text, photographer_told_at=told)
         comments.tell_photographer(gallery)
         return saved
