@@ -40,6 +40,14 @@ PAGES = [
     "/admin/galleries/gallery/",
     "/admin/galleries/gallery/{gallery}/change/",
     "/admin/galleries/gallery/add/?booking={confirmed}",
+    "/admin/galleries/gallery/add/",
+    "/admin/bookings/booking/add/",
+    "/admin/bookings/timeoff/add/",
+    "/admin/bookings/contactmessage/",
+    "/admin/bookings/studioprofile/",
+    "/admin/galleries/gallerysettings/",
+    "/admin/galleries/photo/",
+    "/admin/photostudio/outgoingemail/",
 ]
 
 
