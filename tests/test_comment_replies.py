@@ -2,11 +2,13 @@
 with its photo, the photographer is emailed a summary at most once per gallery every ten minutes,
 replies from the admin show under the comment for its client, and for nobody else."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connections
 from django.db.models import F
 from django.test import Client as WebClient
 from django.urls import reverse
@@ -87,6 +89,35 @@ def test_ten_comments_send_one_email_at_once_and_one_summary_of_the_rest_ten_min
     assert len(mail.outbox) == 2
     assert tasks.tell_photographer_of_comments() == 0
     assert not Comment.objects.filter(photographer_told_at=None).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # four tabs race: real commits
+def test_comments_sent_at_the_same_moment_from_four_tabs_make_one_email(alice, gallery):
+    tabs = [signed_in(alice.user) for _ in range(4)]
+    photos = list(gallery.photos.all()[:4])
+    barrier = threading.Barrier(len(tabs))
+
+    def send(tab, photo):
+        try:
+            barrier.wait()
+            comment_as(tab, gallery, photo, f"Could {photo.original_name} be a little brighter?")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(tabs, photos, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert Comment.objects.count() == 4
+    assert comment_emails().count() == 1
+    ten_minutes_pass()
+    assert tasks.tell_photographer_of_comments() == 1
+    told = comment_emails().first().text.count("be a little brighter") + comment_emails().last().text.count(
+        "be a little brighter"
+    )
+    assert told == 4  # each comment in exactly one email
 
 
 def test_a_comment_after_a_quiet_ten_minutes_is_emailed_at_once(alice, gallery):
