@@ -43,6 +43,9 @@ def test_publish_opens_by_itself_then_a_failed_photo_is_left_out_in_one_step(req
     assert SENT.match(sent) and sent.startswith("2 of 2 files sent"), sent
     assert page.locator("#upload-bytes").evaluate("bar => bar.value === bar.max")
     assert "Ready" in page.locator("#publish-help").inner_text()
+    # The client and booking pickers are named by their fields' labels, chosen or empty.
+    assert page.get_by_role("combobox", name="Client: Bob Mensah").is_visible()
+    assert page.get_by_role("combobox", name="Booking:").is_visible()
     findings = axe_violations(page, EVERY_IMPACT)
     assert findings == [], "\n".join(findings)
 
