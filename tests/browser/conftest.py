@@ -186,8 +186,9 @@ def answer_the_guide_for_a_portrait_at_work(page) -> None:
 EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 
 
-def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
-    """axe-core's findings of the given impact on the page as it is now, in a readable form."""
+def axe_violations(page, impacts=EVERY_IMPACT) -> list[str]:
+    """axe-core's findings on the page as it is now (of every impact, minor ones included, unless
+    told otherwise), in a readable form."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
