@@ -8,6 +8,7 @@ No page may be wider than the phone: the `phone` fixture checks every page these
 import re
 
 import pytest
+from django.core import mail
 
 from bookings.models import Booking, SessionType
 from galleries import delivery
@@ -178,9 +179,13 @@ def test_a_client_on_a_phone_chooses_reviews_and_downloads_a_shoot_of_camera_fil
     phone.goto(f"/portal/galleries/{gallery.public_id}/review/")
     assert "IMG_20261120_0142.jpg" in phone.locator("main").inner_text()
     assert axe_violations(phone) == []
+    phone.get_by_label("A note for the photographer").fill("The PXL one is for LinkedIn: a square crop, please.")
     phone.get_by_label("send them and lock my choice").check()
     phone.get_by_role("button", name="Send my selection").click()
     assert "Selection received" in phone.locator("main").inner_text()
+    receipt = next(m for m in mail.outbox if m.to == [LONG_EMAIL] and "Your selection" in m.subject)
+    assert "- IMG_20261120_0142.jpg\n" in receipt.body
+    assert "The PXL one is for LinkedIn: a square crop, please." in receipt.body
 
     # The studio delivers the chosen originals; the client downloads them, one by one or as a zip.
     delivery.deliver(gallery)
