@@ -18,6 +18,7 @@ from photostudio import demo
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_EVERY_PAGE = Path(__file__).parent / "axe_every_page.js"
 FITS_THE_PHONE = Path(__file__).parent / "fits_the_phone.js"
 PHONE = {"width": 375, "height": 812}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -61,8 +62,68 @@ def browser() -> Iterator:
     with sync_playwright() as playwright:
         executable, flags = chromium
         browser = playwright.chromium.launch(executable_path=executable, args=flags)
-        yield browser
+        yield CheckedBrowser(browser)
         browser.close()
+
+
+_AXE_GUARDS = pytest.StashKey[list]()
+_RUNNING: list[pytest.Item] = []  # the test now running, whose guards a new context joins
+
+
+class AxeGuard:
+    """No page a journey visits has an accessibility finding: axe_every_page.js checks every HTML page
+    each context loads, whatever brought it there, and the test fails at its end naming each finding."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[str]] = {}
+        self.pages: list = []
+
+    def install(self, context) -> None:
+        context.expose_binding("__reportAxe", lambda source, report: self._record(report))
+        context.add_init_script(path=str(AXE))
+        context.add_init_script(path=str(AXE_EVERY_PAGE))
+        context.on("page", lambda page: self.pages.append(page))
+
+    def _record(self, report: dict) -> None:
+        findings = self.found.setdefault(report["url"], [])
+        if report["finding"] not in findings:
+            findings.append(report["finding"])
+
+    def findings(self) -> str:
+        from playwright.sync_api import Error
+
+        for page in self.pages:  # checks still running on the pages as they are now
+            with contextlib.suppress(Error):
+                if not page.is_closed():
+                    page.evaluate("() => window.__axeEveryPage")
+        return "\n".join(f"{url}: {finding}" for url, findings in self.found.items() for finding in findings)
+
+
+class CheckedBrowser:
+    """The session's Chromium: every context a test makes from it checks each page with AxeGuard."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        guard = AxeGuard()
+        guard.install(context)
+        if _RUNNING:
+            _RUNNING[-1].stash.setdefault(_AXE_GUARDS, []).append(guard)
+        return context
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem):
+    _RUNNING.append(item)
+    try:
+        return (yield)
+    finally:
+        _RUNNING.remove(item)
 
 
 @pytest.fixture
@@ -128,17 +189,28 @@ def _pages_too_wide(item: pytest.Item) -> str:
     return "\n".join(filter(None, (guard.findings() for guard in item.stash.get(_PHONE_GUARDS, []))))
 
 
+def _accessibility_findings(item: pytest.Item) -> str:
+    return "\n".join(filter(None, (guard.findings() for guard in item.stash.get(_AXE_GUARDS, []))))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     try:
         result = yield
     except BaseException:
-        # The test failed on its own: still say which pages were too wide (often the cause).
+        # The test failed on its own: still say which pages were too wide or inaccessible (often the cause).
         if too_wide := _pages_too_wide(item):
             item.add_report_section("call", "pages wider than the phone", too_wide)
+        if findings := _accessibility_findings(item):
+            item.add_report_section("call", "accessibility findings", findings)
         raise
+    problems = []
     if too_wide := _pages_too_wide(item):
-        raise AssertionError("wider than the phone:\n" + too_wide)
+        problems.append("wider than the phone:\n" + too_wide)
+    if findings := _accessibility_findings(item):
+        problems.append("accessibility findings (axe, every impact):\n" + findings)
+    if problems:
+        raise AssertionError("\n".join(problems))
     return result
 
 
@@ -189,8 +261,12 @@ EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 def axe_violations(page, impacts=EVERY_IMPACT) -> list[str]:
     """axe-core's findings on the page as it is now (of every impact, minor ones included, unless
     told otherwise), in a readable form."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    if not page.evaluate("() => typeof axe !== 'undefined'"):  # pages of contexts AxeGuard watches have it
+        page.add_script_tag(path=str(AXE))
+    # axe runs one check at a time in a page: the automatic one first.
+    result = page.evaluate(
+        "async () => { await window.__axeEveryPage; return await axe.run(document, {resultTypes: ['violations']}); }"
+    )
     return [
         f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
