@@ -185,13 +185,14 @@ class GalleryAdmin(GalleryCommentsAdmin, admin.ModelAdmin):
             chosen = list(
                 Photo.objects.filter(favourite__gallery=obj).prefetch_related("comments").order_by("original_name")
             )
+            downloads = Download.objects.filter(gallery=obj)
             context |= {
                 "progress": photos.progress(obj),
                 "chosen": chosen,
                 "search_names": selection.search_names(chosen),
                 "count": selection.count(obj),
                 "sent_selection": obj.selections.first(),  # the latest sent, with the client's note
-                "downloads": Download.objects.filter(gallery=obj).select_related("photo", "user")[:50],
+                "downloads": downloads.select_related("photo", "user", "gallery__client")[:50],
                 "downloads_total": obj.downloads.count(),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -363,9 +364,14 @@ def _csv_safe(value: str) -> str:
 
 @admin.register(Download)
 class DownloadAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "gallery", "file_name", "size", "size_bytes", "photo", "archive"]
+    list_display = ["at", "who", "gallery", "file_name", "size", "size_bytes", "photo", "archive"]
     list_filter = ["gallery"]
+    list_select_related = ["user", "gallery__client", "photo", "archive"]
     date_hierarchy = "at"
+
+    @admin.display(description="who")
+    def who(self, obj: Download) -> str:
+        return obj.who
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -371,5 +371,14 @@ class Download(models.Model):
     class Meta:
         ordering = ["-at"]
 
+    @property
+    def who(self) -> str:
+        """The client's name when the gallery's client downloaded it (their account is only a number)."""
+        if self.user_id is None:
+            return "someone since removed"
+        if self.user_id == self.gallery.client.user_id:
+            return self.gallery.client.name
+        return self.user.get_full_name() or self.user.get_username()
+
     def __str__(self) -> str:
-        return f"{self.user} downloaded {self.photo or 'the zip'}"
+        return f"{self.who} downloaded {self.photo or 'the zip'}"

@@ -104,7 +104,7 @@ def test_the_download_log_names_each_file_its_size_and_when(client, photographer
     assert "<strong>IMG_20261120_0142.jpg</strong>\n        (full size, " in html
     assert f"<strong>IMG_20261120_0143-web.jpg</strong>\n        (web size, {second.web.size // 1024}" in html
     assert "<strong>Author portraits (web size).zip</strong>\n        (web size, zip, 3.0\xa0KB)" in html
-    assert html.count(alice.user.get_username()) >= 3
+    assert html.count("Alice Byrne-Okonkwo downloaded <strong>") == 3  # her name, not her account's
     assert "All 3 downloads" not in html  # every download is on the page
 
 
@@ -136,3 +136,18 @@ def test_the_download_log_cannot_be_changed_from_the_admin(client, photographer,
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.file_name == "IMG_0142.jpg"
+
+
+def test_the_download_log_names_the_client_not_their_portal_account(client, photographer, chosen, alice):
+    Download.objects.create(
+        gallery=chosen, user=alice.user, size=Size.WEB, file_name="IMG_20261120_0142-web.jpg", size_bytes=812_345
+    )
+    Download.objects.create(gallery=chosen, user=None, file_name="IMG_20261120_0143.jpg", size_bytes=9_000_000)
+
+    html = admin_page(client, chosen)
+    log = client.get(reverse("admin:galleries_download_changelist")).content.decode()
+
+    assert "Alice Byrne-Okonkwo downloaded <strong>IMG_20261120_0142-web.jpg" in html
+    assert "someone since removed downloaded <strong>IMG_20261120_0143.jpg" in html
+    assert alice.user.username not in html and alice.user.username not in log
+    assert "Alice Byrne-Okonkwo" in log
