@@ -53,6 +53,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))  # the project's packages (and tests.loopback_deploy, shared with the tests)
 HOST = "127.0.0.1"  # loopback only
 DATABASE = "ps_lighthouse"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -71,7 +72,6 @@ CATEGORIES = {"performance": "perf", "accessibility": "a11y", "best-practices": 
 # HTTPS=1 gives these; a loopback server without TLS cannot.
 HTTPS_ONLY_WARNINGS = ("security.W004", "security.W008", "security.W012", "security.W016")
 # What deploy/nginx-site.conf says on a server, and what stands for it here.
-ON_A_SERVER = {"media": "/srv/photostudio/media/", "private": "/srv/photostudio/private/", "app": "127.0.0.1:8000;"}
 
 
 class Failed(Exception):
@@ -187,7 +187,6 @@ def main() -> int:
 
 def make_gallery() -> int:
     """Prints one line of JSON: the gallery's address and the client's session cookie."""
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "photostudio.settings")
     import django
 
@@ -272,11 +271,13 @@ def check_deploy(env: dict[str, str]) -> None:
 
 
 def procfile_web(port: int) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith("web:"):
-            # This interpreter's virtualenv stands for .venv (the benchmarks' own, under `make bench`).
-            return line.split(":", 1)[1].strip().replace(".venv/bin/", f"{BIN}/")
-    raise Failed("the Procfile has no web line")
+    from tests.loopback_deploy import procfile_command
+
+    try:
+        # This interpreter's virtualenv stands for .venv (the benchmarks' own, under `make bench`).
+        return procfile_command("web").replace(".venv/bin/", f"{BIN}/")
+    except LookupError as exc:
+        raise Failed(str(exc)) from exc
 
 
 def start_gunicorn(env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
@@ -289,47 +290,15 @@ def start_gunicorn(env: dict[str, str], port: int, workdir: Path) -> subprocess.
 
 
 def start_nginx(workdir: Path, port: int, app_port: int) -> subprocess.Popen:
-    site = (ROOT / "deploy" / "nginx-site.conf").read_text()
-    for value in ON_A_SERVER.values():
-        if value not in site:
-            raise Failed(f"deploy/nginx-site.conf no longer says {value!r}: update ON_A_SERVER")
-    site = (
-        site.replace(ON_A_SERVER["media"], f"{workdir}/media/")
-        .replace(ON_A_SERVER["private"], f"{workdir}/private/")
-        .replace(ON_A_SERVER["app"], f"{HOST}:{app_port};")
-    )
-    (workdir / "site.conf").write_text(site)
-    temp = {name: workdir / "nginx" / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    for folder in temp.values():
-        folder.mkdir(parents=True, exist_ok=True)
-    # Debian's /etc/nginx/nginx.conf in what matters for speed (sendfile, gzip), every path in workdir.
-    config = workdir / "nginx.conf"
-    config.write_text(f"""
-daemon off;
-{"user root;" if os.geteuid() == 0 else ""}
-worker_processes 2;
-pid {workdir}/nginx.pid;
-error_log {workdir}/nginx-error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    sendfile on;
-    tcp_nopush on;
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    gzip on;
-    access_log {workdir}/nginx-access.log;
-    client_body_temp_path {temp["client_body"]};
-    proxy_temp_path {temp["proxy"]};
-    fastcgi_temp_path {temp["fastcgi"]};
-    uwsgi_temp_path {temp["uwsgi"]};
-    scgi_temp_path {temp["scgi"]};
-    server {{
-        listen {HOST}:{port};
-        server_name {HOST};
-        include {workdir}/site.conf;
-    }}
-}}
-""")
+    from tests.loopback_deploy import write_nginx_config
+
+    try:
+        media, private = workdir / "media", workdir / "private"
+        config = write_nginx_config(
+            workdir, media=media, private=private, app_port=app_port, port=port, server_name=HOST
+        )
+    except LookupError as exc:
+        raise Failed(str(exc)) from exc
     log = (workdir / "nginx.log").open("w")
     return subprocess.Popen(
         [NGINX, "-p", str(workdir), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -41,13 +41,11 @@ from galleries.models import Gallery, Photo, ZipArchive
 from tests.conftest import REQUIRE_SERVICES, ROOT, _die_with_parent, database_url_for_subprocess
 from tests.factories import jpeg_bytes, make_gallery, make_user_client, png_bytes, processed_photo
 from tests.helpers import closed_port
+from tests.loopback_deploy import procfile_command, write_nginx_config
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-SITE = ROOT / "deploy" / "nginx-site.conf"
-# What the site configuration says on a server, and what stands for it here.
-ON_A_SERVER = {"media": "/srv/photostudio/media/", "private": "/srv/photostudio/private/", "app": "127.0.0.1:8000;"}
 
 
 # --- the stack ---
@@ -76,53 +74,11 @@ class Stack:
                 process.wait()
 
 
-def procfile_command(name: str) -> str:
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.startswith(f"{name}:"):
-            return line.split(":", 1)[1].strip()
-    raise AssertionError(f"the Procfile has no {name!r} line")
-
-
 def nginx_config(stack: Stack, app_port: int) -> Path:
-    """deploy/nginx-site.conf with the test's folders and application port, inside a minimal
-    nginx.conf whose paths are all under the test's folder."""
-    site = SITE.read_text()
-    for value in ON_A_SERVER.values():
-        assert value in site, f"deploy/nginx-site.conf no longer says {value!r}: update ON_A_SERVER"
-    site = (
-        site.replace(ON_A_SERVER["media"], f"{stack.media}/")
-        .replace(ON_A_SERVER["private"], f"{stack.private}/")
-        .replace(ON_A_SERVER["app"], f"127.0.0.1:{app_port};")
-    )
-    (stack.folder / "site.conf").write_text(site)
-    temp = {name: stack.folder / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    for path in temp.values():
-        path.mkdir(exist_ok=True)
-    main = stack.folder / "nginx.conf"
-    main.write_text(f"""
-daemon off;
-{"user root;" if os.geteuid() == 0 else ""}
-worker_processes 2;
-pid {stack.folder}/nginx.pid;
-error_log {stack.folder}/nginx-error.log warn;
-events {{ worker_connections 128; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {stack.folder}/nginx-access.log;
-    client_body_temp_path {temp["client_body"]};
-    proxy_temp_path {temp["proxy"]};
-    fastcgi_temp_path {temp["fastcgi"]};
-    uwsgi_temp_path {temp["uwsgi"]};
-    scgi_temp_path {temp["scgi"]};
-    server {{
-        listen 127.0.0.1:{stack.port};
-        server_name studio.test;
-        include {stack.folder}/site.conf;
-    }}
-}}
-""")
-    return main
+    return write_nginx_config(
+        stack.folder, media=stack.media, private=stack.private, app_port=app_port, port=stack.port,
+        server_name="studio.test",
+    )  # fmt: skip
 
 
 def start(stack: Stack, command: list[str], log: str, env: dict | None = None) -> subprocess.Popen:
