@@ -288,7 +288,9 @@ def booking_calendar(request: HttpRequest) -> HttpResponse:
     the form's JavaScript swaps them in when a day, a month or the session changes."""
     page = _BookingPage.asked(request.GET, scheduling.load_rules())
     if page.session is None:
-        return HttpResponse("Give an active session type (type=).", status=400, content_type="text/plain")
+        # The form's JavaScript shows this text to the client, on a phone as often as not.
+        message = "That session is no longer offered. Reload the page to see the sessions you can book."
+        return HttpResponse(message, status=400, content_type="text/plain")
     return render(request, "bookings/_calendar.html", page.settled().context())
 
 
