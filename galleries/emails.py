@@ -12,8 +12,8 @@ from . import accounts
 from .models import Gallery
 
 
-def tell_client(gallery: Gallery, name: str, *, count: int) -> None:
-    """Tell the client about their gallery; the link signs them in and opens it."""
+def _to_client(gallery: Gallery, name: str, **context) -> None:
+    """Email the client about their gallery (a reply goes to the studio); the link signs them in and opens it."""
     queue_email(
         name,
         to=gallery.client.email,
@@ -21,66 +21,60 @@ def tell_client(gallery: Gallery, name: str, *, count: int) -> None:
         context={
             "gallery": gallery,
             "client": gallery.client,
-            "count": count,
             "url": accounts.sign_in_url(gallery.client, next_url=gallery.get_absolute_url()),
+            **context,
         },
         about=gallery,
     )
 
 
-def selection_submitted(gallery: Gallery, photos, *, count, names: str, note: str = "") -> None:
-    """Tell the photographer which photos the client chose and what they wrote (a reply goes to the client)."""
+def _from_client(gallery: Gallery, name: str, *, admin_anchor: str = "", **context) -> None:
+    """Email the photographer about what a client did (a reply goes to the client), with the gallery's admin link."""
     queue_email(
-        "selection_submitted",
+        name,
         to=settings.STUDIO_EMAIL,
         reply_to=gallery.client.email,
         context={
             "gallery": gallery,
             "client": gallery.client,
-            "photos": photos,
-            "count": count,
-            "names": names,
-            "note": note,
-            "currency": settings.CURRENCY_SYMBOL,
-            "admin_url": settings.SITE_URL + gallery.get_admin_url(),
+            "admin_url": settings.SITE_URL + gallery.get_admin_url() + admin_anchor,
+            **context,
         },
         about=gallery,
+    )
+
+
+def tell_client(gallery: Gallery, name: str, *, count: int) -> None:
+    """Tell the client about their gallery; the link signs them in and opens it."""
+    _to_client(gallery, name, count=count)
+
+
+def selection_submitted(gallery: Gallery, photos, *, count, names: str, note: str = "") -> None:
+    """Tell the photographer which photos the client chose and what they wrote (a reply goes to the client)."""
+    _from_client(
+        gallery,
+        "selection_submitted",
+        photos=photos,
+        count=count,
+        names=names,
+        note=note,
+        currency=settings.CURRENCY_SYMBOL,
     )
 
 
 def selection_receipt(gallery: Gallery, photos, *, count, note: str = "") -> None:
     """Send the client a record of the selection they sent: the file names, any extras and their price."""
-    queue_email(
-        "selection_receipt",
-        to=gallery.client.email,
-        reply_to=settings.STUDIO_EMAIL,
-        context={
-            "gallery": gallery,
-            "client": gallery.client,
-            "photos": photos,
-            "count": count,
-            "note": note,
-            "currency": settings.CURRENCY_SYMBOL,
-            "url": accounts.sign_in_url(gallery.client, next_url=gallery.get_absolute_url()),
-        },
-        about=gallery,
-    )
+    _to_client(gallery, "selection_receipt", photos=photos, count=count, note=note, currency=settings.CURRENCY_SYMBOL)
 
 
 def new_comments(gallery: Gallery, comments) -> None:
     """Tell the photographer what the client wrote on their proofs (a reply goes to the client)."""
-    queue_email(
+    _from_client(
+        gallery,
         "new_comments",
-        to=settings.STUDIO_EMAIL,
-        reply_to=gallery.client.email,
-        context={
-            "gallery": gallery,
-            "client": gallery.client,
-            "comments": comments,
-            "photo_count": len({c.photo_id for c in comments}),
-            "admin_url": settings.SITE_URL + gallery.get_admin_url() + "#comments",
-        },
-        about=gallery,
+        admin_anchor="#comments",
+        comments=comments,
+        photo_count=len({c.photo_id for c in comments}),
     )
 
 
