@@ -32,8 +32,9 @@ def month_bounds(month: date) -> tuple[date, date]:
 
 
 def shift(month: date, months: int) -> str:
-    index = month.year * 12 + month.month - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    """The month `months` away, as a `?month=` asks for it ('2027-04')."""
+    moved = _month_after(month, months)
+    return f"{moved.year:04d}-{moved.month:02d}"
 
 
 # --- the booking page's month ---
