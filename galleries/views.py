@@ -325,6 +325,14 @@ def submit(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- downloads ---
 
 
+def _unknown_size() -> HttpResponse:
+    """A download asked for in a size the gallery doesn't offer (an edited or old link)."""
+    return HttpResponseBadRequest(
+        "That download size isn't offered. Go back to your gallery and choose Full size or Web size.",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @require_GET
 @login_required
 def download_photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
@@ -333,7 +341,7 @@ def download_photo(request: HttpRequest, public_id: str, key: str) -> HttpRespon
     target = _photo_or_404(gallery, key, delivered=True)
     size = request.GET.get("size", Size.FULL)
     if size not in Size.values:
-        return HttpResponseBadRequest("Choose size=full or size=web.", content_type="text/plain; charset=utf-8")
+        return _unknown_size()
     if size == Size.WEB:
         file, name, content_type = delivery.web_file_for(target), delivery.web_name(target), "image/jpeg"
     else:
@@ -363,7 +371,7 @@ def request_zip(request: HttpRequest, public_id: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     size = request.POST.get("size", Size.FULL)
     if size not in Size.values:
-        return HttpResponseBadRequest("Choose size=full or size=web.", content_type="text/plain; charset=utf-8")
+        return _unknown_size()
     try:
         archive = delivery.request_zip(gallery, size=size)
     except delivery.DeliveryError as exc:
