@@ -1,4 +1,5 @@
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -50,8 +51,6 @@ class StudioProfile(Singleton):
         lines = self.address_lines
         if not lines:
             return ""
-        from urllib.parse import urlencode
-
         return "https://www.openstreetmap.org/search?" + urlencode({"query": ", ".join(lines)})
 
 
