@@ -129,8 +129,7 @@ def web_file_for(photo: Photo) -> FieldFile | None:
 
 def web_name(photo: Photo) -> str:
     """The web-size copy's file name: the photo's own, marked as web size, as a JPEG."""
-    stem = photo.original_name.rsplit(".", 1)[0] if "." in photo.original_name else photo.original_name
-    return f"{stem}-web.jpg"
+    return f"{photo.original_name.rsplit('.', 1)[0]}-web.jpg"
 
 
 def download_for(photo: Photo) -> FieldFile | None:
