@@ -66,13 +66,17 @@ def browser() -> Iterator:
         browser.close()
 
 
-_AXE_GUARDS = pytest.StashKey[list]()
+# The guards watching the running test's browser contexts: each has a `problem` (what its findings
+# are) and `findings()`, checked when the test ends.
+PAGE_GUARDS = pytest.StashKey[list]()
 _RUNNING: list[pytest.Item] = []  # the test now running, whose guards a new context joins
 
 
 class AxeGuard:
     """No page a journey visits has an accessibility finding: axe_every_page.js checks every HTML page
     each context loads, whatever brought it there, and the test fails at its end naming each finding."""
+
+    problem = "accessibility findings (axe, every impact)"
 
     def __init__(self) -> None:
         self.found: dict[str, list[str]] = {}
@@ -110,7 +114,7 @@ class CheckedBrowser:
         guard = AxeGuard()
         guard.install(context)
         if _RUNNING:
-            _RUNNING[-1].stash.setdefault(_AXE_GUARDS, []).append(guard)
+            _RUNNING[-1].stash.setdefault(PAGE_GUARDS, []).append(guard)
         return context
 
     def __getattr__(self, name: str):
@@ -153,6 +157,8 @@ class PhoneWidthGuard:
     and once loaded (by fits_the_phone.js, whatever brought it there: goto, a click, a form), and
     the test fails at its end naming each page that was too wide and what sticks out."""
 
+    problem = "wider than the phone"
+
     def __init__(self) -> None:
         self.too_wide: dict[str, dict] = {}
         self.pages: list = []
@@ -182,15 +188,13 @@ def describe_too_wide(finding: dict) -> str:
     )
 
 
-_PHONE_GUARDS = pytest.StashKey[list]()
-
-
-def _pages_too_wide(item: pytest.Item) -> str:
-    return "\n".join(filter(None, (guard.findings() for guard in item.stash.get(_PHONE_GUARDS, []))))
-
-
-def _accessibility_findings(item: pytest.Item) -> str:
-    return "\n".join(filter(None, (guard.findings() for guard in item.stash.get(_AXE_GUARDS, []))))
+def _guard_reports(item: pytest.Item) -> dict[str, str]:
+    """Each kind of problem the test's page guards found, with their findings."""
+    reports: dict[str, list[str]] = {}
+    for guard in item.stash.get(PAGE_GUARDS, []):
+        if findings := guard.findings():
+            reports.setdefault(guard.problem, []).append(findings)
+    return {problem: "\n".join(findings) for problem, findings in reports.items()}
 
 
 @pytest.hookimpl(wrapper=True)
@@ -198,19 +202,12 @@ def pytest_runtest_call(item: pytest.Item):
     try:
         result = yield
     except BaseException:
-        # The test failed on its own: still say which pages were too wide or inaccessible (often the cause).
-        if too_wide := _pages_too_wide(item):
-            item.add_report_section("call", "pages wider than the phone", too_wide)
-        if findings := _accessibility_findings(item):
-            item.add_report_section("call", "accessibility findings", findings)
+        # The test failed on its own: still say what the guards found (often the cause).
+        for problem, findings in _guard_reports(item).items():
+            item.add_report_section("call", problem, findings)
         raise
-    problems = []
-    if too_wide := _pages_too_wide(item):
-        problems.append("wider than the phone:\n" + too_wide)
-    if findings := _accessibility_findings(item):
-        problems.append("accessibility findings (axe, every impact):\n" + findings)
-    if problems:
-        raise AssertionError("\n".join(problems))
+    if reports := _guard_reports(item):
+        raise AssertionError("\n".join(f"{problem}:\n{findings}" for problem, findings in reports.items()))
     return result
 
 
@@ -223,7 +220,7 @@ def new_phone(browser, site, request) -> Iterator:
         context = browser.new_context(viewport=PHONE, base_url=site, is_mobile=True, has_touch=True, **BYPASS_CSP)
         guard = PhoneWidthGuard()
         guard.install(context)
-        request.node.stash.setdefault(_PHONE_GUARDS, []).append(guard)
+        request.node.stash.setdefault(PAGE_GUARDS, []).append(guard)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

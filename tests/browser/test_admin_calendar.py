@@ -4,7 +4,7 @@ on a phone (no page wider than the screen: see the `phone` fixture)."""
 import pytest
 
 from bookings import services
-from tests.browser.conftest import EVERY_IMPACT, axe_violations
+from tests.browser.conftest import axe_violations
 from tests.browser.realistic import LONG_EMAIL, LONG_NAME
 from tests.browser.test_admin_front_page import sign_in_as_the_photographer
 from tests.factories import local, make_booking, make_session_type, open_every_day
@@ -36,7 +36,7 @@ def test_the_photographer_finds_todays_sessions_by_month_and_by_week(request, si
     assert LONG_NAME in month.inner_text() and "Bob Mensah" in month.inner_text()
     assert "Aisha Bello" not in month.inner_text()
     assert page.locator(".status-requested", has_text="Bob Mensah").is_visible()
-    assert axe_violations(page, EVERY_IMPACT) == []
+    assert axe_violations(page) == []
 
     page.get_by_role("link", name="Show it").click()
     assert page.locator(".status-declined", has_text="Aisha Bello").is_visible()
@@ -45,7 +45,7 @@ def test_the_photographer_finds_todays_sessions_by_month_and_by_week(request, si
     today = page.locator(".week-day", has_text=LONG_NAME)
     text = today.inner_text()
     assert "Personal branding portrait" in text and "Business headshot" in text and "Aisha Bello" in text
-    assert axe_violations(page, EVERY_IMPACT) == []
+    assert axe_violations(page) == []
 
     today.get_by_role("link", name=f"10:00 {LONG_NAME}", exact=False).click()
     assert page.url.endswith(f"/admin/bookings/booking/{sessions['confirmed'].pk}/change/")

@@ -11,7 +11,7 @@ from django.test import Client as DjangoClient
 
 from bookings import services
 from bookings.models import Booking
-from tests.browser.conftest import EVERY_IMPACT, axe_violations, save_screenshot
+from tests.browser.conftest import axe_violations, save_screenshot
 from tests.browser.realistic import LONG_EMAIL, LONG_NAME
 from tests.factories import local, make_booking, make_session_type, open_every_day
 
@@ -54,7 +54,7 @@ def test_the_photographer_confirms_a_request_from_the_front_page_on_a_laptop(pag
     assert "Bob Mensah" in today and "Business headshot" in today
     assert "Chloé Dubois" in page.locator("#coming").inner_text()
     assert page.locator(".for-developers").is_visible()
-    assert axe_violations(page, EVERY_IMPACT) == []
+    assert axe_violations(page) == []
     save_screenshot(page, "admin-front-page-1280.png")
     mail.outbox.clear()
 
@@ -76,14 +76,14 @@ def test_the_photographer_confirms_one_request_and_declines_another_on_a_phone(p
     box = confirm.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     assert box["height"] >= 32  # a thumb can hit it
-    assert axe_violations(phone, EVERY_IMPACT) == []
+    assert axe_violations(phone) == []
     save_screenshot(phone, "admin-front-page-375.png")
 
     confirm.click()
     assert f"{day['priya'].reference} is confirmed" in phone.locator(".messagelist").inner_text()
 
     phone.get_by_role("link", name=re.compile(f"^Decline… {LONG_NAME}")).click()
-    assert axe_violations(phone, EVERY_IMPACT) == []
+    assert axe_violations(phone) == []
     phone.get_by_label("Reason (shown to the client)").fill("I'm away that week; could we find a day in the next?")
     phone.get_by_role("button", name=f"Decline and email {LONG_NAME}").click()
 

@@ -3,7 +3,7 @@ it there, and a finding of any impact fails the test at its end."""
 
 import pytest
 
-from tests.browser.conftest import _AXE_GUARDS
+from tests.browser.conftest import PAGE_GUARDS, AxeGuard
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ def test_a_page_reached_by_a_link_is_checked_without_the_test_asking(browser, si
         page.goto("/")
         page.evaluate("() => { location.href = '/no-alt/'; }")  # no goto: as a click on a link would
         page.wait_for_url("**/no-alt/")
-        guard = request.node.stash[_AXE_GUARDS][-1]
+        guard = next(g for g in request.node.stash[PAGE_GUARDS] if isinstance(g, AxeGuard))
 
         found = guard.findings()
 

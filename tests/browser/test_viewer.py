@@ -13,8 +13,6 @@ from tests.browser.realistic import long_named_client, make_proof_gallery, sign_
 
 pytestmark = pytest.mark.browser
 
-EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
-
 
 def photo_path(gallery: Gallery, n: int) -> str:
     return f"/portal/galleries/{gallery.public_id}/photos/{gallery.photos.all()[n].key}/"
@@ -44,7 +42,7 @@ def test_the_viewer_moves_hearts_comments_and_goes_back_to_the_grid(request, sit
     bar = browser_page.locator("#selection-bar")
     assert "0 of 3 chosen" in bar.inner_text()
     assert "£35.00 for each extra photo" in bar.inner_text()
-    assert axe_violations(browser_page, EVERY_IMPACT) == []
+    assert axe_violations(browser_page) == []
 
     # Opening the seventh photo (further down: the grid scrolls to it first).
     tile(browser_page, gallery, 6).scroll_into_view_if_needed()
@@ -112,7 +110,7 @@ def test_the_viewer_moves_hearts_comments_and_goes_back_to_the_grid(request, sit
         box = control.bounding_box()  # on the screen, not below its fold
         assert box["y"] >= 0 and box["y"] + box["height"] <= browser_page.viewport_size["height"], box
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
-    assert axe_violations(browser_page, EVERY_IMPACT) == []
+    assert axe_violations(browser_page) == []
     save_screenshot(browser_page, f"viewer-{width}.png", full_page=False)
 
     # The back button closes the viewer onto the grid, the photo it showed in view.
@@ -160,7 +158,7 @@ def test_the_selection_bar_stays_in_view_and_its_notice_covers_no_photo(phone, s
             or photo["x"] >= box["x"] + box["width"] or photo["x"] + photo["width"] <= box["x"]
         )  # fmt: skip
         assert not overlaps, (photo, box)
-    assert axe_violations(phone, EVERY_IMPACT) == []
+    assert axe_violations(phone) == []
 
 
 def test_the_delivered_photos_open_in_the_same_viewer_with_their_downloads(phone, site):
@@ -169,7 +167,7 @@ def test_the_delivered_photos_open_in_the_same_viewer_with_their_downloads(phone
     gallery.photos.update(delivered=True)
     sign_in(phone, site, client)
     phone.goto(f"/portal/galleries/{gallery.public_id}/")
-    assert axe_violations(phone, EVERY_IMPACT) == []
+    assert axe_violations(phone) == []
 
     tile(phone, gallery, 1).locator(".photo-link").click()
     phone.locator(".pswp.is-ready").wait_for()
@@ -181,7 +179,7 @@ def test_the_delivered_photos_open_in_the_same_viewer_with_their_downloads(phone
     assert web.get_attribute("href") == photo_path(gallery, 1) + "download/?size=web"
     src = phone.locator(".pswp__item:not([aria-hidden=true]) img.pswp__img:not(.pswp__img--placeholder)").first
     assert src.get_attribute("src").startswith(photo_path(gallery, 1) + "web.jpg?v=")
-    assert axe_violations(phone, EVERY_IMPACT) == []
+    assert axe_violations(phone) == []
 
 
 def test_without_javascript_the_tiles_open_the_photos_page_and_the_selection_still_sends(browser, site):
