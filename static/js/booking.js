@@ -58,7 +58,13 @@
       const response = await fetch(`${url}?${query}`, { headers: { Accept: "text/html" } });
       const text = await response.text();
       if (mine !== latest) return;
-      if (!response.ok) { busy(false); failed(text || "Could not load the free times."); return; }
+      if (!response.ok) {
+        // Our own refusals are one plain sentence; anything else (a proxy's error page) is not for the client.
+        const plain = (response.headers.get("Content-Type") || "").startsWith("text/plain");
+        busy(false);
+        failed(plain && text ? text : "Could not load the free times.");
+        return;
+      }
       const fresh = new DOMParser().parseFromString(text, "text/html");
       parts.forEach((id) => {
         const now = document.getElementById(id);
