@@ -39,7 +39,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,10 +50,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from serving import BIN, HOST, ROOT, Failed, free_port, run
+
 sys.path.insert(0, str(ROOT))  # the project's packages (and tests.loopback_deploy, shared with the tests)
-HOST = "127.0.0.1"  # loopback only
 DATABASE = "ps_lighthouse"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
@@ -72,10 +70,6 @@ CATEGORIES = {"performance": "perf", "accessibility": "a11y", "best-practices": 
 # HTTPS=1 gives these; a loopback server without TLS cannot.
 HTTPS_ONLY_WARNINGS = ("security.W004", "security.W008", "security.W012", "security.W016")
 # What deploy/nginx-site.conf says on a server, and what stands for it here.
-
-
-class Failed(Exception):
-    """A step of the set-up failed; the message says which and why."""
 
 
 @dataclass(frozen=True)
@@ -329,19 +323,6 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)  # its own group: its workers too
         process.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def run(command: list, env: dict[str, str], step: str) -> str:
-    done = subprocess.run([str(part) for part in command], cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise Failed(f"{step} exited with {done.returncode}:\n{(done.stdout + done.stderr)[-3000:]}")
-    return done.stdout
 
 
 # --- Lighthouse --------------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,9 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"  # loopback only: nothing here may leave the machine
+from serving import BIN, HOST, ROOT, Failed, free_port, run
 
 # Set by main() for the locust processes it starts; locust imports this file to find the users below.
 GALLERY_PATH_VAR = "LOAD_GALLERY_PATH"
@@ -61,10 +58,6 @@ class Row:
     p50: str
     p95: str
     p99: str
-
-
-class Failed(Exception):
-    """A step of the set-up failed; the message says which and why."""
 
 
 def main() -> int:
@@ -195,12 +188,6 @@ def server_environment(database_url: str, workdir: Path) -> dict[str, str]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
     command = [
         BIN / "gunicorn", "photostudio.wsgi", "--bind", f"{HOST}:{port}",
@@ -299,13 +286,6 @@ def stop_child(process: subprocess.Popen) -> None:
 
 
 # --- Small helpers ---------------------------------------------------------------------------------
-
-
-def run(command: list, env: dict[str, str], what: str) -> str:
-    done = subprocess.run([str(c) for c in command], cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise Failed(f"{what} exited with {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
-    return done.stdout
 
 
 def tail(log: Path, lines: int = 30) -> str:
