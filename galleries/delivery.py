@@ -7,12 +7,10 @@ re-encoded, copyright and camera stay), unless the gallery is set to keep them."
 
 import logging
 import secrets
-import tempfile
 import zipfile
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
@@ -21,9 +19,10 @@ from django.utils import timezone
 
 from photostudio import history, imaging
 from photostudio.queueing import send_after_commit
+from photostudio.storage import writing
 
 from . import emails
-from .models import Download, Gallery, Photo, Size, ZipArchive
+from .models import Download, Gallery, Photo, Size, ZipArchive, zip_path
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +147,10 @@ def download_for(photo: Photo) -> FieldFile | None:
 
 
 def build_zip(archive_id: int) -> bool:
-    """Write the zip to a temporary file, then store it in one go: no half-written zip is ever
-    visible. Safe to run twice (a ready zip is left alone)."""
+    """Write the zip into storage as it is made, a photo at a time: no zip of the gallery in memory
+    or on a worker's disk. Nothing is visible under its name until it is whole (a bucket shows a
+    multipart upload only once completed; on disk it is renamed into place). Safe to run twice (a
+    ready zip is left alone; a rerun writes the same name anew)."""
     archive = ZipArchive.objects.filter(pk=archive_id, state=ZipArchive.State.BUILDING).first()
     if archive is None:
         return False
@@ -170,26 +171,41 @@ def _build_zip(archive: ZipArchive) -> bool:
             photo.refresh_from_db(fields=["web"])
         if not web and not keep_location and not photo.download and prepare_download(photo.pk):
             photo.refresh_from_db(fields=["download"])
-    with tempfile.TemporaryFile() as tmp:
+    name = zip_path(archive, "")
+    written = _Counted()
+    with writing(archive.file.storage, name) as stream:
+        written.stream = stream
         names: set[str] = set()
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        # The stream has no tell(): zipfile writes each member's sizes after its data.
+        with zipfile.ZipFile(written, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for n, photo in enumerate(photos, 1):
                 if web:
-                    source, name = photo.web, web_name(photo)
+                    source, member = photo.web, web_name(photo)
                 else:
                     source = photo.original if keep_location or not photo.download else photo.download
-                    name = photo.original_name
-                with source.open("rb") as src, zf.open(_unique(name, names), "w") as dst:
+                    member = photo.original_name
+                with source.open("rb") as src, zf.open(_unique(member, names), "w") as dst:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         dst.write(chunk)
                 ZipArchive.objects.filter(pk=archive.pk).update(files_done=n)
-        size = tmp.tell()
-        tmp.seek(0)
-        archive.file.save(f"{archive.key}.zip", File(tmp), save=False)
     ZipArchive.objects.filter(pk=archive.pk).update(
-        file=archive.file.name, state=ZipArchive.State.READY, size_bytes=size, files_done=len(photos)
+        file=name, state=ZipArchive.State.READY, size_bytes=written.size, files_done=len(photos)
     )
     return True
+
+
+class _Counted:
+    """Passes writes on to a stream, counting the bytes (the zip's size, without asking storage)."""
+
+    stream = None
+    size = 0
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        return self.stream.write(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def remove_expired_zips() -> int:

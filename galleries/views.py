@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from bookings.models import Booking
-from photostudio.storage import protected_uri
+from photostudio.storage import presigned_url, protected_uri
 
 from . import accounts, delivery, emails, selection
 from .models import Comment, Favourite, Gallery, Photo, Size, ZipArchive
@@ -420,18 +420,26 @@ def zip_download(request: HttpRequest, public_id: str, key: str) -> HttpResponse
 
 def _send(field_file, content_type: str, *, filename: str | None = None) -> HttpResponse:
     """Send a private file to someone already checked, as `content_type` (never guessed from a
-    name), cached only by their own browser. With PROTECTED_MEDIA_PREFIX set, nginx sends the
-    file itself from its internal-only location (X-Accel-Redirect); it keeps this response's
-    Content-Type, Content-Disposition and Cache-Control."""
+    name), cached only by their own browser. In object storage: a redirect to a presigned address
+    that lives S3_URL_LIFETIME seconds, at which the bucket answers with this Content-Type and
+    Content-Disposition. On this machine's disk, with PROTECTED_MEDIA_PREFIX set: nginx sends the
+    file itself from its internal-only location (X-Accel-Redirect), keeping this response's
+    Content-Type, Content-Disposition and Cache-Control; else the application sends it."""
     if not field_file:
         raise Http404
+    disposition = content_disposition_header(as_attachment=True, filename=filename) if filename else ""
+    # The browser may follow the same redirect again for half the address's life (so it finds the
+    # file in its cache, under the same address), never once the address has expired.
+    keep = settings.S3_URL_LIFETIME // 2
+    if url := presigned_url(field_file, content_type=content_type, disposition=disposition, max_age=keep):
+        return HttpResponse(status=302, headers={"Location": url, "Cache-Control": f"private, max-age={keep}"})
     if settings.PROTECTED_MEDIA_PREFIX:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = protected_uri(field_file)
     else:
         response = FileResponse(field_file.open("rb"), content_type=content_type)
-    if filename:
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    if disposition:
+        response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

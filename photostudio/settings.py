@@ -166,12 +166,74 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Originals, proofs and downloads: never under MEDIA_URL, only sent by views that check access.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {"BACKEND": "photostudio.storage.PrivateStorage"},
-    "renditions": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"allow_overwrite": True}},
-    "staticfiles": {"BACKEND": "photostudio.storage.StaticFilesStorage"},
-}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
+
+# MEDIA_STORAGE=local: files on this machine's disk, under MEDIA_ROOT and PRIVATE_MEDIA_ROOT.
+# MEDIA_STORAGE=s3: files in S3-compatible object storage, so web servers and workers on machines
+# that share no disk see the same files. Private files (originals, proofs, downloads, zips) go to
+# S3_BUCKET, which allows no anonymous read: they leave it only by presigned addresses that live
+# S3_URL_LIFETIME seconds, handed out after the access check. Public ones (thumbnails, example
+# photos) go under S3_PUBLIC_PREFIX in S3_PUBLIC_BUCKET, readable by anyone who has their
+# unguessable names, at plain addresses (or at S3_PUBLIC_DOMAIN, a CDN in front of it).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use local (the default) or s3.")
+S3_URL_LIFETIME = env.int("S3_URL_LIFETIME", default=300)
+MEDIA_ORIGINS: list[str] = []  # where pages may load images from besides the site itself
+if MEDIA_STORAGE == "s3":
+    from photostudio.object_storage import origin_of, storage_options
+
+    _bucket = env.str("S3_BUCKET")
+    _public_bucket = env.str("S3_PUBLIC_BUCKET", default=_bucket)
+    _public_domain = env.str("S3_PUBLIC_DOMAIN", default="") or None
+    _where = {
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+        "region": env.str("S3_REGION", default="") or None,
+        "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+    }
+    _shared = {
+        **_where,
+        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+        "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+    }
+    _public = {
+        **storage_options(bucket=_public_bucket, **_shared),
+        "location": env.str("S3_PUBLIC_PREFIX", default="public").strip("/"),
+        "querystring_auth": False,
+        "custom_domain": _public_domain,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    STORAGES = {
+        "default": {"BACKEND": "photostudio.storage.PublicS3Storage", "OPTIONS": {**_public, "file_overwrite": False}},
+        "private": {
+            "BACKEND": "photostudio.storage.PrivateS3Storage",
+            "OPTIONS": {**storage_options(bucket=_bucket, **_shared), "file_overwrite": False},
+        },
+        "renditions": {
+            "BACKEND": "photostudio.storage.PublicS3Storage",
+            "OPTIONS": {**_public, "file_overwrite": True},
+        },
+        "staticfiles": {"BACKEND": "photostudio.storage.StaticFilesStorage"},
+    }
+    MEDIA_ORIGINS = sorted(
+        {
+            origin_of(bucket=_bucket, **_where),
+            f"https://{_public_domain}" if _public_domain else origin_of(bucket=_public_bucket, **_where),
+        }
+    )
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "photostudio.storage.PrivateFileSystemStorage"},
+        "renditions": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"allow_overwrite": True},
+        },
+        "staticfiles": {"BACKEND": "photostudio.storage.StaticFilesStorage"},
+    }
 # Behind nginx: an `internal` location aliasing PRIVATE_MEDIA_ROOT, e.g. /protected/ (see
 # deploy/nginx-site.conf); access-checked proofs and downloads are then sent by nginx
 # (X-Accel-Redirect) instead of the Python process.
@@ -179,7 +241,6 @@ PROTECTED_MEDIA_PREFIX = env("PROTECTED_MEDIA_PREFIX", default="")
 # Serve straight from the app folders while developing; in production from STATIC_ROOT.
 WHITENOISE_USE_FINDERS = DEBUG
 
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 # File parts per request. The admin's upload sends one photo per request; a session type's page
 # sends one (mostly empty) file field per example photo. Public and portal forms take none
 # (photostudio.input_guard refuses them).
@@ -239,7 +300,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", *env.list("MEDIA_HOSTS", default=[])],
+        # With MEDIA_STORAGE=s3, thumbnails come from the public bucket and proofs from the private
+        # one (the proof view redirects there), so both origins are allowed; else only the site.
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS, *env.list("MEDIA_HOSTS", default=[])],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -1,8 +1,19 @@
+"""Where files live: on this machine's disk (MEDIA_STORAGE=local, the default) or in S3-compatible
+object storage (MEDIA_STORAGE=s3), so that web servers and workers on other machines, sharing no
+disk, see the same files. Everything goes through Django's storage API; the few things a disk and
+a bucket do differently (sending a private file, writing a file as a stream, removing a folder) are
+here."""
+
+import contextlib
 import os
+import posixpath
+import secrets
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
+from storages.backends.s3 import S3Storage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
@@ -21,9 +32,16 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
         return super().stored_name(name)
 
 
-class PrivateStorage(FileSystemStorage):
-    """Originals, proofs and downloads, under PRIVATE_MEDIA_ROOT: never given a public URL; only
-    views that check who is asking may stream them."""
+class PrivateStorage(Storage):
+    """Originals, proofs and downloads: never given a public URL; only views that check who is
+    asking may send them. (Every private storage below is one of these.)"""
+
+    def url(self, name: str, *args, **kwargs) -> str:
+        raise ValueError("private files have no public address")
+
+
+class PrivateFileSystemStorage(PrivateStorage, FileSystemStorage):
+    """Private files under PRIVATE_MEDIA_ROOT."""
 
     @property
     def base_location(self) -> str:  # read each time, so a changed setting (tests) takes effect
@@ -33,8 +51,27 @@ class PrivateStorage(FileSystemStorage):
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
-    def url(self, name: str) -> str:
-        raise ValueError("private files have no public address")
+
+class PrivateS3Storage(PrivateStorage, S3Storage):
+    """Private files in a bucket that allows no anonymous read. They leave it only through
+    `presigned_url`, a short-lived signed address handed out after the access check."""
+
+    def presigned_url(self, name: str, *, content_type: str, disposition: str = "", max_age: int = 0) -> str:
+        """A signed address at which the bucket answers with the file for `S3_URL_LIFETIME` seconds,
+        with this Content-Type (never guessed from the name), this Content-Disposition, and a
+        Cache-Control that lets only the visitor's own browser keep it."""
+        parameters = {
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": f"private, max-age={max_age}" if max_age else "private, no-store",
+        }
+        if disposition:
+            parameters["ResponseContentDisposition"] = disposition
+        return S3Storage.url(self, name, parameters=parameters, expire=settings.S3_URL_LIFETIME)
+
+
+class PublicS3Storage(S3Storage):
+    """Thumbnails and the session types' example photos: public files under unguessable names,
+    at plain unsigned addresses (of the public bucket, or S3_PUBLIC_DOMAIN), cached for good."""
 
 
 def private_storage() -> PrivateStorage:
@@ -44,7 +81,7 @@ def private_storage() -> PrivateStorage:
 
 
 def rendition_storage():
-    """Thumbnails: public files under MEDIA_ROOT, served by the web server with a long cache.
+    """Thumbnails: public files (under MEDIA_ROOT, or in the public bucket), served with a long cache.
     Their names are unguessable and change whenever their content does."""
     from django.core.files.storage import storages
 
@@ -55,6 +92,123 @@ def protected_uri(field_file) -> str:
     """The address under PROTECTED_MEDIA_PREFIX at which the web server's internal-only location
     finds a private file (X-Accel-Redirect). That location aliases PRIVATE_MEDIA_ROOT, so a file
     kept anywhere else cannot be sent this way."""
-    if not isinstance(field_file.storage, PrivateStorage):
-        raise ValueError(f"{field_file.name} is not in private storage")
+    if not isinstance(field_file.storage, PrivateFileSystemStorage):
+        raise ValueError(f"{field_file.name} is not in private storage on this machine")
     return f"{settings.PROTECTED_MEDIA_PREFIX.rstrip('/')}/{quote(field_file.name)}"
+
+
+def presigned_url(field_file, *, content_type: str, disposition: str = "", max_age: int = 0) -> str | None:
+    """A short-lived address in object storage for a private file, or None when it is kept on this
+    machine's disk (the application, or nginx, sends it then)."""
+    storage = field_file.storage
+    if isinstance(storage, PrivateS3Storage):
+        return storage.presigned_url(field_file.name, content_type=content_type, disposition=disposition,
+                                     max_age=max_age)  # fmt: skip
+    return None
+
+
+# --- writing a file as a stream ---
+
+PART_SIZE = 8 * 1024 * 1024  # S3 takes parts of 5 MiB or more (but the last)
+
+
+class _MultipartUpload:
+    """A write-only stream into a bucket: parts of PART_SIZE are uploaded as they fill, so no more
+    than one part is ever held in memory. Nothing is visible under the name until `complete`.
+    It has no tell() on purpose: zipfile then writes a stream (sizes after each member's data)
+    instead of seeking back, which an upload can't do."""
+
+    def __init__(self, storage: S3Storage, name: str) -> None:
+        self.client = storage.connection.meta.client
+        self.bucket, self.key = storage.bucket_name, storage._normalize_name(name)
+        params = storage._get_write_parameters(name)
+        self.upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=self.key, **params)["UploadId"]
+        self.parts: list[dict] = []
+        self.buffer = bytearray()
+
+    def write(self, data) -> int:
+        self.buffer += data
+        if len(self.buffer) >= PART_SIZE:
+            self._send_part()
+        return len(data)
+
+    def flush(self) -> None:
+        pass  # parts go when they are full: S3 refuses smaller ones but the last
+
+    def _send_part(self) -> None:
+        number = len(self.parts) + 1
+        body = bytes(self.buffer)
+        self.buffer = bytearray()  # the buffer goes before the upload: one part in memory, not two
+        answer = self.client.upload_part(
+            Bucket=self.bucket, Key=self.key, UploadId=self.upload_id, PartNumber=number, Body=body
+        )
+        self.parts.append({"PartNumber": number, "ETag": answer["ETag"]})
+
+    def complete(self) -> None:
+        if self.buffer or not self.parts:
+            self._send_part()
+        self.client.complete_multipart_upload(
+            Bucket=self.bucket, Key=self.key, UploadId=self.upload_id, MultipartUpload={"Parts": self.parts}
+        )
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):  # what is left, the bucket's lifecycle rule removes
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=self.key, UploadId=self.upload_id)
+
+
+class _WriteOnly:
+    """A local file seen as a write-only stream, so zipfile writes it the same way as an upload."""
+
+    def __init__(self, fh) -> None:
+        self.fh = fh
+
+    def write(self, data) -> int:
+        return self.fh.write(data)
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+
+@contextlib.contextmanager
+def writing(storage: Storage, name: str) -> Iterator:
+    """A write-only stream into `storage` under exactly `name` (replacing a file there). The file
+    appears, whole, when the block ends without an error, and not at all when it raises: straight
+    into the bucket in parts, or into a file beside its final place on this machine's disk."""
+    if isinstance(storage, S3Storage):
+        upload = _MultipartUpload(storage, name)
+        try:
+            yield upload
+        except BaseException:
+            upload.abort()
+            raise
+        upload.complete()
+        return
+    path = storage.path(name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = f"{path}.{secrets.token_hex(4)}.part"
+    try:
+        with open(partial, "wb") as fh:
+            yield _WriteOnly(fh)
+        os.replace(partial, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(partial)
+
+
+# --- removing a folder ---
+
+
+def remove_folder(storage: Storage, folder: str) -> int:
+    """Delete every file under `folder` (its subfolders included); returns how many. Used to leave
+    nothing of a client behind, files a crashed job wrote before recording them included."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in files:
+        storage.delete(posixpath.join(folder, name))
+        removed += 1
+    for sub in folders:
+        removed += remove_folder(storage, posixpath.join(folder, sub))
+    return removed
