@@ -19,6 +19,7 @@ from django.utils import timezone
 from photostudio import history, imaging
 from photostudio.celery import IMAGE_TIME_LIMITS
 from photostudio.queueing import send_after_commit, send_now_or_later
+from photostudio.storage import remove_folder
 
 from .models import Gallery, GallerySettings, Photo, ZipArchive
 
@@ -232,6 +233,19 @@ def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
 def files_of(photo: Photo) -> list:
     """Every file a photo has: its original, renditions and delivered copies."""
     return [f for f in (photo.original, photo.proof, photo.thumb, photo.thumb_2x, photo.download, photo.web) if f]
+
+
+def remove_leftovers(gallery: Gallery, photo_keys) -> int:
+    """Delete everything in the gallery's folders, in private and public storage: files no row
+    names any more (a job that stopped between writing a file and recording it) included. For
+    forgetting a client: nothing of theirs stays in a folder or a bucket. Returns how many."""
+    private, public = Photo.original.field.storage, Photo.thumb.field.storage
+    removed = remove_folder(private, f"originals/{gallery.public_id}")
+    removed += remove_folder(private, f"downloads/{gallery.public_id}")
+    for key in photo_keys:
+        removed += remove_folder(private, f"{RENDITION_FOLDERS['proof']}/{key}")
+        removed += remove_folder(public, f"{RENDITION_FOLDERS['thumb']}/{key}")
+    return removed
 
 
 def remove_photos(photos) -> int:

@@ -1,12 +1,17 @@
+from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
 
 from photostudio.celery import IMAGE_TIME_LIMITS, ZIP_TIME_LIMITS
 
 from . import comments, delivery, photos, retention
 
+# What a passing fault of storage raises: a disk's errors, or object storage's (a connection
+# dropped, a timeout, the service busy).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
 
 @shared_task(
-    autoretry_for=(OSError,), retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=8,
+    autoretry_for=STORAGE_ERRORS, retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=8,
     **IMAGE_TIME_LIMITS,
 )  # fmt: skip
 def process_photo(photo_id: int) -> bool:
@@ -26,12 +31,12 @@ def build_zip(archive_id: int) -> bool:
     return delivery.build_zip(archive_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=5, max_retries=5, **IMAGE_TIME_LIMITS)
+@shared_task(autoretry_for=STORAGE_ERRORS, retry_backoff=5, max_retries=5, **IMAGE_TIME_LIMITS)
 def prepare_download(photo_id: int) -> bool:
     return delivery.prepare_download(photo_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=5, max_retries=5, **IMAGE_TIME_LIMITS)
+@shared_task(autoretry_for=STORAGE_ERRORS, retry_backoff=5, max_retries=5, **IMAGE_TIME_LIMITS)
 def make_web_size(photo_id: int) -> bool:
     return delivery.make_web_size(photo_id)
 

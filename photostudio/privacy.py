@@ -5,8 +5,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from bookings.models import Booking, Client, ContactMessage
-from galleries.models import Gallery, Photo, ZipArchive
-from galleries.photos import remove_photos
+from galleries.models import Gallery, Photo, ZipArchive, zip_path
+from galleries.photos import remove_leftovers, remove_photos
 
 from .models import OutgoingEmail
 
@@ -16,10 +16,16 @@ def forget_client(client: Client) -> None:
     contact-form messages, emails and account, and every file of theirs. Files go first: a crash
     half-way leaves rows to retry with, never orphan files."""
     galleries = Gallery.objects.filter(client=client)
+    photo_keys = {gallery.pk: [] for gallery in galleries}
+    for gallery_id, key in Photo.objects.filter(gallery__in=galleries).values_list("gallery_id", "key"):
+        photo_keys[gallery_id].append(key)
     remove_photos(Photo.objects.filter(gallery__in=galleries))
     for archive in ZipArchive.objects.filter(gallery__in=galleries):
-        if archive.file:
-            archive.file.delete(save=False)
+        # Its recorded file, and the name it is written under (a build may have stopped after writing).
+        for name in {archive.file.name, zip_path(archive, "")} - {""}:
+            archive.file.storage.delete(name)
+    for gallery in galleries:  # and whatever a job left in their folders without recording it
+        remove_leftovers(gallery, photo_keys[gallery.pk])
     with transaction.atomic():
         # Their contact-form messages too: the form asks for no account, so they are found by email.
         messages = ContactMessage.objects.filter(email__iexact=client.email)
