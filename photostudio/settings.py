@@ -183,47 +183,28 @@ if MEDIA_STORAGE not in ("local", "s3"):
 S3_URL_LIFETIME = env.int("S3_URL_LIFETIME", default=300)
 MEDIA_ORIGINS: list[str] = []  # where pages may load images from besides the site itself
 if MEDIA_STORAGE == "s3":
-    from photostudio.object_storage import origin_of, storage_options
+    from photostudio.object_storage import s3_origins, s3_storages
 
-    _bucket = env.str("S3_BUCKET")
-    _public_bucket = env.str("S3_PUBLIC_BUCKET", default=_bucket)
-    _public_domain = env.str("S3_PUBLIC_DOMAIN", default="") or None
+    _buckets = {"bucket": env.str("S3_BUCKET")}
+    _buckets["public_bucket"] = env.str("S3_PUBLIC_BUCKET", default=_buckets["bucket"])
     _where = {
+        "public_domain": env.str("S3_PUBLIC_DOMAIN", default="") or None,
         "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
         "region": env.str("S3_REGION", default="") or None,
         "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
     }
-    _shared = {
-        **_where,
-        "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
-        "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
-        "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
-    }
-    _public = {
-        **storage_options(bucket=_public_bucket, **_shared),
-        "location": env.str("S3_PUBLIC_PREFIX", default="public").strip("/"),
-        "querystring_auth": False,
-        "custom_domain": _public_domain,
-        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
-    }
     STORAGES = {
-        "default": {"BACKEND": "photostudio.storage.PublicS3Storage", "OPTIONS": {**_public, "file_overwrite": False}},
-        "private": {
-            "BACKEND": "photostudio.storage.PrivateS3Storage",
-            "OPTIONS": {**storage_options(bucket=_bucket, **_shared), "file_overwrite": False},
-        },
-        "renditions": {
-            "BACKEND": "photostudio.storage.PublicS3Storage",
-            "OPTIONS": {**_public, "file_overwrite": True},
-        },
+        **s3_storages(
+            **_buckets,
+            **_where,
+            public_prefix=env.str("S3_PUBLIC_PREFIX", default="public"),
+            access_key=env.str("S3_ACCESS_KEY_ID", default="") or None,
+            secret_key=env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            max_memory_size=FILE_UPLOAD_MAX_MEMORY_SIZE,
+        ),
         "staticfiles": {"BACKEND": "photostudio.storage.StaticFilesStorage"},
     }
-    MEDIA_ORIGINS = sorted(
-        {
-            origin_of(bucket=_bucket, **_where),
-            f"https://{_public_domain}" if _public_domain else origin_of(bucket=_public_bucket, **_where),
-        }
-    )
+    MEDIA_ORIGINS = s3_origins(**_buckets, **_where)
 else:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

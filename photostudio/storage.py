@@ -5,6 +5,7 @@ a bucket do differently (sending a private file, writing a file as a stream, rem
 here."""
 
 import contextlib
+import io
 import os
 import posixpath
 import secrets
@@ -124,28 +125,28 @@ class _MultipartUpload:
         params = storage._get_write_parameters(name)
         self.upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=self.key, **params)["UploadId"]
         self.parts: list[dict] = []
-        self.buffer = bytearray()
+        self.buffer = io.BytesIO()
 
     def write(self, data) -> int:
-        self.buffer += data
-        if len(self.buffer) >= PART_SIZE:
+        written = self.buffer.write(data)
+        if self.buffer.tell() >= PART_SIZE:
             self._send_part()
-        return len(data)
+        return written
 
     def flush(self) -> None:
         pass  # parts go when they are full: S3 refuses smaller ones but the last
 
     def _send_part(self) -> None:
         number = len(self.parts) + 1
-        body = bytes(self.buffer)
-        self.buffer = bytearray()  # the buffer goes before the upload: one part in memory, not two
+        body, self.buffer = self.buffer, io.BytesIO()
+        body.seek(0)  # sent as it is, not copied
         answer = self.client.upload_part(
             Bucket=self.bucket, Key=self.key, UploadId=self.upload_id, PartNumber=number, Body=body
         )
         self.parts.append({"PartNumber": number, "ETag": answer["ETag"]})
 
     def complete(self) -> None:
-        if self.buffer or not self.parts:
+        if self.buffer.tell() or not self.parts:
             self._send_part()
         self.client.complete_multipart_upload(
             Bucket=self.bucket, Key=self.key, UploadId=self.upload_id, MultipartUpload={"Parts": self.parts}
