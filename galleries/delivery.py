@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from photostudio import history, imaging
 from photostudio.queueing import send_after_commit
-from photostudio.storage import writing
+from photostudio.storage import reading_by_ranges, writing
 
 from . import emails
 from .models import Download, Gallery, Photo, Size, ZipArchive, zip_path
@@ -139,7 +139,7 @@ def download_for(photo: Photo) -> FieldFile | None:
         return photo.original
     if photo.download:
         return photo.download
-    with photo.original.open("rb") as original:
+    with reading_by_ranges(photo.original) as original:  # from a bucket, its first bytes only
         if not imaging.says_where(original):  # reads its metadata only
             return photo.original
     send_after_commit("galleries.tasks.prepare_download", photo.pk)

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterator
 from urllib.parse import quote
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
 from storages.backends.s3 import S3Storage
@@ -106,6 +107,68 @@ def presigned_url(field_file, *, content_type: str, disposition: str = "", max_a
         return storage.presigned_url(field_file.name, content_type=content_type, disposition=disposition,
                                      max_age=max_age)  # fmt: skip
     return None
+
+
+# --- reading the start of a file ---
+
+
+class _RangedReader(io.RawIOBase):
+    """An object in a bucket, read by ranges as asked: reading a file's first bytes fetches those
+    bytes, not the file (which django-storages would download whole on the first read)."""
+
+    def __init__(self, storage: S3Storage, name: str) -> None:
+        self.client = storage.connection.meta.client
+        self.bucket, self.key = storage.bucket_name, storage._normalize_name(name)
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_END:
+            raise OSError("reading by ranges: the end is not known")
+        self.position = offset if whence == io.SEEK_SET else self.position + offset
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size == 0:
+            return b""
+        end = "" if size is None or size < 0 else self.position + size - 1
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.key, Range=f"bytes={self.position}-{end}")
+        except ClientError as err:
+            code = err.response.get("Error", {}).get("Code")
+            if code == "InvalidRange":  # at or past the end
+                return b""
+            if code in ("NoSuchKey", "404"):
+                raise FileNotFoundError(f"File does not exist: {self.key}") from err
+            raise
+        data = answer["Body"].read()
+        self.position += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+@contextlib.contextmanager
+def reading_by_ranges(field_file) -> Iterator:
+    """The file, to read a part of it (its header, its metadata): from a bucket, only the bytes
+    read are fetched; on this machine's disk, the file as it is."""
+    if isinstance(field_file.storage, S3Storage):
+        with _RangedReader(field_file.storage, field_file.name) as reader:
+            yield reader
+        return
+    with field_file.open("rb") as fh:
+        yield fh
 
 
 # --- writing a file as a stream ---

@@ -9,6 +9,7 @@ import hashlib
 import http.client
 import io
 import os
+import random
 import re
 import time
 import tracemalloc
@@ -422,6 +423,26 @@ def in_s3_url(gallery) -> str:
     """The private bucket's address, as presigned addresses start."""
     storage = Photo.original.field.storage
     return f"{storage.endpoint_url}/{storage.bucket_name}"
+
+
+@pytest.mark.django_db
+def test_sending_an_original_that_records_no_location_fetches_only_its_start_from_the_bucket(in_s3, client):
+    alice = make_user_client("Alice Byrne", "alice.byrne@example.com")
+    gallery = make_gallery(alice, status=Gallery.Status.DELIVERED)
+    noise = random.Random(142).randbytes(3000 * 2000 * 3)  # grain: a JPEG of several megabytes
+    out = io.BytesIO()
+    Image.frombytes("RGB", (3000, 2000), noise).save(out, "JPEG", quality=92)
+    photo = processed_photo(gallery, "IMG_20261120_0142.jpg", out.getvalue())
+    Photo.objects.filter(pk=photo.pk).update(delivered=True)
+    fetched = []  # the size of each object (or part of one) read from the bucket
+    s3 = Photo.original.field.storage.connection.meta.client
+    s3.meta.events.register("after-call.s3.GetObject", lambda parsed, **_: fetched.append(parsed["ContentLength"]))
+    client.force_login(alice.user)
+
+    reply = client.get(f"/portal/galleries/{gallery.public_id}/photos/{photo.key}/download/")
+
+    assert reply.status_code == 302 and fetch(reply["Location"]).body == out.getvalue()
+    assert len(out.getvalue()) > 4 * MB and 0 < sum(fetched) <= 256 * 1024, fetched
 
 
 # --- memory: an upload and a zip stream, never whole in memory ---
