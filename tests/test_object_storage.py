@@ -445,6 +445,28 @@ def test_sending_an_original_that_records_no_location_fetches_only_its_start_fro
     assert len(out.getvalue()) > 4 * MB and 0 < sum(fetched) <= 256 * 1024, fetched
 
 
+@pytest.mark.django_db
+def test_a_session_type_s_example_photo_is_a_public_file_in_the_bucket_shown_at_its_own_address(in_s3, client):
+    from bookings import services
+    from bookings.models import SessionTypePhoto
+    from tests.factories import make_session_type
+
+    session = make_session_type(kind="headshot", slug="headshot")
+    photo = SessionTypePhoto.objects.create(
+        session_type=session, alt="A headshot on grey",
+        original=ContentFile(jpeg_bytes(size=(1600, 2000), seed=7), name="IMG_20261120_0007.jpg"),
+    )  # fmt: skip
+    services.prepare_example_photo(photo.pk)
+    photo.refresh_from_db()
+
+    html = client.get("/sessions/headshot/").content.decode()
+
+    url = f"{in_s3.server.url}/{in_s3.public}/public/{photo.image.name}"
+    assert f'src="{url}"' in html and f'<meta property="og:image" content="{url}">' in html
+    assert fetch(url).status == 200  # plain, unsigned
+    assert photo.original.name in in_s3.server.keys(in_s3.private)
+
+
 # --- memory: an upload and a zip stream, never whole in memory ---
 
 
