@@ -3,7 +3,7 @@ its files in object storage:
 
     .venv/bin/python -m tests.s3_server --port 9000     # prints the environment to use, then serves
 
-It is s3rver (from the npm registry, pinned by tests/s3_server/package-lock.json), installed once
+It is s3rver (from the npm registry, pinned by tests/s3rver/package-lock.json), installed once
 into a cache folder (S3_SERVER_CACHE, default /tmp/photostudio-s3-server-<digest of the lock>). Unlike
 moto's server it refuses, as S3 does, a presigned address once it has expired, so the tests can
 show how long a handed-out address works. It is no stand-in for S3's security, though: it takes
@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent / "s3_server"
+HERE = Path(__file__).resolve().parent / "s3rver"
 ACCESS_KEY = SECRET_KEY = "S3RVER"  # the only keys s3rver takes
 REGION = "us-east-1"
 PRIVATE_BUCKET, PUBLIC_BUCKET = "photostudio-private", "photostudio-public"
