@@ -172,9 +172,8 @@ def _build_zip(archive: ZipArchive) -> bool:
         if not web and not keep_location and not photo.download and prepare_download(photo.pk):
             photo.refresh_from_db(fields=["download"])
     name = zip_path(archive, "")
-    written = _Counted()
     with writing(archive.file.storage, name) as stream:
-        written.stream = stream
+        written = _Counted(stream)
         names: set[str] = set()
         # The stream has no tell(): zipfile writes each member's sizes after its data.
         with zipfile.ZipFile(written, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
@@ -197,8 +196,8 @@ def _build_zip(archive: ZipArchive) -> bool:
 class _Counted:
     """Passes writes on to a stream, counting the bytes (the zip's size, without asking storage)."""
 
-    stream = None
-    size = 0
+    def __init__(self, stream) -> None:
+        self.stream, self.size = stream, 0
 
     def write(self, data) -> int:
         self.size += len(data)

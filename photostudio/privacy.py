@@ -19,13 +19,15 @@ def forget_client(client: Client) -> None:
     photo_keys = {gallery.pk: [] for gallery in galleries}
     for gallery_id, key in Photo.objects.filter(gallery__in=galleries).values_list("gallery_id", "key"):
         photo_keys[gallery_id].append(key)
+    # Everything in their galleries' folders, what a job left there without recording it included
+    # (first, while the photos' rows still name the folders, should this stop half-way).
+    for gallery in galleries:
+        remove_leftovers(gallery, photo_keys[gallery.pk])
     remove_photos(Photo.objects.filter(gallery__in=galleries))
     for archive in ZipArchive.objects.filter(gallery__in=galleries):
         # Its recorded file, and the name it is written under (a build may have stopped after writing).
         for name in {archive.file.name, zip_path(archive, "")} - {""}:
             archive.file.storage.delete(name)
-    for gallery in galleries:  # and whatever a job left in their folders without recording it
-        remove_leftovers(gallery, photo_keys[gallery.pk])
     with transaction.atomic():
         # Their contact-form messages too: the form asks for no account, so they are found by email.
         messages = ContactMessage.objects.filter(email__iexact=client.email)

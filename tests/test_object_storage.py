@@ -468,6 +468,29 @@ def test_a_session_type_s_example_photo_is_a_public_file_in_the_bucket_shown_at_
     assert photo.original.name in in_s3.server.keys(in_s3.private)
 
 
+@pytest.mark.django_db
+def test_forgetting_a_client_deletes_files_of_theirs_that_no_row_names_any_more(in_s3):
+    from photostudio.privacy import forget_client
+
+    alice = make_user_client("Alice Byrne", "alice.byrne@example.com")
+    bob = make_user_client("Bob Mensah", "bob.mensah@example.org")
+    hers = processed_photo(make_gallery(alice), "IMG_20261120_0142.jpg", jpeg_bytes(seed=142))
+    his = processed_photo(make_gallery(bob), "IMG_20261120_0142.jpg", jpeg_bytes(seed=142))
+    bucket = in_s3.server.client()
+    # What a job wrote before it stopped, never recorded: a copy for download, an earlier proof.
+    strays = [f"downloads/{hers.gallery.public_id}/4f1c9a.jpg", f"proofs/{hers.key}/proof-0123456789abcdef.jpg"]
+    for name in strays:
+        bucket.put_object(Bucket=in_s3.private, Key=name, Body=b"\xff\xd8 a stray file")
+    before = in_s3.objects()
+
+    forget_client(alice)
+
+    left = in_s3.objects()
+    assert not [name for name in left if hers.gallery.public_id in name or hers.key in name]
+    assert left == {name for name in before if hers.gallery.public_id not in name and hers.key not in name}
+    assert [name for name in left if his.key in name]  # Bob's proof and thumbnails stay
+
+
 # --- memory: an upload and a zip stream, never whole in memory ---
 
 
