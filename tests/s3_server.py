@@ -109,7 +109,7 @@ class S3Server:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=1)  # it keeps idle connections open: don't wait on them
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

@@ -529,7 +529,7 @@ def test_a_30_mb_upload_goes_to_the_bucket_without_ever_being_whole_in_memory(in
     photo = Photo.objects.get(gallery=gallery)
     stored = in_s3.server.client().get_object(Bucket=in_s3.private, Key=photo.original.name)["Body"].read()
     assert len(stored) == 30 * MB and hashlib.sha256(stored).hexdigest() == digest == photo.content_hash
-    assert peak < 12 * MB, f"peak {peak / MB:.1f} MB for a 30 MB upload"
+    assert peak < 15 * MB, f"peak {peak / MB:.1f} MB for a 30 MB upload"  # measured: 11.6 (an 8 MB part at a time)
 
 
 @pytest.mark.django_db
@@ -558,7 +558,7 @@ def test_a_zip_of_48_mb_of_photos_is_written_into_the_bucket_as_it_is_made(in_s3
     with zipfile.ZipFile(io.BytesIO(stored)) as zf:
         assert zf.testzip() is None
         assert {n: zf.read(n) for n in zf.namelist()} == originals
-    assert peak < 20 * MB, f"peak {peak / MB:.1f} MB for a {archive.size_bytes / MB:.0f} MB zip"
+    assert peak < 24 * MB, f"peak {peak / MB:.1f} MB for a {archive.size_bytes / MB:.0f} MB zip"  # measured: 12.9
 
 
 # --- settings ---
