@@ -561,6 +561,28 @@ def test_a_zip_of_48_mb_of_photos_is_written_into_the_bucket_as_it_is_made(in_s3
     assert peak < 24 * MB, f"peak {peak / MB:.1f} MB for a {archive.size_bytes / MB:.0f} MB zip"  # measured: 12.9
 
 
+@pytest.mark.django_db
+def test_a_zip_whose_build_fails_half_way_leaves_nothing_in_the_bucket(in_s3):
+    gallery = make_gallery(make_user_client("Alice Byrne", "alice.byrne@example.com"), keep_location=True,
+                           status=Gallery.Status.DELIVERED)  # fmt: skip
+    for n in range(140, 143):
+        data = os.urandom(5 * MB)
+        photo = Photo(gallery=gallery, original_name=f"IMG_20261120_{n:04d}.jpg", state=Photo.State.DONE,
+                      content_hash=hashlib.sha256(data).hexdigest(), delivered=True)  # fmt: skip
+        photo.original.save(photo.original_name, ContentFile(data), save=False)
+        photo.save()
+    last = gallery.photos.order_by("original_name").last()
+    in_s3.server.client().delete_object(Bucket=in_s3.private, Key=last.original.name)  # gone from the bucket
+    archive = ZipArchive.objects.create(gallery=gallery, expires_at=gallery.created_at + delivery.ZIP_LIFETIME)
+
+    with pytest.raises(FileNotFoundError):
+        delivery.build_zip(archive.pk)  # after two photos: 10 MB of it already sent in a part
+
+    assert not [name for name in in_s3.objects() if "/zips/" in name]
+    archive.refresh_from_db()
+    assert (archive.state, archive.file.name) == (ZipArchive.State.BUILDING, "")
+
+
 # --- settings ---
 
 
