@@ -1,0 +1,207 @@
+"""The client's gallery a page of tiles at a time, so its first screen costs the same at 10 photos
+and at 2,000: which photos a page shows, the cached HTML of what every client sees of a tile, and the
+validator (ETag) of everything a page shows, so a returning browser gets a 304 without a render.
+
+A tile's unchanging part (its thumbnail, links and file name) is cached under a digest of exactly
+what it is made from: the photo's own fields, its number in the list and the kind of grid. Any
+change to the photo (reprocessed, renamed, reordered, delivered) makes a new digest, so a changed
+photo shows at once and nothing needs to be invalidated. What is the client's own (the heart, the
+comments) is never in the cache: the page renders it around the cached part on every request.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Comment, Favourite, Gallery, Photo
+
+PAGE_SIZE = 60  # tiles a response carries: a few screens on a phone, divisible by 2 to 6 columns
+EAGER = 6  # the first tiles of the first page load at once (the first rows at any width), the rest lazily
+HIGH_PRIORITY = 3  # of those, the first ones the browser fetches before anything else
+TILE_TIMEOUT = 60 * 60 * 24 * 7  # a digest never goes stale; this only lets unused tiles age out
+
+# The grid's real column widths (static/css/portal.css: 2, 3, 4, 5 then 6 columns, less the page's
+# padding and the gaps), so the browser picks the 480 or the 960 px thumbnail for the width it shows.
+THUMB_SIZES = (
+    "(max-width:575px) calc(50vw - 12px),(max-width:767px) calc(33vw - 13px),"
+    "(max-width:1199px) calc(25vw - 21px),(max-width:1599px) calc(20vw - 19px),calc(17vw - 18px)"
+)
+
+PROOF, FINAL = "proof", "final"
+_TILE_TEMPLATES = {PROOF: "galleries/_proof_tile.html", FINAL: "galleries/_final_tile.html"}
+
+
+def _template_digest() -> str:
+    """The page's templates as they are on disk: a deploy that changes them changes every ETag."""
+    folder = Path(settings.BASE_DIR) / "templates"
+    names = ["base.html", "galleries/gallery.html", "galleries/_tiles.html", *_TILE_TEMPLATES.values()]
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+TEMPLATES_DIGEST = _template_digest()
+
+
+def page_number(value: str | None) -> int | None:
+    """The page asked for (`?page=`): 1 when not given, None when not a plain positive number."""
+    if value is None or value == "":
+        return 1
+    if not value.isascii() or not value.isdigit() or len(value) > 6 or int(value) < 1:
+        return None
+    return int(value)
+
+
+def proofs_of(gallery: Gallery) -> QuerySet:
+    """The gallery's proofs with what the page shows of each, in a fixed number of queries."""
+    return (
+        gallery.photos.filter(state=Photo.State.DONE, is_final=False)
+        .annotate(
+            is_favourite=Exists(Favourite.objects.filter(photo=OuterRef("pk"))),
+            n_comments=Count("comments"),
+        )
+        .only("key", "original_name", "proof", "thumb", "thumb_2x", "placeholder", "thumb_width", "thumb_height",
+              "width", "height", "order", "captured_at", "gallery_id")
+        .order_by(*Photo.ORDER)
+    )  # fmt: skip
+
+
+def delivered_of(gallery: Gallery) -> QuerySet:
+    """The gallery's delivered photos, in the shoot's order."""
+    return (
+        gallery.photos.filter(state=Photo.State.DONE, delivered=True)
+        .only("key", "original_name", "proof", "web", "thumb", "thumb_2x", "placeholder", "thumb_width",
+              "thumb_height", "width", "height", "size_bytes", "order", "captured_at", "gallery_id")
+        .order_by(*Photo.ORDER)
+    )  # fmt: skip
+
+
+@dataclass
+class Tile:
+    photo: Photo
+    number: int  # its place in the list shown, from 1
+    html: SafeString = mark_safe("")  # what every client sees of it, from the cache or just rendered
+
+
+@dataclass
+class Page:
+    kind: str  # PROOF or FINAL
+    number: int
+    tiles: list[Tile]
+    total: int  # photos in the whole list (all proofs, the favourites, or the delivered photos)
+    favourites_only: bool
+
+    @property
+    def has_next(self) -> bool:
+        return self.number * PAGE_SIZE < self.total
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.total - self.number * PAGE_SIZE)
+
+    @property
+    def query(self) -> str:
+        """The query string of the next page, keeping the filter."""
+        return f"?{'show=favourites&' if self.favourites_only else ''}page={self.number + 1}"
+
+
+class NoSuchPage(Exception):
+    """A page past the last one."""
+
+
+def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Page:
+    """One page of the gallery's grid: its proofs (or the client's favourites among them) while the
+    client chooses, its delivered photos once delivered. The same queries at any size: a count,
+    the page's photos and the page's comments."""
+    if gallery.status == Gallery.Status.DELIVERED:
+        kind, photos = FINAL, delivered_of(gallery)
+    else:
+        kind = PROOF
+        photos = proofs_of(gallery)
+        if favourites_only:
+            photos = photos.filter(is_favourite=True)
+        # Each tile carries its comments for the viewer to show (one query for the page's).
+        comments = Comment.objects.only("photo_id", "text", "created_at", "reply", "replied_at").order_by("pk")
+        photos = photos.prefetch_related(Prefetch("comments", queryset=comments))
+    total = photos.count()
+    if number > 1 and (number - 1) * PAGE_SIZE >= total:
+        raise NoSuchPage
+    start = (number - 1) * PAGE_SIZE
+    tiles = [Tile(photo, start + i + 1) for i, photo in enumerate(photos[start : start + PAGE_SIZE])]
+    return Page(kind=kind, number=number, tiles=tiles, total=total, favourites_only=favourites_only)
+
+
+def _tile_fields(photo: Photo) -> tuple:
+    """What a tile's cached part is made from (thumbnail files are named after their content, so
+    their names stand for the thumbnail and its placeholder)."""
+    loaded = photo.__dict__  # the proofs' query leaves out the delivered photos' fields: never load them one by one
+    return (
+        photo.key, photo.original_name, photo.proof.name, loaded.get("web") and photo.web.name,
+        photo.thumb.name, photo.thumb_2x.name, photo.thumb_width, photo.thumb_height, photo.width,
+        photo.height, loaded.get("size_bytes"), len(photo.placeholder),
+    )  # fmt: skip
+
+
+def _tile_cache_key(gallery: Gallery, kind: str, tile: Tile, *, eager: bool) -> str:
+    made_of = repr((TEMPLATES_DIGEST, kind, tile.number, eager, gallery.public_id, _tile_fields(tile.photo)))
+    return f"gallery-tile:{gallery.pk}:{hashlib.sha256(made_of.encode()).hexdigest()[:32]}"
+
+
+def fill_tiles(gallery: Gallery, page: Page, *, photos_url: str) -> int:
+    """Give each tile its unchanging HTML: from the cache when made before, else rendered and
+    cached. Returns how many had to be rendered."""
+    eager = {t.number: page.number == 1 and t.number <= EAGER for t in page.tiles}
+    keys = {_tile_cache_key(gallery, page.kind, t, eager=eager[t.number]): t for t in page.tiles}
+    found = cache.get_many(list(keys))
+    missing = {}
+    template = get_template(_TILE_TEMPLATES[page.kind])
+    for key, tile in keys.items():
+        if key in found:
+            tile.html = mark_safe(found[key])
+            continue
+        context = {
+            "p": tile.photo, "n": tile.number, "url": f"{photos_url}{tile.photo.key}/", "sizes": THUMB_SIZES,
+            "eager": eager[tile.number], "high": page.number == 1 and tile.number <= HIGH_PRIORITY,
+        }  # fmt: skip
+        html = template.render(context).strip()
+        tile.html = mark_safe(html)
+        missing[key] = html
+    if missing:
+        cache.set_many(missing, TILE_TIMEOUT)
+    return len(missing)
+
+
+def etag_for(request, gallery: Gallery, page: Page, *, count, studio, extra: tuple = ()) -> str:
+    """A digest of everything the page shows, made from the data it is rendered from: the photos
+    (each tile's fields), the client's hearts and comments, the selection count, the gallery's own
+    fields, the page and filter, who is asking and their CSRF secret (the tokens in the page stay
+    valid only with it), the studio's details and the templates. Equal ETags mean an equal page."""
+    digest = hashlib.sha256()
+    parts = [
+        TEMPLATES_DIGEST, static("css/portal.css"), static("js/portal.js"), settings.STUDIO_NAME,
+        settings.STUDIO_EMAIL, settings.CURRENCY_SYMBOL, studio.phone, request.user.pk, request.META.get("CSRF_COOKIE"),
+        request.get_full_path(), gallery.pk, gallery.title, gallery.message, gallery.status,
+        gallery.selection_limit, gallery.price_per_extra, gallery.expires_on, gallery.is_expired,
+        gallery.is_open_for_selection, page.kind, page.number, page.total, page.favourites_only,
+        count.chosen, count.limit, count.extras, count.extras_price, *extra,
+    ]  # fmt: skip
+    digest.update(repr(parts).encode())
+    for tile in page.tiles:
+        photo = tile.photo
+        state = (getattr(photo, "is_favourite", None), getattr(photo, "n_comments", None))
+        comments = [(c.pk, c.text, c.reply, c.replied_at, c.created_at) for c in _prefetched_comments(photo)]
+        digest.update(repr((tile.number, _tile_fields(photo), state, comments)).encode())
+    return f'"{digest.hexdigest()[:40]}"'
+
+
+def _prefetched_comments(photo: Photo) -> list:
+    cached = getattr(photo, "_prefetched_objects_cache", {})
+    return list(cached.get("comments", []))
