@@ -9,30 +9,32 @@ photo shows at once and nothing needs to be invalidated. What is the client's ow
 comments) is never in the cache: the page renders it around the cached part on every request.
 """
 
+import base64
 import hashlib
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
+from PIL import Image
 
 from .models import Comment, Favourite, Gallery, Photo
 
 PAGE_SIZE = 60  # tiles a response carries: a few screens on a phone, divisible by 2 to 6 columns
 EAGER = 6  # the first tiles of the first page load at once (the first rows at any width), the rest lazily
 HIGH_PRIORITY = 3  # of those, the first ones the browser fetches before anything else
+SMALL_PLACEHOLDER_EDGE = 6  # pixels on the long edge of the lazy tiles' placeholders (the first rows keep the full one)
 TILE_TIMEOUT = 60 * 60 * 24 * 7  # a digest never goes stale; this only lets unused tiles age out
 
-# The grid's real column widths (static/css/portal.css: 2, 3, 4, 5 then 6 columns, less the page's
-# padding and the gaps), so the browser picks the 480 or the 960 px thumbnail for the width it shows.
-THUMB_SIZES = (
-    "(max-width:575px) calc(50vw - 12px),(max-width:767px) calc(33vw - 13px),"
-    "(max-width:1199px) calc(25vw - 21px),(max-width:1599px) calc(20vw - 19px),calc(17vw - 18px)"
-)
+# The grid's columns (static/css/portal.css: 2, 3, 4, 5 then 6 of them), so the browser picks the 480 or
+# the 960 px thumbnail for the width a tile really has (each is this share of the window less at most
+# 24 px of padding and gaps, too little to change the choice).
+THUMB_SIZES = "(max-width:575px) 50vw,(max-width:767px) 33vw,(max-width:1199px) 25vw,(max-width:1599px) 20vw,17vw"
 
 PROOF, FINAL = "proof", "final"
 _TILE_TEMPLATES = {PROOF: "galleries/_proof_tile.html", FINAL: "galleries/_final_tile.html"}
@@ -84,11 +86,27 @@ def delivered_of(gallery: Gallery) -> QuerySet:
     )  # fmt: skip
 
 
+# What a tile is made from: the cached part's fields, and what the client's own part needs.
+_FIELDS = ("id", "key", "original_name", "proof", "thumb", "thumb_2x", "placeholder", "thumb_width", "thumb_height",
+           "width", "height")  # fmt: skip
+_FINAL_FIELDS = (*_FIELDS, "web", "size_bytes")
+
+
 @dataclass
 class Tile:
-    photo: Photo
     number: int  # its place in the list shown, from 1
+    fields: dict  # the photo's row (_FIELDS), from which the cached part is made
+    chosen: bool = False
+    comments: list = field(default_factory=list)  # the client's comments on it, with the studio's replies
     html: SafeString = mark_safe("")  # what every client sees of it, from the cache or just rendered
+
+    @property
+    def key(self) -> str:
+        return self.fields["key"]
+
+    @property
+    def name(self) -> str:
+        return self.fields["original_name"]
 
 
 @dataclass
@@ -119,39 +137,61 @@ class NoSuchPage(Exception):
 
 def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Page:
     """One page of the gallery's grid: its proofs (or the client's favourites among them) while the
-    client chooses, its delivered photos once delivered. The same queries at any size: a count,
-    the page's photos and the page's comments."""
-    if gallery.status == Gallery.Status.DELIVERED:
-        kind, photos = FINAL, delivered_of(gallery)
-    else:
-        kind = PROOF
-        photos = proofs_of(gallery)
-        if favourites_only:
-            photos = photos.filter(is_favourite=True)
-        # Each tile carries its comments for the viewer to show (one query for the page's).
-        comments = Comment.objects.only("photo_id", "text", "created_at", "reply", "replied_at").order_by("pk")
-        photos = photos.prefetch_related(Prefetch("comments", queryset=comments))
+    client chooses, its delivered photos once delivered. The same three queries at any size: a
+    count, the page's photos and the page's comments. Nothing is computed over the other pages'
+    photos (no aggregate over the gallery), so a page of 2,000 photos costs what a page of 60 does."""
+    delivered = gallery.status == Gallery.Status.DELIVERED
+    photos = gallery.photos.filter(state=Photo.State.DONE)
+    photos = photos.filter(delivered=True) if delivered else photos.filter(is_final=False)
+    if favourites_only and not delivered:
+        photos = photos.filter(favourite__isnull=False)
     total = photos.count()
     if number > 1 and (number - 1) * PAGE_SIZE >= total:
         raise NoSuchPage
     start = (number - 1) * PAGE_SIZE
-    tiles = [Tile(photo, start + i + 1) for i, photo in enumerate(photos[start : start + PAGE_SIZE])]
+    rows = (
+        photos.order_by(*Photo.ORDER)
+        .annotate(chosen=Exists(Favourite.objects.filter(photo=OuterRef("pk"))))
+        .values(*(_FINAL_FIELDS if delivered else _FIELDS), "chosen")[start : start + PAGE_SIZE]
+    )
+    tiles = []
+    for i, row in enumerate(rows):
+        chosen = row.pop("chosen")
+        tiles.append(Tile(number=start + i + 1, fields=row, chosen=chosen))
+    if tiles and not delivered:  # each tile carries its comments for the viewer to show
+        by_id = {tile.fields["id"]: tile for tile in tiles}
+        comments = Comment.objects.filter(photo_id__in=by_id).order_by("pk")
+        for comment in comments.values("id", "photo_id", "text", "created_at", "reply", "replied_at"):
+            by_id[comment["photo_id"]].comments.append(comment)
+    kind = FINAL if delivered else PROOF
     return Page(kind=kind, number=number, tiles=tiles, total=total, favourites_only=favourites_only)
 
 
-def _tile_fields(photo: Photo) -> tuple:
-    """What a tile's cached part is made from (thumbnail files are named after their content, so
-    their names stand for the thumbnail and its placeholder)."""
-    loaded = photo.__dict__  # the proofs' query leaves out the delivered photos' fields: never load them one by one
-    return (
-        photo.key, photo.original_name, photo.proof.name, loaded.get("web") and photo.web.name,
-        photo.thumb.name, photo.thumb_2x.name, photo.thumb_width, photo.thumb_height, photo.width,
-        photo.height, loaded.get("size_bytes"), len(photo.placeholder),
-    )  # fmt: skip
+def small_placeholder(data_uri: str) -> str:
+    """The placeholder at SMALL_PLACEHOLDER_EDGE pixels as a PNG data: URI, about a third of the
+    size: the browser stretches it smoothly over the tile, a blur of the photo's colours. Below the
+    first rows the thumbnail is usually there before the tile scrolls into view, so its placeholder
+    is only a stand-in for a moment; this keeps 60 tiles' worth of them within the page's budget."""
+    if not data_uri.startswith("data:image/jpeg;base64,"):
+        return data_uri
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1]))) as image:
+            w, h = image.size
+            scale = SMALL_PLACEHOLDER_EDGE / max(w, h)
+            small = image.convert("RGB").resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.BOX)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return ""  # not an image after all: the tile's plain background stands in
+    out = io.BytesIO()
+    small.save(out, "PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _tile_cache_key(gallery: Gallery, kind: str, tile: Tile, *, eager: bool) -> str:
-    made_of = repr((TEMPLATES_DIGEST, kind, tile.number, eager, gallery.public_id, _tile_fields(tile.photo)))
+    """Named after everything the cached part is made from: the photo's fields (the thumbnails'
+    files are named after their content, so their names stand for them and for the placeholder
+    made with them), its number, the kind of grid and the templates."""
+    fields = [(name, value) for name, value in tile.fields.items() if name != "placeholder"]
+    made_of = repr((TEMPLATES_DIGEST, kind, tile.number, eager, gallery.public_id, fields))
     return f"gallery-tile:{gallery.pk}:{hashlib.sha256(made_of.encode()).hexdigest()[:32]}"
 
 
@@ -167,8 +207,11 @@ def fill_tiles(gallery: Gallery, page: Page, *, photos_url: str) -> int:
         if key in found:
             tile.html = mark_safe(found[key])
             continue
+        photo = Photo(**tile.fields)
+        if not eager[tile.number]:
+            photo.placeholder = small_placeholder(photo.placeholder)
         context = {
-            "p": tile.photo, "n": tile.number, "url": f"{photos_url}{tile.photo.key}/", "sizes": THUMB_SIZES,
+            "p": photo, "n": tile.number, "url": f"{photos_url}{tile.key}/", "sizes": THUMB_SIZES,
             "eager": eager[tile.number], "high": page.number == 1 and tile.number <= HIGH_PRIORITY,
         }  # fmt: skip
         html = template.render(context).strip()
@@ -195,13 +238,5 @@ def etag_for(request, gallery: Gallery, page: Page, *, count, studio, extra: tup
     ]  # fmt: skip
     digest.update(repr(parts).encode())
     for tile in page.tiles:
-        photo = tile.photo
-        state = (getattr(photo, "is_favourite", None), getattr(photo, "n_comments", None))
-        comments = [(c.pk, c.text, c.reply, c.replied_at, c.created_at) for c in _prefetched_comments(photo)]
-        digest.update(repr((tile.number, _tile_fields(photo), state, comments)).encode())
+        digest.update(repr((tile.number, tile.fields, tile.chosen, tile.comments)).encode())
     return f'"{digest.hexdigest()[:40]}"'
-
-
-def _prefetched_comments(photo: Photo) -> list:
-    cached = getattr(photo, "_prefetched_objects_cache", {})
-    return list(cached.get("comments", []))

@@ -186,7 +186,6 @@ def _gallery_page(request: HttpRequest, gallery: Gallery, *, fragment: bool) -> 
         "favourites_only": favourites_only,
         "open": gallery.is_open_for_selection,
         "gallery_url": gallery_url,
-        "photos_url": f"{gallery_url}photos/",
         "sizes": Size.choices,
         "studio": studio,
     }
