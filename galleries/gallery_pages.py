@@ -135,14 +135,22 @@ class NoSuchPage(Exception):
     """A page past the last one."""
 
 
+def shown_photos(gallery: Gallery) -> QuerySet:
+    """The photos the client sees, with nothing computed for them: a delivered gallery's delivered
+    photos, any other's proofs."""
+    photos = gallery.photos.filter(state=Photo.State.DONE)
+    if gallery.status == Gallery.Status.DELIVERED:
+        return photos.filter(delivered=True)
+    return photos.filter(is_final=False)
+
+
 def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Page:
     """One page of the gallery's grid: its proofs (or the client's favourites among them) while the
     client chooses, its delivered photos once delivered. The same three queries at any size: a
     count, the page's photos and the page's comments. Nothing is computed over the other pages'
     photos (no aggregate over the gallery), so a page of 2,000 photos costs what a page of 60 does."""
     delivered = gallery.status == Gallery.Status.DELIVERED
-    photos = gallery.photos.filter(state=Photo.State.DONE)
-    photos = photos.filter(delivered=True) if delivered else photos.filter(is_final=False)
+    photos = shown_photos(gallery)
     if favourites_only and not delivered:
         photos = photos.filter(favourite__isnull=False)
     total = photos.count()
