@@ -94,4 +94,4 @@ def test_the_photo_list_is_paginated_and_runs_the_same_queries_for_a_big_shoot(c
 
     assert html.count('class="action-select"') == 60
     assert "500 photos" in html
-    assert len(big) == len(few), (len(big), len(few))
+    assert len(big) == len(few)
