@@ -128,7 +128,16 @@ class Page:
     @property
     def query(self) -> str:
         """The query string of the next page, keeping the filter."""
-        return f"?{'show=favourites&' if self.favourites_only else ''}page={self.number + 1}"
+        return self._query(self.number + 1)
+
+    @property
+    def own_query(self) -> str:
+        """This page's query string, made from what it is (never echoing what the request carried)."""
+        return self._query(self.number) if self.number > 1 else self._query(None)
+
+    def _query(self, number: int | None) -> str:
+        parts = (["show=favourites"] if self.favourites_only else []) + ([f"page={number}"] if number else [])
+        return f"?{'&'.join(parts)}" if parts else ""
 
 
 class NoSuchPage(Exception):
