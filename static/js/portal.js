@@ -33,7 +33,10 @@
   // A tile's file name, and the addresses beside its photo's (its proof or web-size copy, its
   // comments, its heart): the tile's link is absolute, whatever address the page shows meanwhile.
   const nameOf = (tile) => tile.querySelector(".photo-name")?.textContent || "";
-  const besidePhoto = (link, path) => new URL(path, link.href).href;
+  const besidePhoto = (link, path) => {
+    const url = new URL(path, link.href);
+    return url.pathname + url.search;
+  };
 
   // Favourites: send the state the client wants (not a toggle), so double taps settle correctly.
   // `button` is a grid tile's heart (the state it asks for is its value) or the photo page's (its
