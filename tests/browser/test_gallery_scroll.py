@@ -62,6 +62,11 @@ def test_a_150_photo_shoot_loads_a_page_at_a_time_as_the_client_scrolls(phone, s
     shown = phone.evaluate("[...document.querySelectorAll('.photo-tile')].map(t => t.id.replace('photo-', ''))")
     assert shown == keys
     assert phone.locator("#more-photos").count() == 0
+    # At the end of the shoot, the selection bar (count, "Review and send") is still in view.
+    bar = phone.locator("#selection-bar").bounding_box()
+    assert phone.evaluate("window.scrollY") > 10 * screen  # far down the shoot
+    assert 0 <= bar["y"] and bar["y"] + bar["height"] <= screen, bar
+    assert phone.get_by_role("link", name="Review and send").is_visible()
 
     # A heart on a tile that came with the second page: saved, and the bar's count follows.
     second_page = phone.locator(f"#photo-{keys[75]}")
