@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.template.loader import get_template
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image
 
@@ -43,7 +44,10 @@ _TILE_TEMPLATES = {PROOF: "galleries/_proof_tile.html", FINAL: "galleries/_final
 def _template_digest() -> str:
     """The page's templates as they are on disk: a deploy that changes them changes every ETag."""
     folder = Path(settings.BASE_DIR) / "templates"
-    names = ["base.html", "galleries/gallery.html", "galleries/_tiles.html", *_TILE_TEMPLATES.values()]
+    names = [
+        "base.html", "galleries/gallery.html", "galleries/_count.html", "galleries/_tiles.html",
+        "galleries/_more.html", "galleries/_tiles_page.html", *_TILE_TEMPLATES.values(),
+    ]  # fmt: skip
     digest = hashlib.sha256()
     for name in names:
         digest.update((folder / name).read_bytes())
@@ -242,15 +246,17 @@ def fill_tiles(gallery: Gallery, page: Page, *, photos_url: str) -> int:
 def etag_for(request, gallery: Gallery, page: Page, *, count, studio, extra: tuple = ()) -> str:
     """A digest of everything the page shows, made from the data it is rendered from: the photos
     (each tile's fields), the client's hearts and comments, the selection count, the gallery's own
-    fields, the page and filter, who is asking and their CSRF secret (the tokens in the page stay
-    valid only with it), the studio's details and the templates. Equal ETags mean an equal page."""
+    fields, the address (page and filter), who is asking and their CSRF secret (the tokens in the
+    page stay valid only with it), the studio's details, the year in the footer and the templates.
+    Equal ETags mean an equal page."""
     digest = hashlib.sha256()
     parts = [
         TEMPLATES_DIGEST, static("css/portal.css"), static("js/portal.js"), settings.STUDIO_NAME,
-        settings.STUDIO_EMAIL, settings.CURRENCY_SYMBOL, studio.phone, request.user.pk, request.META.get("CSRF_COOKIE"),
-        request.get_full_path(), gallery.pk, gallery.title, gallery.message, gallery.status,
-        gallery.selection_limit, gallery.price_per_extra, gallery.expires_on, gallery.is_expired,
-        gallery.is_open_for_selection, page.kind, page.number, page.total, page.favourites_only,
+        settings.STUDIO_EMAIL, settings.CURRENCY_SYMBOL, studio.phone, timezone.localdate().year,
+        request.user.pk, request.META.get("CSRF_COOKIE"), request.build_absolute_uri(),
+        gallery.pk, gallery.title, gallery.message, gallery.status, gallery.selection_limit,
+        gallery.price_per_extra, gallery.expires_on, gallery.is_expired, gallery.is_open_for_selection,
+        page.kind, page.number, page.total, page.favourites_only,
         count.chosen, count.limit, count.extras, count.extras_price, *extra,
     ]  # fmt: skip
     digest.update(repr(parts).encode())
