@@ -102,6 +102,8 @@ class Tile:
     fields: dict  # the photo's row (_FIELDS), from which the cached part is made
     chosen: bool = False
     comments: list = field(default_factory=list)  # the client's comments on it, with the studio's replies
+    eager: bool = False  # among the first rows: loaded at once, with the full placeholder
+    digest: str = ""  # of everything its cached part is made from: its name in the cache
     html: SafeString = mark_safe("")  # what every client sees of it, from the cache or just rendered
 
     @property
@@ -175,16 +177,18 @@ def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Pag
         .annotate(chosen=Exists(Favourite.objects.filter(photo=OuterRef("pk"))))
         .values(*(_FINAL_FIELDS if delivered else _FIELDS), "chosen")[start : start + PAGE_SIZE]
     )
+    kind = FINAL if delivered else PROOF
     tiles = []
     for i, row in enumerate(rows):
         chosen = row.pop("chosen")
-        tiles.append(Tile(number=start + i + 1, fields=row, chosen=chosen))
+        tile = Tile(number=start + i + 1, fields=row, chosen=chosen, eager=number == 1 and i < EAGER)
+        tile.digest = _tile_digest(gallery, kind, tile)
+        tiles.append(tile)
     if tiles and not delivered:  # each tile carries its comments for the viewer to show
         by_id = {tile.fields["id"]: tile for tile in tiles}
         comments = Comment.objects.filter(photo_id__in=by_id).order_by("pk")
         for comment in comments.values("id", "photo_id", "text", "created_at", "reply", "replied_at"):
             by_id[comment["photo_id"]].comments.append(comment)
-    kind = FINAL if delivered else PROOF
     return Page(kind=kind, number=number, tiles=tiles, total=total, favourites_only=favourites_only)
 
 
@@ -207,20 +211,19 @@ def small_placeholder(data_uri: str) -> str:
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
-def _tile_cache_key(gallery: Gallery, kind: str, tile: Tile, *, eager: bool) -> str:
-    """Named after everything the cached part is made from: the photo's fields (the thumbnails'
-    files are named after their content, so their names stand for them and for the placeholder
-    made with them), its number, the kind of grid and the templates."""
+def _tile_digest(gallery: Gallery, kind: str, tile: Tile) -> str:
+    """Of everything a tile's cached part is made from: the photo's fields (the thumbnails' files
+    are named after their content, so their names stand for them and for the placeholder made with
+    them), its number and whether it loads at once, the kind of grid and the templates."""
     fields = [(name, value) for name, value in tile.fields.items() if name != "placeholder"]
-    made_of = repr((TEMPLATES_DIGEST, kind, tile.number, eager, gallery.public_id, fields))
-    return f"gallery-tile:{gallery.pk}:{hashlib.sha256(made_of.encode()).hexdigest()[:32]}"
+    made_of = repr((TEMPLATES_DIGEST, kind, tile.number, tile.eager, gallery.public_id, fields))
+    return hashlib.sha256(made_of.encode()).hexdigest()[:32]
 
 
 def fill_tiles(gallery: Gallery, page: Page, *, photos_url: str) -> int:
     """Give each tile its unchanging HTML: from the cache when made before, else rendered and
     cached. Returns how many had to be rendered."""
-    eager = {t.number: page.number == 1 and t.number <= EAGER for t in page.tiles}
-    keys = {_tile_cache_key(gallery, page.kind, t, eager=eager[t.number]): t for t in page.tiles}
+    keys = {f"gallery-tile:{gallery.pk}:{tile.digest}": tile for tile in page.tiles}
     found = cache.get_many(list(keys))
     missing = {}
     template = get_template(_TILE_TEMPLATES[page.kind])
@@ -229,11 +232,11 @@ def fill_tiles(gallery: Gallery, page: Page, *, photos_url: str) -> int:
             tile.html = mark_safe(found[key])
             continue
         photo = Photo(**tile.fields)
-        if not eager[tile.number]:
+        if not tile.eager:
             photo.placeholder = small_placeholder(photo.placeholder)
         context = {
             "p": photo, "n": tile.number, "url": f"{photos_url}{tile.key}/", "sizes": THUMB_SIZES,
-            "eager": eager[tile.number], "high": page.number == 1 and tile.number <= HIGH_PRIORITY,
+            "eager": tile.eager, "high": page.number == 1 and tile.number <= HIGH_PRIORITY,
         }  # fmt: skip
         html = template.render(context).strip()
         tile.html = mark_safe(html)
@@ -260,6 +263,6 @@ def etag_for(request, gallery: Gallery, page: Page, *, count, studio, extra: tup
         count.chosen, count.limit, count.extras, count.extras_price, *extra,
     ]  # fmt: skip
     digest.update(repr(parts).encode())
-    for tile in page.tiles:
-        digest.update(repr((tile.number, tile.fields, tile.chosen, tile.comments)).encode())
+    for tile in page.tiles:  # its cached part by its digest, and the client's own part
+        digest.update(repr((tile.digest, tile.chosen, tile.comments)).encode())
     return f'"{digest.hexdigest()[:40]}"'
