@@ -65,7 +65,7 @@ def test_a_150_photo_shoot_loads_a_page_at_a_time_as_the_client_scrolls(phone, s
     # At the end of the shoot, the selection bar (count, "Review and send") is still in view.
     bar = phone.locator("#selection-bar").bounding_box()
     assert phone.evaluate("window.scrollY") > 10 * screen  # far down the shoot
-    assert 0 <= bar["y"] and bar["y"] + bar["height"] <= screen, bar
+    assert bar["y"] >= 0 and bar["y"] + bar["height"] <= screen, bar
     assert phone.get_by_role("link", name="Review and send").is_visible()
 
     # A heart on a tile that came with the second page: saved, and the bar's count follows.
@@ -98,3 +98,25 @@ def test_a_150_photo_shoot_loads_a_page_at_a_time_as_the_client_scrolls(phone, s
     chosen = phone.evaluate("[...document.querySelectorAll('.photo-tile')].map(t => t.id.replace('photo-', ''))")
     assert chosen == [keys[3], keys[75]]
     assert phone.locator("#more-photos").count() == 0
+
+
+def test_without_javascript_more_photos_is_a_link_and_a_heart_there_comes_back_to_its_page(browser, site):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=site, java_script_enabled=False)
+    plain = context.new_page()
+    client = long_named_client()
+    gallery = make_proof_gallery(client, photos=70, limit=10)
+    keys = list(gallery.photos.order_by(*Photo.ORDER).values_list("key", flat=True))
+    sign_in(plain, site, client)
+    plain.goto(f"/portal/galleries/{gallery.public_id}/")
+
+    plain.get_by_role("link", name="More photos").click()
+    plain.wait_for_url(re.compile(r"\?page=2$"))
+    shown = plain.evaluate("[...document.querySelectorAll('.photo-tile')].map(t => t.id.replace('photo-', ''))")
+    assert shown == keys[PAGE_SIZE:]
+    plain.locator(f"#photo-{keys[65]} .heart").click()  # the grid's form, posted to this photo's address
+
+    plain.wait_for_url(re.compile(rf"\?page=2#photo-{keys[65]}$"))
+    assert plain.locator(f"#photo-{keys[65]} .heart.is-chosen").count() == 1
+    assert "1 of 10" in plain.locator("#selection-bar").inner_text()
+    assert Favourite.objects.filter(photo__key=keys[65]).exists()
+    context.close()
