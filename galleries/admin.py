@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
@@ -99,14 +99,23 @@ def thumbnail(photo: Photo, height: int = 72) -> str:
     return "—"
 
 
+# Photos listed on a gallery's page: enough to remove the few that failed or are unwanted without
+# scrolling past a whole shoot; the photo list (paginated, filtered to the gallery) has them all.
+INLINE_PHOTOS = 30
+
+
 class PhotoInline(admin.TabularInline):
     model = Photo
+    template = "admin/galleries/gallery/photo_inline.html"
     fields = ["preview", "original_name", "state", "error", "captured_at"]
     readonly_fields = fields
     extra = 0
     can_delete = True
     show_change_link = False
     verbose_name_plural = "photos (tick “delete” to remove failed or unwanted ones, then save)"
+    # Set for the page by GalleryAdmin.get_formset_kwargs: how many are listed, of how many, and where all are.
+    shown = total = 0
+    all_photos_url = ""
 
     @admin.display(description="")
     def preview(self, obj: Photo) -> str:
@@ -114,6 +123,17 @@ class PhotoInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+# Those that failed first (to remove or replace), then those still waiting, then the shoot's order.
+_INLINE_ORDER = (
+    Case(When(state=Photo.State.FAILED, then=0), When(state=Photo.State.DONE, then=2), default=1),
+    *Photo.ORDER,
+)
+
+
+def photos_needing_a_look_first(gallery: Gallery):
+    return gallery.photos.order_by(*_INLINE_ORDER)
 
 
 @admin.register(Gallery)
@@ -130,6 +150,20 @@ class GalleryAdmin(GalleryCommentsAdmin, admin.ModelAdmin):
         "client", "booking", "title", "message", "selection_limit", "price_per_extra", "expires_on",
         "keep_location", "status", "public_id", "published_at", "delivered_at", "changes",
     ]  # fmt: skip
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """The gallery's page lists INLINE_PHOTOS of its photos (those that failed or still wait
+        first, then in the shoot's order) and links to the photo list for the rest. A save takes any
+        of the gallery's photos, so what was listed is found even if the list has changed since."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, PhotoInline) and obj is not None and obj.pk:
+            inline.total = obj.photos.count()
+            inline.all_photos_url = reverse("admin:galleries_photo_changelist") + f"?gallery__id__exact={obj.pk}"
+            if request.method != "POST":
+                first = list(photos_needing_a_look_first(obj).values_list("pk", flat=True)[:INLINE_PHOTOS])
+                kwargs["queryset"] = kwargs["queryset"].filter(pk__in=first).order_by(*_INLINE_ORDER)
+                inline.shown = len(first)
+        return kwargs
 
     def get_queryset(self, request):
         return (
@@ -311,10 +345,25 @@ class GalleryAdmin(GalleryCommentsAdmin, admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
 
 
+class GalleryFilter(admin.SimpleListFilter):
+    """The photo list by gallery, each named with its client, read in one query however many there are."""
+
+    title = "gallery"
+    parameter_name = "gallery__id__exact"
+
+    def lookups(self, request, model_admin):
+        return [(str(g.pk), str(g)) for g in Gallery.objects.select_related("client").order_by("-created_at")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(gallery_id=self.value()) if _is_id(self.value()) else queryset
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     list_display = ["preview", "original_name", "gallery", "state", "error", "captured_at"]
-    list_filter = ["state", "gallery"]
+    list_select_related = ["gallery__client"]  # the gallery column names its client
+    list_per_page = 60  # thumbnails load lazily; a page of them, not a whole shoot
+    list_filter = ["state", GalleryFilter]
     search_fields = ["original_name", "gallery__title"]
     actions = ["reprocess_selected"]
     # Read-only: a photo changes by reprocessing or removal. The original is private (no public

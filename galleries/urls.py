@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", views.sign_out, name="sign_out"),
     path("forget-me/", views.ask_to_be_forgotten, name="forget_me"),
     path("galleries/<str:public_id>/", views.gallery, name="gallery"),
+    path("galleries/<str:public_id>/tiles/", views.tiles, name="tiles"),
     path("galleries/<str:public_id>/review/", views.review, name="review"),
     path("galleries/<str:public_id>/submit/", views.submit, name="submit"),
     path("galleries/<str:public_id>/photos/<str:key>/", views.photo, name="photo"),

@@ -4,21 +4,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from bookings.models import Booking
+from bookings.models import Booking, StudioProfile
 from photostudio.storage import presigned_url, protected_uri
 
-from . import accounts, delivery, emails, selection
+from . import accounts, delivery, emails, gallery_pages, selection
+from .gallery_pages import delivered_of, proofs_of
 from .models import Comment, Favourite, Gallery, Photo, Size, ZipArchive
 
 # --- signing in ---
@@ -157,28 +160,46 @@ def _expired_gallery_page(request: HttpRequest, gallery: Gallery) -> HttpRespons
     return None
 
 
-def proofs_of(gallery: Gallery):
-    """The gallery's proofs with what the page shows of each, in a fixed number of queries."""
-    return (
-        gallery.photos.filter(state=Photo.State.DONE, is_final=False)
-        .annotate(
-            is_favourite=Exists(Favourite.objects.filter(photo=OuterRef("pk"))),
-            n_comments=Count("comments"),
-        )
-        .only("key", "original_name", "proof", "thumb", "thumb_2x", "placeholder", "thumb_width", "thumb_height",
-              "width", "height", "order", "captured_at", "gallery_id")
-        .order_by(*Photo.ORDER)
-    )  # fmt: skip
+def _gallery_page(request: HttpRequest, gallery: Gallery, *, fragment: bool) -> HttpResponse:
+    """A page of the gallery's grid, whole or as a fragment of tiles to append. A browser that has
+    the same page already is answered 304 before anything is rendered."""
+    number = gallery_pages.page_number(request.GET.get("page"))
+    if number is None:
+        raise Http404("No such page.")
+    favourites_only = request.GET.get("show") == "favourites"
+    try:
+        page = gallery_pages.gallery_page(gallery, number=number, favourites_only=favourites_only)
+    except gallery_pages.NoSuchPage:
+        raise Http404("No such page.") from None
+    count = selection.count(gallery)
+    studio = StudioProfile.load()
+    get_token(request)  # the CSRF secret the page's tokens are made with (a new one if none came)
+    etag = gallery_pages.etag_for(request, gallery, page, count=count, studio=studio, extra=(fragment,))
+    # A message waiting to be shown is shown: never a 304 then.
+    if not len(messages.get_messages(request)) and (response := get_conditional_response(request, etag=etag)):
+        return _private(response)
+    gallery_url = reverse("portal:gallery", args=[gallery.public_id])
+    gallery_pages.fill_tiles(gallery, page, photos_url=f"{gallery_url}photos/")
+    context = {
+        "gallery": gallery,
+        "page": page,
+        "count": count,
+        "favourites_only": favourites_only,
+        "open": gallery.is_open_for_selection,
+        "gallery_url": gallery_url,
+        "sizes": Size.choices,
+        "studio": studio,
+    }
+    response = render(request, "galleries/_tiles_page.html" if fragment else "galleries/gallery.html", context)
+    response["ETag"] = etag
+    return _private(response)
 
 
-def delivered_of(gallery: Gallery):
-    """The gallery's delivered photos, in the shoot's order."""
-    return (
-        gallery.photos.filter(state=Photo.State.DONE, delivered=True)
-        .only("key", "original_name", "proof", "web", "thumb", "thumb_2x", "placeholder", "thumb_width",
-              "thumb_height", "width", "height", "size_bytes", "order", "captured_at", "gallery_id")
-        .order_by(*Photo.ORDER)
-    )  # fmt: skip
+def _private(response: HttpResponse) -> HttpResponse:
+    """Kept by the client's own browser only, and checked with the server (ETag) before each use."""
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @require_GET
@@ -187,23 +208,17 @@ def gallery(request: HttpRequest, public_id: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     if response := _expired_gallery_page(request, gallery):
         return response
-    # Each tile carries its comments for the viewer to show (one query for them all).
-    photos = proofs_of(gallery).prefetch_related(
-        Prefetch("comments", queryset=Comment.objects.only("photo_id", "text", "created_at", "reply", "replied_at"))
-    )
-    favourites_only = request.GET.get("show") == "favourites"
-    if favourites_only:
-        photos = photos.filter(is_favourite=True)
-    delivered = delivered_of(gallery) if gallery.status == Gallery.Status.DELIVERED else []
-    context = {
-        "gallery": gallery,
-        "photos": photos,
-        "count": selection.count(gallery),
-        "favourites_only": favourites_only,
-        "delivered": delivered,
-        "sizes": Size.choices,
-    }
-    return render(request, "galleries/gallery.html", context)
+    return _gallery_page(request, gallery, fragment=False)
+
+
+@require_GET
+@login_required
+def tiles(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The next page of the grid's tiles, which portal.js appends as the client scrolls."""
+    gallery = _client_gallery_or_404(request, public_id)
+    if response := _expired_gallery_page(request, gallery):
+        return response
+    return _gallery_page(request, gallery, fragment=True)
 
 
 @require_GET
@@ -215,7 +230,8 @@ def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     # A delivered gallery shows its delivered photos; any other, its proofs.
     delivered = gallery.status == Gallery.Status.DELIVERED
     shown = delivered_of(gallery) if delivered else proofs_of(gallery)
-    keys = list(shown.values_list("key", flat=True))
+    # Previous and next from the keys alone, in one narrow query (about 3 ms at 2,000 photos).
+    keys = list(gallery_pages.shown_photos(gallery).order_by(*Photo.ORDER).values_list("key", flat=True))
     if key not in keys:
         raise Http404("No such photo.")
     comments = Prefetch("comments", queryset=Comment.objects.select_related("author"))

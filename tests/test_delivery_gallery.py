@@ -151,7 +151,8 @@ def test_the_delivered_gallery_shows_thumbnails_for_the_viewer_with_both_downloa
     html = signed_in.get(reverse("portal:gallery", args=[delivered.public_id])).content.decode()
 
     for shot in delivered.photos.all():
-        assert f'data-proof="/portal/galleries/{delivered.public_id}/photos/{shot.key}/web.jpg?v=' in html
+        photo_url = f"/portal/galleries/{delivered.public_id}/photos/{shot.key}/"
+        assert f'<a href="{photo_url}" class="photo-link" data-proof="web.jpg?v=' in html  # beside the photo's
         assert f'href="/portal/galleries/{delivered.public_id}/photos/{shot.key}/download/?size=web"' in html
         assert f'href="/portal/galleries/{delivered.public_id}/photos/{shot.key}/download/"' in html
         assert shot.thumb.url in html

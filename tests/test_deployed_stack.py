@@ -12,6 +12,7 @@ Needs nginx (Debian's `nginx-light` is enough), PostgreSQL and Redis. As root, n
 as root too, so they can read pytest's private temporary folders.
 """
 
+import gzip
 import http.client
 import io
 import os
@@ -158,9 +159,11 @@ class Visitor:
     address: str = "127.0.0.1"
     cookies: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, form: dict | None = None) -> Reply:
+    def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None) -> Reply:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20, source_address=(self.address, 0))
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if form is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
@@ -277,6 +280,31 @@ def test_the_viewer_s_proof_comes_through_nginx_to_its_client_and_from_no_public
     assert is_sign_in_redirect(stranger.get(proof_url))
     refused = bob.get(proof_url)
     assert refused.status == 404 and proof not in refused.body
+
+
+def test_the_gallery_page_arrives_compressed_and_revalidates_through_nginx(deployed, shoot):
+    alice = signed_in(deployed, shoot.alice.user)
+    url = f"/portal/galleries/{shoot.gallery.public_id}/"
+
+    reply = alice.request("GET", url, headers={"Accept-Encoding": "gzip"})
+
+    assert reply.status == 200, deployed.logs()
+    assert reply.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in reply.headers["Vary"]
+    html = gzip.decompress(reply.body)
+    assert b"Your finished photos" in html and b"IMG_20261120_0142.jpg" in html
+    assert len(reply.body) < len(html) / 3
+    plain = alice.get(url)  # a client that takes no compression gets the page as it is
+    assert plain.status == 200 and "Content-Encoding" not in plain.headers and b"Your finished photos" in plain.body
+
+    # A returning browser: nginx weakened the ETag of what it compressed; a 304 all the same.
+    etag = reply.headers["ETag"]
+    assert etag.startswith('W/"')
+    again = alice.request("GET", url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert again.status == 304 and again.body == b""
+    Photo.objects.filter(pk=shoot.jpeg.pk).update(original_name="IMG_20261120_0142-retouched.jpg")
+    changed = alice.request("GET", url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert changed.status == 200 and b"0142-retouched.jpg" in gzip.decompress(changed.body)
 
 
 def test_downloads_and_zips_come_through_nginx_as_what_they_are_and_only_to_their_client(deployed, shoot):

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 # name -> (method, what the URL needs): "gallery", "photo" or "zip".
 PRIVATE = {
     "gallery": ("get", "gallery"),
+    "tiles": ("get", "gallery"),
     "review": ("get", "gallery"),
     "submit": ("post", "gallery"),
     "photo": ("get", "photo"),

@@ -37,13 +37,14 @@ def test_each_tile_gives_the_viewer_its_access_checked_proof_and_its_shape(clien
     html = client.get(reverse("portal:gallery", args=[gallery.public_id])).content.decode()
 
     photo = gallery.photos.first()
-    proof = re.search(
-        rf'data-proof="(/portal/galleries/{gallery.public_id}/photos/{photo.key}/proof\.jpg\?v=\w+)"', html
-    )
+    # The proof's address is beside the photo's (the viewer resolves it against the link), as is
+    # the comments' (portal.js posts to the link's address + "comment/").
+    photo_url = f"/portal/galleries/{gallery.public_id}/photos/{photo.key}/"
+    proof = re.search(rf'<a href="{photo_url}" class="photo-link" data-proof="(proof\.jpg\?v=\w+)"', html)
     assert proof, "the tile names the access-checked proof"
-    assert client.get(proof.group(1)).status_code == 200
+    assert client.get(photo_url + proof.group(1)).status_code == 200
     assert 'data-width="2048" data-height="1365"' in html  # a 3:2 frame at the proof's long edge
-    assert f'data-comment-url="/portal/galleries/{gallery.public_id}/photos/{photo.key}/comment/"' in html
+    assert reverse("portal:comment", args=[gallery.public_id, photo.key]) == photo_url + "comment/"
     assert "/media/" not in proof.group(1)
 
 

@@ -1,6 +1,7 @@
-// Client portal: the heart saves at once without a reload; the proofs open in a viewer (PhotoSwipe)
-// whose address names the photo shown; the plain photo page moves with the arrow keys and a swipe;
-// the zip page follows its progress. Everything works without it, as plain links and forms.
+// Client portal: the heart saves at once without a reload; the grid's next pages of photos load as the
+// client scrolls; the proofs open in a viewer (PhotoSwipe) whose address names the photo shown; the
+// plain photo page moves with the arrow keys and a swipe; the zip page follows its progress.
+// Everything works without it, as plain links and forms.
 (function () {
   "use strict";
 
@@ -29,16 +30,30 @@
     }
   }
 
+  // A tile's file name, and the addresses beside its photo's (its proof or web-size copy, its
+  // comments, its heart): the tile's link is absolute, whatever address the page shows meanwhile.
+  const nameOf = (tile) => tile.querySelector(".photo-name")?.textContent || "";
+  const besidePhoto = (link, path) => {
+    const url = new URL(path, link.href);
+    return url.pathname + url.search;
+  };
+
   // Favourites: send the state the client wants (not a toggle), so double taps settle correctly.
-  // Resolves to whether the photo is chosen now.
-  async function sendFavourite(form) {
-    const button = form.querySelector("button");
-    const wanted = form.querySelector("[name=chosen]");
-    const data = new FormData(form);
+  // `button` is a grid tile's heart (the state it asks for is its value) or the photo page's (its
+  // form holds it). Resolves to whether the photo is chosen now.
+  async function sendFavourite(button) {
+    const form = button.form;
+    const wanted = button.name === "chosen" ? button : form.querySelector("[name=chosen]");
+    const tile = button.closest(".photo-tile");
+    const link = tile?.querySelector(".photo-link");
+    const data = new FormData();
+    data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    data.append("chosen", wanted.value);
     button.classList.toggle("is-chosen", wanted.value === "1");
     let body;
     try {
-      const response = await fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } });
+      const url = link ? besidePhoto(link, "favourite/") : form.action;
+      const response = await fetch(url, { method: "POST", body: data, headers: { Accept: "application/json" } });
       body = await response.json();
     } catch (err) {
       button.classList.toggle("is-chosen", wanted.value !== "1");  // as it was: nothing was saved
@@ -46,7 +61,7 @@
     }
     button.classList.toggle("is-chosen", body.chosen);
     button.setAttribute("aria-pressed", String(body.chosen));
-    const name = form.closest(".photo-tile")?.querySelector(".photo-link")?.dataset.name;
+    const name = tile ? nameOf(tile) : "";
     if (name) button.setAttribute("aria-label", body.chosen ? `Remove ${name} from favourites` : `Choose ${name}`);
     wanted.value = body.chosen ? "0" : "1";
     showCount(body);
@@ -54,37 +69,103 @@
     return body.chosen;
   }
 
+  let plainSubmit = false;  // set when falling back to the plain form: let it through
   document.addEventListener("submit", async (event) => {
-    const form = event.target.closest(".heart-form");
-    if (!form) return;
+    const button = event.submitter;
+    if (plainSubmit || !button || !button.classList.contains("heart")) return;
     event.preventDefault();
     try {
-      await sendFavourite(form);
+      await sendFavourite(button);
     } catch (err) {
-      form.submit();  // fall back to the plain form
+      plainSubmit = true;
+      event.target.requestSubmit(button);  // the plain form, to the heart's own address
     }
   });
 
-  // --- the viewer over the grid (of proofs, or of the delivered photos) ---
+  // --- the grid's next pages: fetched as the client nears the "More photos" link, and appended ---
   const grid = document.getElementById("photo-grid");
+  const loadMore = grid ? setUpMore(grid) : async () => false;
+
+  function setUpMore(grid) {
+    let loading = null;
+    const moreLink = () => document.querySelector("#more-photos a[data-fragment]");
+
+    // Resolves to whether tiles were added. A failed fetch leaves the link, which still works.
+    function more() {
+      const link = moreLink();
+      if (!link) return Promise.resolve(false);
+      if (loading) return loading;
+      link.setAttribute("aria-busy", "true");
+      loading = (async () => {
+        try {
+          const response = await fetch(link.dataset.fragment, { headers: { Accept: "text/html" } });
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          const page = document.createElement("template");
+          page.innerHTML = await response.text();
+          const tiles = Array.from(page.content.querySelector("ul").children);
+          grid.append(...tiles);
+          const next = page.content.getElementById("more-photos");
+          if (next) document.getElementById("more-photos").replaceWith(next);
+          else document.getElementById("more-photos").remove();
+          watch();
+          grid.dispatchEvent(new CustomEvent("tiles-added", { detail: tiles }));
+          return tiles.length > 0;
+        } catch (err) {
+          link.removeAttribute("aria-busy");
+          return false;
+        } finally {
+          loading = null;
+        }
+      })();
+      return loading;
+    }
+
+    // Well before the link comes into view, so the next tiles are there when the client gets to them.
+    const observer = "IntersectionObserver" in window
+      ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) more(); }, { rootMargin: "0px 0px 1500px 0px" })
+      : null;
+    function watch() {
+      if (!observer) return;
+      observer.disconnect();
+      const box = document.getElementById("more-photos");
+      if (box) observer.observe(box);
+    }
+    watch();
+
+    // Followed by hand (a keyboard, or no IntersectionObserver): the first new photo takes the focus.
+    document.addEventListener("click", async (event) => {
+      const link = event.target.closest("#more-photos a[data-fragment]");
+      if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      const before = grid.children.length;
+      if (await more()) grid.children[before]?.querySelector(".photo-link")?.focus();
+      else if (!loading) window.location.href = link.href;
+    });
+    return more;
+  }
+
+  // --- the viewer over the grid (of proofs, or of the delivered photos) ---
+  // It pages through the tiles loaded so far, and loads the next page as it nears their end.
   if (grid && window.PhotoSwipe) setUpViewer(grid);
 
   function setUpViewer(grid) {
     const links = () => Array.from(grid.querySelectorAll(".photo-link[data-proof]"));
-    const csrf = grid.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
+    const csrf = (grid.closest("form") || document).querySelector("[name=csrfmiddlewaretoken]")?.value || "";
     const open = grid.dataset.open === "1";
-    const hearts = grid.querySelector(".heart-form") !== null;  // proofs have hearts; delivered photos, downloads
+    const hearts = grid.querySelector(".heart") !== null;  // proofs have hearts; delivered photos, downloads
     let pswp = null;
     let leaving = false;  // the viewer closed itself and went back: that step back is already handled
 
     const keyOf = (link) => link.closest(".photo-tile").id.replace(/^photo-/, "");
     const indexOf = (key) => links().findIndex((link) => keyOf(link) === key);
 
+    const itemOf = (link) => {
+      const img = link.querySelector("img");
+      return { src: besidePhoto(link, link.dataset.proof), width: +link.dataset.width, height: +link.dataset.height, alt: img.alt, msrc: img.currentSrc || img.src };
+    };
+
     function start(index, { push }) {
-      const items = links().map((link) => {
-        const img = link.querySelector("img");
-        return { src: link.dataset.proof, width: +link.dataset.width, height: +link.dataset.height, alt: img.alt, msrc: img.currentSrc || img.src };
-      });
+      const items = links().map(itemOf);
       let caption = null;
       const parts = {};
       pswp = new window.PhotoSwipe({
@@ -98,7 +179,7 @@
         arrowPrevTitle: "Previous photo",
         arrowNextTitle: "Next photo",
         errorMsg: "This photo could not be loaded.",
-        indexIndicatorSep: " of ",
+        counter: false,  // the caption counts the whole list, not only the tiles loaded so far
         appendToEl: document.getElementById("main") || document.body,
         // The photo is laid out above the caption, so the comment box never covers it.
         paddingFn: () => ({ top: 60, bottom: caption ? caption.offsetHeight : 0, left: 0, right: 0 }),
@@ -111,10 +192,10 @@
             parts.heart = button;
             button.classList.add("pswp__button--heart");
             button.addEventListener("click", async () => {
-              const form = currentLink().closest(".photo-tile").querySelector(".heart-form");
+              const tileHeart = currentLink().closest(".photo-tile").querySelector(".heart");
               button.disabled = true;
               try {
-                await sendFavourite(form);
+                await sendFavourite(tileHeart);
               } catch (err) {
                 toast("That didn't reach us. Please check your connection and try again.");
               } finally {
@@ -138,9 +219,9 @@
 
       function showHeart() {
         if (!parts.heart) return;
-        const tileButton = currentLink().closest(".photo-tile").querySelector(".heart-form button");
+        const tileButton = currentLink().closest(".photo-tile").querySelector(".heart");
         const chosen = tileButton.classList.contains("is-chosen");
-        const name = currentLink().dataset.name;
+        const name = nameOf(currentLink().closest(".photo-tile"));
         parts.heart.classList.toggle("is-chosen", chosen);
         parts.heart.setAttribute("aria-pressed", String(chosen));
         parts.heart.disabled = tileButton.disabled;
@@ -151,7 +232,8 @@
 
       function showPhoto() {
         const link = currentLink();
-        parts.name.textContent = `${pswp.currIndex + 1} of ${pswp.getNumItems()} · ${link.dataset.name}`;
+        const total = Math.max(+grid.dataset.total || 0, pswp.getNumItems());
+        parts.name.textContent = `${pswp.currIndex + 1} of ${total} · ${nameOf(link.closest(".photo-tile"))}`;
         parts.notice.hidden = true;
         parts.comments.replaceChildren();
         link.closest(".photo-tile").querySelectorAll(".js-comments li").forEach((li) => addComment(li.textContent, li.dataset.at, li.dataset));
@@ -160,7 +242,7 @@
         parts.downloads.replaceChildren(...(downloads ? [downloads.cloneNode(true)] : []));
         parts.downloads.hidden = !downloads;
         if (parts.form) {
-          parts.form.action = link.dataset.commentUrl;
+          parts.form.action = besidePhoto(link, "comment/");
           parts.text.value = "";
         }
         showHeart();
@@ -257,9 +339,25 @@
       });
       // Keys and the neighbours' proofs come once it has opened (PhotoSwipe binds them then).
       pswp.on("openingAnimationEnd", () => pswp.element.classList.add("is-ready"));
-      pswp.on("change", () => { if (parts.name) showPhoto(); });
+      pswp.on("change", () => {
+        if (parts.name) showPhoto();
+        if (pswp.currIndex >= pswp.getNumItems() - 3) loadMore();  // the next page, before the client swipes to it
+      });
+      // Tiles appended while the viewer is open join it; the neighbours shown now are refreshed.
+      const join = (event) => {
+        if (!pswp) return;
+        const at = pswp.getNumItems();
+        event.detail.forEach((tile) => {
+          const link = tile.querySelector(".photo-link[data-proof]");
+          if (link) pswp.options.dataSource.push(itemOf(link));
+        });
+        for (let i = pswp.currIndex - 1; i <= pswp.currIndex + 2; i++) pswp.refreshSlideContent((i + pswp.getNumItems()) % pswp.getNumItems());
+        if (parts.name && at !== pswp.getNumItems()) showPhoto();
+      };
+      grid.addEventListener("tiles-added", join);
       pswp.on("close", () => {
         noticeListeners.splice(noticeListeners.indexOf(notice), 1);
+        grid.removeEventListener("tiles-added", join);
         const tile = currentLink().closest(".photo-tile");
         const box = tile.getBoundingClientRect();
         if (box.bottom < 0 || box.top > window.innerHeight) tile.scrollIntoView({ block: "center" });
