@@ -228,7 +228,20 @@ class Photo(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["gallery", "content_hash"], name="photo_once_per_gallery"),
         ]
-        indexes = [models.Index(fields=["gallery", "state"]), models.Index(fields=["state", "claimed_at"])]
+        indexes = [
+            models.Index(fields=["gallery", "state"]),
+            models.Index(fields=["state", "claimed_at"]),
+            # A page of a big gallery reads its photos in the shoot's order straight from this
+            # index instead of sorting every photo of the gallery for each page.
+            models.Index(
+                "gallery",
+                "order",
+                models.F("captured_at").asc(nulls_last=True),
+                "original_name",
+                "id",
+                name="photo_shoot_order",
+            ),  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return self.original_name
