@@ -1,4 +1,5 @@
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from crispy_forms.helper import FormHelper
@@ -173,12 +174,35 @@ class BookingForm(BookingRequestMixin, HoneypotMixin, forms.Form):
         label="Anything else we should know?", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, times: list[tuple[str, str]] = (), min_day=None, max_day=None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        times: list[tuple[str, str]] = (),
+        min_day=None,
+        max_day=None,
+        sessions: Sequence[SessionType] | None = None,
+        **kwargs,
+    ) -> None:
+        """`sessions`: the active session types the page already has (the shared cache's), so showing
+        the list asks the database nothing; what is sent is still checked against the database."""
         super().__init__(*args, **kwargs)
         self.fields["start"].widget.choices = list(times)
+        if sessions is not None:
+            self.fields["session_type"].choices = [(s.slug, s.name) for s in sessions]
         self.min_day, self.max_day = min_day, max_day
         if min_day and max_day:
             self.fields["date"].widget.attrs.update(min=min_day.isoformat(), max=max_day.isoformat())
+        for field in self.fields.values():  # Bootstrap's classes, as crispy-forms would add them
+            if not isinstance(field.widget, forms.RadioSelect):
+                bootstrap = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {bootstrap}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:  # a field with an error is drawn red (its message says why)
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
     def clean_date(self):
         day = self.cleaned_data["date"]

@@ -14,6 +14,8 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
+from photostudio.cache import SESSION_TYPES_KEY, remembered
+
 from . import calendar, emails, links, month_calendar, scheduling, services, slots
 from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
 from .guide import Place
@@ -35,7 +37,7 @@ def guide(request: HttpRequest) -> HttpResponse:
     book_query = QueryDict(mutable=True)
     if answered and form.is_valid():
         recommendation = form.recommendation()
-        session = SessionType.objects.filter(is_active=True, kind=recommendation.kind).first()
+        session = next((s for s in _offered_sessions() if s.kind == recommendation.kind), None)
         if session:
             book_query["type"] = session.slug
             # "At my workplace" carries into the booking form as on location, when it can be.
@@ -84,10 +86,17 @@ def _parse_day(value: str | None, within: tuple[date, date] | None = None) -> da
     return day
 
 
-def _active_session(slug: str | None) -> SessionType | None:
+def _offered_sessions() -> tuple[SessionType, ...]:
+    """The active session types in the site's order, from the shared cache: saving or deleting one
+    in the admin forgets the cached list at once (photostudio/cache.py)."""
+    return remembered(SESSION_TYPES_KEY, lambda: tuple(SessionType.objects.filter(is_active=True)))
+
+
+def _active_session(slug: str | None, offered: tuple[SessionType, ...] | None = None) -> SessionType | None:
     if not slug:
         return None
-    return SessionType.objects.filter(is_active=True, slug=slug).first()
+    offered = _offered_sessions() if offered is None else offered
+    return next((s for s in offered if s.slug == slug), None)
 
 
 # A request holds its time until answered or lapsed, so few may be sent: per client address (the
@@ -133,6 +142,7 @@ class _BookingPage:
 
     rules: slots.Rules
     bookable: tuple[date, date]
+    offered: tuple[SessionType, ...]  # the active session types
     session: SessionType | None
     day: date | None
     month: date | None = None  # the month asked for (the day's, when there is one)
@@ -142,17 +152,18 @@ class _BookingPage:
         """The session, day and month a form or link asks for (or `day`); a day no one may book is no
         day, and a month outside the bookable ones is the nearest that is."""
         bookable = scheduling.booking_days(rules)
-        session = _active_session(source.get("session_type") or source.get("type"))
+        offered = _offered_sessions()
+        session = _active_session(source.get("session_type") or source.get("type"), offered)
         day = day or _parse_day(source.get("date"), within=bookable)
         month = day.replace(day=1) if day else month_calendar.month_to_show(source.get("month"), bookable)
-        return cls(rules, bookable, session, day, month)
+        return cls(rules, bookable, offered, session, day, month)
 
     def settled(self) -> "_BookingPage":
         """With no day asked for: the first free day of the month asked for, else the first free
         day from today; with no session asked for, the first one offered."""
         page = self
         if page.session is None:
-            page = dataclasses.replace(page, session=SessionType.objects.filter(is_active=True).first())
+            page = dataclasses.replace(page, session=next(iter(page.offered), None))
         if page.session is None or page.day is not None:
             return page
         if page.free:
@@ -195,7 +206,7 @@ class _BookingPage:
 
     def form(self, data: QueryDict | None = None, *, typed: dict | None = None) -> BookingForm:
         """The form filled in (`data`), or showing this session and day over what was `typed`."""
-        bounds = {"times": self.times, "min_day": self.bookable[0], "max_day": self.bookable[1]}
+        bounds = {"times": self.times, "min_day": self.bookable[0], "max_day": self.bookable[1], "sessions": self.offered}
         if data is not None:
             return BookingForm(data, **bounds)
         shown = {"session_type": self.session.slug if self.session else None, "date": self.day}

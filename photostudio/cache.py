@@ -8,6 +8,8 @@ its socket timeout, several times per request. So calls time out fast, and after
 breaker skips Redis altogether for a few seconds, for every thread of the process. The broker
 check (photostudio.health) reads the same breaker, so a page that queues emails does not wait on
 that Redis again either: the emails stay in the outbox for the sweep.
+
+Below the backend: what every visitor sees alike, kept in whichever cache is configured.
 """
 
 import logging
@@ -16,7 +18,10 @@ import time
 from urllib.parse import urlsplit
 
 import redis
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +89,52 @@ class TolerantRedisCache(RedisCache):
 
     def delete(self, *args, **kwargs):
         return self._tolerant("delete", False, *args, **kwargs)
+
+
+# --- What every visitor sees alike ------------------------------------------------------------------
+# The studio's profile and the sessions on offer are read by every public page and change only when the
+# photographer saves them in the admin: kept in the shared cache, and forgotten the moment a row is
+# saved or deleted (in every process: the signals are connected at start-up, photostudio/apps.py).
+# What differs per visitor or per minute (free times, the CSRF token, a form's values) is never cached.
+
+STUDIO_PROFILE_KEY = "public:studio-profile:v1"
+SESSION_TYPES_KEY = "public:session-types:v1"  # the active ones, in the order the site lists them
+
+# Which cached values each model's rows make up. A new model's facts join here, or stay uncached.
+FORGET_ON_CHANGE = {
+    "bookings.StudioProfile": (STUDIO_PROFILE_KEY,),
+    "bookings.SessionType": (SESSION_TYPES_KEY,),
+}
+# A safety net only (a change made around the signals, with QuerySet.update): saves forget at once.
+SHARED_SECONDS = 10 * 60
+
+_MISSING = object()
+
+
+def remembered(key: str, compute):
+    """The value cached under `key`, else `compute()`, cached for the next visitor. With Redis down
+    (the tolerant cache reads as a miss) every request computes it, as it did before caching."""
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, SHARED_SECONDS)
+    return value
+
+
+def forget(keys) -> None:
+    """Forget now, and again once the change is committed: a visitor who read the old row while the
+    transaction was open cannot leave it cached after the commit."""
+    for key in keys:
+        cache.delete(key)
+    transaction.on_commit(lambda: [cache.delete(key) for key in keys])
+
+
+def _forget_what_the_row_makes_up(sender, **kwargs) -> None:
+    forget(FORGET_ON_CHANGE[sender._meta.label])
+
+
+def connect() -> None:
+    """Called once from the app's ready(): forget a model's cached values when one of its rows changes."""
+    for label in FORGET_ON_CHANGE:
+        post_save.connect(_forget_what_the_row_makes_up, sender=label, dispatch_uid=f"forget-cached-{label}-saved")
+        post_delete.connect(_forget_what_the_row_makes_up, sender=label, dispatch_uid=f"forget-cached-{label}-gone")
