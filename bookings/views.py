@@ -14,7 +14,7 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
-from photostudio.cache import SESSION_TYPES_KEY, remembered
+from photostudio.cache import BOOKING_RULES_KEY, SESSION_TYPES_KEY, remembered
 
 from . import calendar, emails, links, month_calendar, scheduling, services, slots
 from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
@@ -90,6 +90,13 @@ def _offered_sessions() -> tuple[SessionType, ...]:
     """The active session types in the site's order, from the shared cache: saving or deleting one
     in the admin forgets the cached list at once (photostudio/cache.py)."""
     return remembered(SESSION_TYPES_KEY, lambda: tuple(SessionType.objects.filter(is_active=True)))
+
+
+def _booking_rules() -> slots.Rules:
+    """The studio's hours, time off and booking rules, from the shared cache: saving Availability, its
+    hours or time off forgets them at once. The free times are worked out afresh from them on every
+    visit, and the booking service checks a request against the rules read from the database."""
+    return remembered(BOOKING_RULES_KEY, scheduling.load_rules)
 
 
 def _active_session(slug: str | None, offered: tuple[SessionType, ...] | None = None) -> SessionType | None:
@@ -204,9 +211,24 @@ class _BookingPage:
             self.shown_month, free_days=set(self.free), bookable=self.bookable, selected=self.day
         )
 
+    @property
+    def month_key(self) -> str:
+        """Everything the month's markup shows, to cache it under: the session, the month, the day
+        chosen, the bookable days (past and beyond the horizon) and the free days."""
+        free = ",".join(f"{day:%d}" for day in sorted(self.free))
+        first, last = self.bookable
+        horizon = self.rules.horizon.days
+        slug = self.session.slug if self.session else ""
+        return f"{slug}|{self.shown_month:%Y-%m}|{self.day}|{first}|{last}|{horizon}|{free}"
+
     def form(self, data: QueryDict | None = None, *, typed: dict | None = None) -> BookingForm:
         """The form filled in (`data`), or showing this session and day over what was `typed`."""
-        bounds = {"times": self.times, "min_day": self.bookable[0], "max_day": self.bookable[1], "sessions": self.offered}
+        bounds = {
+            "times": self.times,
+            "min_day": self.bookable[0],
+            "max_day": self.bookable[1],
+            "sessions": self.offered,
+        }
         if data is not None:
             return BookingForm(data, **bounds)
         shown = {"session_type": self.session.slug if self.session else None, "date": self.day}
@@ -221,6 +243,7 @@ class _BookingPage:
             "day": self.day,
             "times": self.times,
             "calendar": self.calendar,
+            "month_key": self.month_key,
             "horizon_days": self.rules.horizon.days,
             "zone": self.rules.tz.key,
             "next_day": scheduling.first_free_day(self.session, after=self.day, rules=self.rules)
@@ -252,7 +275,7 @@ def book(request: HttpRequest) -> HttpResponse:
 def _show_booking_form(request: HttpRequest) -> HttpResponse:
     """The session and day in the link (?type=headshot&date=2026-11-20), else the first session on
     its first free day."""
-    page = _BookingPage.asked(request.GET, scheduling.load_rules()).settled()
+    page = _BookingPage.asked(request.GET, _booking_rules()).settled()
     return page.render(request, page.form(typed=_preselected(request.GET, page.session)))
 
 
@@ -267,7 +290,7 @@ def _preselected(query: QueryDict, session: SessionType | None) -> dict:
 def _show_times_keeping_what_was_typed(request: HttpRequest) -> HttpResponse:
     """The form again for another session or day ("show free times"), or with one of the nearest
     times picked: everything typed is kept (in a POST, so nothing personal goes into a URL)."""
-    rules = scheduling.load_rules()
+    rules = _booking_rules()
     first_day, last_day = scheduling.booking_days(rules)
     picked = _picked_time(request, rules.tz, first_day, last_day)
     page = _BookingPage.asked(request.POST, rules, day=picked.date() if picked else None)
@@ -278,7 +301,7 @@ def _show_times_keeping_what_was_typed(request: HttpRequest) -> HttpResponse:
 def _send_booking_request(request: HttpRequest) -> HttpResponse:
     """Store the request and show its page; 400 with what to correct; 409 with the nearest free
     times when the time was taken a moment ago. A bot is answered as if stored, and nothing is."""
-    page = _BookingPage.asked(request.POST, scheduling.load_rules())
+    page = _BookingPage.asked(request.POST, _booking_rules())
     form = page.form(request.POST)
     if not form.is_valid():
         return page.render(request, form, status=400)
@@ -297,7 +320,7 @@ def _send_booking_request(request: HttpRequest) -> HttpResponse:
 def booking_calendar(request: HttpRequest) -> HttpResponse:
     """The month, the chosen day's times and the session's summary, as the booking form shows them:
     the form's JavaScript swaps them in when a day, a month or the session changes."""
-    page = _BookingPage.asked(request.GET, scheduling.load_rules())
+    page = _BookingPage.asked(request.GET, _booking_rules())
     if page.session is None:
         # The form's JavaScript shows this text to the client, on a phone as often as not.
         message = "That session is no longer offered. Reload the page to see the sessions you can book."
@@ -313,7 +336,7 @@ def free_times(request: HttpRequest) -> JsonResponse:
     day = _parse_day(request.GET.get("date"))
     if session is None or day is None:
         return JsonResponse({"error": "Give an active session type (type=) and a day (date=YYYY-MM-DD)."}, status=400)
-    rules = scheduling.load_rules()
+    rules = _booking_rules()
     first_day, last_day = scheduling.booking_days(rules)
     if first_day <= day <= last_day:
         times = _time_choices(session, day, rules)

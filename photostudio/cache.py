@@ -99,11 +99,17 @@ class TolerantRedisCache(RedisCache):
 
 STUDIO_PROFILE_KEY = "public:studio-profile:v1"
 SESSION_TYPES_KEY = "public:session-types:v1"  # the active ones, in the order the site lists them
+# The studio's hours, time off and booking rules (bookings.slots.Rules), as the booking page shows
+# them; the booking service checks every request against the rules read afresh.
+BOOKING_RULES_KEY = "public:booking-rules:v1"
 
 # Which cached values each model's rows make up. A new model's facts join here, or stay uncached.
 FORGET_ON_CHANGE = {
     "bookings.StudioProfile": (STUDIO_PROFILE_KEY,),
     "bookings.SessionType": (SESSION_TYPES_KEY,),
+    "bookings.Availability": (BOOKING_RULES_KEY,),
+    "bookings.WorkingHours": (BOOKING_RULES_KEY,),
+    "bookings.TimeOff": (BOOKING_RULES_KEY,),
 }
 # A safety net only (a change made around the signals, with QuerySet.update): saves forget at once.
 SHARED_SECONDS = 10 * 60
