@@ -251,11 +251,16 @@ class _BookingPage:
             else None,
         }
 
-    def render(self, request: HttpRequest, form: BookingForm, *, status: int = 200, nearest=()) -> HttpResponse:
+    def render(
+        self, request: HttpRequest, form: BookingForm, *, status: int = 200, nearest=(), details_key: str = ""
+    ) -> HttpResponse:
+        """`details_key`: set only for a form nobody has typed in, whose "your details" part is then
+        the same for every visitor and kept in the cache under it."""
         context = self.context() | {
             "form": form,
             "nearest": _time_labels(nearest, self.rules.tz),
             "pick_in_form": True,
+            "details_key": "" if form.is_bound else details_key,
         }
         return render(request, "bookings/book.html", context, status=status)
 
@@ -276,7 +281,10 @@ def _show_booking_form(request: HttpRequest) -> HttpResponse:
     """The session and day in the link (?type=headshot&date=2026-11-20), else the first session on
     its first free day."""
     page = _BookingPage.asked(request.GET, _booking_rules()).settled()
-    return page.render(request, page.form(typed=_preselected(request.GET, page.session)))
+    form = page.form(typed=_preselected(request.GET, page.session))
+    # Nothing typed yet: the details differ only by the place preselected and where the session can be.
+    details_key = f"{form['location'].value()}|{page.session.location if page.session else ''}"
+    return page.render(request, form, details_key=details_key)
 
 
 def _preselected(query: QueryDict, session: SessionType | None) -> dict:

@@ -204,6 +204,28 @@ def test_what_one_visitor_typed_is_never_shown_to_the_next(client, studio):
     assert "Aleksandra" not in client.get(f"/book/?type=headshot&date={day}").content.decode()
 
 
+def test_the_details_kept_for_everyone_follow_the_place_the_link_asks_for(client, studio):
+    studio_checked = 'value="studio" id="id_location_0" checked'
+    on_location_checked = 'value="on_location" id="id_location_1" checked'
+    assert studio_checked in client.get("/book/?type=headshot").content.decode()  # kept for the next visitor
+
+    html = client.get("/book/?type=headshot&location=on_location").content.decode()  # the guide's "at my workplace"
+    assert on_location_checked in html and studio_checked not in html
+
+    make_session_type(kind="both", slug="office-day", name="Office team day", location="on_location", order=3)
+    html = client.get("/book/?type=office-day").content.decode()
+    assert on_location_checked in html
+    assert '<div id="location-choice" hidden>' in html  # its only place: no question to ask
+
+
+def test_errors_shown_to_one_visitor_are_not_shown_to_the_next(client, studio):
+    response = client.post("/book/", {"session_type": "headshot", "email": "priya.raman@"})
+    assert response.status_code == 400 and "id_email_error" in response.content.decode()
+
+    html = client.get("/book/?type=headshot").content.decode()
+    assert "_error" not in html and "priya.raman@" not in html and "is-invalid" not in html
+
+
 # --- the fields, as light to draw as they can be and as accessible as before ---
 
 
