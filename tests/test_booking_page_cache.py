@@ -313,3 +313,20 @@ def test_on_redis_an_edit_shows_at_once_and_the_warm_page_still_runs_one_query(c
 
     html = client.get("/book/?type=portrait").content.decode()
     assert "Personal-brand portrait" in html and "£420" in html
+
+
+# --- the guide ---
+
+
+def test_the_guides_questions_are_drawn_once_and_its_answers_every_time(client, studio):
+    first = client.get("/guide/")
+    again = client.get("/guide/")
+
+    field_templates = {"bootstrap5/field.html"}
+    assert field_templates <= {t.name for t in first.templates}
+    assert not field_templates & {t.name for t in again.templates}  # from the cache
+    assert again.content == first.content
+    answered = client.get("/guide/", {"purpose": "profile", "show_work": "no", "place": "studio", "people": "1"})
+    assert re.search(r'value="profile"\s+id="id_purpose_0" required checked', answered.content.decode())
+    assert "We recommend: a headshot session" in answered.content.decode()
+    assert "Headshot session: 45 minutes" in answered.content.decode()  # the cached sessions
