@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import redis
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -56,6 +56,24 @@ class Breaker:
             cls._open_until.pop(cls.server(url), None)
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis.Redis per connection pool instead of making a
+    new one for every call: its set-up (a table of some 170 reply handlers) took as long as the GET
+    itself, and a page asks the cache several times. A redis.Redis takes a connection from the pool
+    for each command, so the threads of a worker share it safely."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, redis.Redis] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))  # pools live as long as this object: their ids stay theirs
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         options = dict(params.get("OPTIONS", {}))
@@ -63,6 +81,7 @@ class TolerantRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
         options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClients
         self._server_url = self._servers[0]
 
     def _tolerant(self, method: str, default, *args, **kwargs):
