@@ -5,7 +5,8 @@ database (SQLite in a temporary folder, or DATABASE_URL if set to a PostgreSQL s
 creates and drops a database named after that one with `_bench` added), the studio's demo session
 types, hours and profile, and serves as production does: DEBUG off, the cached template loader, the
 cache of REDIS_URL when that is set. It prints the median of repeated requests through Django's full
-request cycle, the SQL queries of one request, and each page's ratio to the home page.
+request cycle (the three pages taking turns), the SQL queries of one request, and each page's ratio
+to the home page.
 
 Django's test instrumentation (which copies every template's context for the test client) stays
 off, as it is in production: with it on, a page of many small templates looks slower than it is.
@@ -49,20 +50,24 @@ PAGES = [
 ]
 
 
-def measure(browser: Client, url: str) -> tuple[float, int, int]:
-    """The median milliseconds of REPEATS requests, the queries of one, and the page's size."""
-    for _ in range(5):  # warm up templates, connections and the cache
-        browser.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = browser.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    n_queries = len(queries)  # now: the next request's start clears Django's query log
-    times = []
+def measure(browser: Client, urls: list[str]) -> list[tuple[float, int, int]]:
+    """For each page: the median milliseconds of REPEATS requests, the queries of one, and its size.
+    The pages take turns, request by request, so a busy moment of the machine falls on all alike."""
+    shapes = []
+    for url in urls:
+        for _ in range(5):  # warm up templates, connections and the cache
+            browser.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        shapes.append((len(queries), len(response.content)))  # now: the next request clears the query log
+    times: list[list[float]] = [[] for _ in urls]
     for _ in range(REPEATS):
-        started = time.perf_counter()
-        browser.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), n_queries, len(response.content)
+        for url, page_times in zip(urls, times, strict=True):
+            started = time.perf_counter()
+            browser.get(url)
+            page_times.append((time.perf_counter() - started) * 1000)
+    return [(statistics.median(t), q, size) for t, (q, size) in zip(times, shapes, strict=True)]
 
 
 def main() -> None:
@@ -81,7 +86,8 @@ def main() -> None:
         seed_session_types()
         seed_availability()
         browser = Client()
-        rows = [(name, url, *measure(browser, url)) for name, url in PAGES]
+        figures = measure(browser, [url for _, url in PAGES])
+        rows = [(name, url, *figure) for (name, url), figure in zip(PAGES, figures, strict=True)]
     finally:
         creation.destroy_test_db(creation.connection.settings_dict["NAME"], verbosity=0)
 
