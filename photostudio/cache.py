@@ -15,6 +15,8 @@ Below the backend: what every visitor sees alike, kept in whichever cache is con
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import redis
@@ -111,10 +113,11 @@ class TolerantRedisCache(RedisCache):
 
 
 # --- What every visitor sees alike ------------------------------------------------------------------
-# The studio's profile and the sessions on offer are read by every public page and change only when the
-# photographer saves them in the admin: kept in the shared cache, and forgotten the moment a row is
-# saved or deleted (in every process: the signals are connected at start-up, photostudio/apps.py).
-# What differs per visitor or per minute (free times, the CSRF token, a form's values) is never cached.
+# The studio's profile, the sessions on offer and the studio's hours and time off are read by public
+# pages and change only when the photographer saves them: kept in the shared cache, and forgotten the
+# moment one of their rows is saved or deleted (by any process: the signals are connected at start-up,
+# photostudio/apps.py). What differs per visitor or per minute (free times, the CSRF token, a form's
+# values) is never cached.
 
 STUDIO_PROFILE_KEY = "public:studio-profile:v1"
 SESSION_TYPES_KEY = "public:session-types:v1"  # the active ones, in the order the site lists them
@@ -134,9 +137,10 @@ FORGET_ON_CHANGE = {
 SHARED_SECONDS = 10 * 60
 
 _MISSING = object()
+T = TypeVar("T")
 
 
-def remembered(key: str, compute):
+def remembered(key: str, compute: Callable[[], T]) -> T:
     """The value cached under `key`, else `compute()`, cached for the next visitor. With Redis down
     (the tolerant cache reads as a miss) every request computes it, as it did before caching."""
     value = cache.get(key, _MISSING)
@@ -147,8 +151,9 @@ def remembered(key: str, compute):
 
 
 def forget(keys) -> None:
-    """Forget now, and again once the change is committed: a visitor who read the old row while the
-    transaction was open cannot leave it cached after the commit."""
+    """Forget now, and again once the change is committed, so that a visitor who read the old row
+    while the transaction was still open does not leave it cached (a read that races past even the
+    second forgetting is the rare case SHARED_SECONDS bounds)."""
     for key in keys:
         cache.delete(key)
     transaction.on_commit(lambda: [cache.delete(key) for key in keys])
