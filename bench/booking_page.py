@@ -13,6 +13,7 @@ off, as it is in production: with it on, a page of many small templates looks sl
 """
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -90,6 +91,7 @@ def main() -> None:
         rows = [(name, url, *figure) for (name, url), figure in zip(PAGES, figures, strict=True)]
     finally:
         creation.destroy_test_db(creation.connection.settings_dict["NAME"], verbosity=0)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     cache_name = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(
