@@ -72,7 +72,7 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A photostudio beat --loglevel=INFO
 
-# The benchmarks' peers (easy-thumbnails, sorl-thumbnail, locust) go into a virtualenv of their own,
+# The benchmarks' peers (easy-thumbnails, sorl-thumbnail) go into a virtualenv of their own,
 # never into the project's.
 BENCH_VENV := bench/.venv
 BENCH_PY := $(BENCH_VENV)/bin/python
@@ -87,7 +87,8 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_PY) bench/bench_slots.py
 	$(BENCH_PY) bench/imaging.py
 	$(BENCH_PY) -m tests.services -- $(BENCH_PY) bench/gallery_page.py
-	$(BENCH_PY) bench/load.py
+	$(BENCH_PY) -m tests.services -- $(BENCH_PY) bench/booking_page.py
+	$(BENCH_PY) -m tests.services -- $(BENCH_PY) bench/load.py
 	$(BENCH_PY) -m tests.services -- $(BENCH_PY) bench/lighthouse.py
 
 vendor:

@@ -1,26 +1,31 @@
 """Load test: many clients at once on the pages that matter, through gunicorn, beside Django's admin sign-in.
 
-Run from the repository root: `bench/.venv/bin/python bench/load.py [--clients 50] [--seconds 60]`, in
-the benchmarks' own virtualenv, which has locust (`make bench` makes it from requirements.txt and
-bench/requirements.txt; the project's .venv never gets locust). It makes its own
-throwaway database (a new one on the PostgreSQL server of DATABASE_URL if that is set to one,
-else a SQLite file in a temporary folder), migrates it, adds the studio's session types and hours
-and a client with a published 500-photo gallery (rows only, no image files), starts gunicorn on a
-free loopback port, then runs two phases of closed-loop load with locust, each of `--seconds`:
+Run from the repository root: `.venv/bin/python bench/load.py [--connections 50] [--seconds 60]` (or in
+bench/.venv, as `make bench` does). The load comes from wrk (Debian's package `wrk`), a small C load
+generator that leaves the server most of the CPU. It makes its own throwaway database (a new one on
+the PostgreSQL server of DATABASE_URL if that is set to one, else a SQLite file in a temporary
+folder), migrates it, adds the studio's session types, hours and profile and a client with a
+published 500-photo gallery (rows only, no image files: bench/load_setup.py), starts gunicorn
+(2 workers x 4 threads, DEBUG off) on a free loopback port, then runs three phases of closed-loop load,
+each its own wrk run of `--seconds` with the same `--connections`:
 
-1. every client loops over its 500-photo gallery page (signed in) and the booking page;
-2. the yardstick: the same clients on Django's own admin sign-in page, a page with next to no work.
+1. the 500-photo gallery page, signed in as its client (the session cookie in a header);
+2. the booking page, /book/?type=headshot;
+3. the yardstick: Django's own admin sign-in page, about the least work a Django page does.
 
-Only HTML is requested (no thumbnails, CSS or scripts), over loopback only. It prints requests, errors,
-requests per second and the 50th/95th/99th percentiles per page, and exits non-zero unless there
-were no errors. Gunicorn, the database and the temporary folder are removed at the end, even on failure.
+Each connection sends its next request as soon as the last is answered. bench/load.lua checks every
+response: only a 200 holding the page's marker counts (a photo tile, "Headshot session", the sign-in
+form's csrfmiddlewaretoken); anything else, and every socket error and timeout, is an error. Only HTML
+is requested (no thumbnails, CSS or scripts), over loopback only. It prints one table (requests,
+errors, requests per second, the 50th/95th/99th latency percentiles, and each page's requests per
+second over the yardstick's), then PASS or FAIL against the targets below, and exits non-zero on FAIL.
+Gunicorn, the database and the temporary folder are removed at the end, even on failure or Ctrl-C.
 
-The load generator shares the machine with the server, so the numbers are the server's capacity
-minus what locust uses, not the server alone: compare pages with each other, not with another machine.
+The load generator shares the machine with the server, so compare pages with each other in one run,
+not with another machine.
 """
 
 import argparse
-import csv
 import json
 import os
 import secrets
@@ -38,37 +43,56 @@ from urllib.parse import urlsplit, urlunsplit
 
 from serving import BIN, HOST, ROOT, Failed, free_port, run
 
-# Set by main() for the locust processes it starts; locust imports this file to find the users below.
-GALLERY_PATH_VAR = "LOAD_GALLERY_PATH"
-LAST_PHOTO_VAR = "LOAD_LAST_PHOTO"
-COOKIE_VAR = "LOAD_SESSION_COOKIE"
+WRK_SCRIPT = Path(__file__).resolve().with_name("load.lua")
 
-GALLERY = "GET gallery (500 photos)"
-BOOKING = "GET /book/?type=headshot"
-ADMIN_LOGIN = "GET /admin/login/ (yardstick)"
-ORDER = [GALLERY, BOOKING, ADMIN_LOGIN]
+# The targets: no errors at all; each page's requests per second at least this share of the admin
+# sign-in's, measured in the same run; and 95% of requests answered within P95_LIMIT_MS.
+MIN_SHARE_OF_YARDSTICK = {"gallery": 0.25, "booking": 0.5}
+P95_LIMIT_MS = 1000
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str
+    name: str
+    path: str
+    marker: str  # what the body of a good answer holds
+    signed_in: bool = False
 
 
 @dataclass(frozen=True)
 class Row:
-    name: str
+    phase: Phase
     requests: int
     errors: int
     rps: float
-    p50: str
-    p95: str
-    p99: str
+    p50: float  # milliseconds
+    p95: float
+    p99: float
+    problems: str  # what the errors were, for the reader
+
+
+def phases(gallery_path: str) -> list[Phase]:
+    return [
+        # A tile, not the last photo: the page may send only its first photos and page the rest.
+        Phase("gallery", "gallery (500 photos, signed in)", gallery_path, 'class="photo-tile"', signed_in=True),
+        Phase("booking", "/book/?type=headshot", "/book/?type=headshot", "Headshot session"),
+        Phase("admin", "/admin/login/ (yardstick)", "/admin/login/", "csrfmiddlewaretoken"),
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
-    parser.add_argument("--seconds", type=int, default=60, help="length of each of the two phases (default 60)")
+    parser.add_argument("--connections", type=int, default=50, help="concurrent connections (default 50)")
+    parser.add_argument("--seconds", type=int, default=60, help="length of each of the three phases (default 60)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument("--wrk-threads", type=int, default=2, help="wrk's own threads (default 2)")
+    parser.add_argument("--timeout", type=int, default=30, help="seconds before wrk counts a request as timed out")
     args = parser.parse_args()
-    if not (BIN / "locust").exists():
-        print("locust is not installed here: run it in bench/.venv (`make bench` makes it)", file=sys.stderr)
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
         return 2
 
     # Ctrl-C raises KeyboardInterrupt; make a plain `kill` unwind through the same clean-up.
@@ -76,29 +100,25 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="photostudio-load-"))
     database = ThrowawayDatabase(os.environ.get("DATABASE_URL", ""), workdir)
     server: subprocess.Popen | None = None
+    rows: list[Row] = []
     try:
         env = server_environment(database.url, workdir)
         print(f"Preparing {database.describe()} ...", flush=True)
         database.create()
         run([BIN / "python", "manage.py", "migrate", "--noinput"], env, "migrate")
         fixture = json.loads(run([BIN / "python", "bench/load_setup.py"], env, "load_setup").splitlines()[-1])
+        cookie = f"{fixture['cookie_name']}={fixture['cookie_value']}"
 
         port = free_port()
         base_url = f"http://{HOST}:{port}"
         server = start_gunicorn(env, port, args.workers, args.threads, workdir / "gunicorn.log")
         wait_until_healthy(server, base_url, workdir / "gunicorn.log")
 
-        locust_env = os.environ | {
-            GALLERY_PATH_VAR: fixture["gallery_path"],
-            LAST_PHOTO_VAR: fixture["last_photo"],
-            COOKIE_VAR: f"{fixture['cookie_name']}={fixture['cookie_value']}",
-        }
-        rows, warnings = [], []
-        for user_class in ("StudioClient", "AdminSignInVisitor"):
-            print(f"Phase {user_class}: {args.clients} clients for {args.seconds} s ...", flush=True)
-            phase_rows, phase_warnings = run_phase(user_class, base_url, args, locust_env, workdir)
-            rows += phase_rows
-            warnings += phase_warnings
+        for phase in phases(fixture["gallery_path"]):
+            headers = {"Cookie": cookie} if phase.signed_in else {}
+            check_once(base_url, phase, headers)  # a page that is wrong before any load says so plainly
+            print(f"Phase {phase.name}: {args.connections} connections for {args.seconds} s ...", flush=True)
+            rows.append(run_phase(wrk, base_url, phase, headers, args, workdir))
     except Failed as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1
@@ -113,23 +133,58 @@ def main() -> int:
 
     print()
     print(
-        f"{args.clients} clients, {args.seconds} s per phase, gunicorn {args.workers} workers x {args.threads} "
-        f"threads, {database.vendor}, locust {locust_version()} on the same {os.cpu_count()}-core machine"
+        f"{args.connections} connections, {args.seconds} s per phase, gunicorn {args.workers} workers x "
+        f"{args.threads} threads, DEBUG off, {database.vendor}, {wrk_version(wrk)} ({args.wrk_threads} threads) "
+        f"on the same {os.cpu_count()}-core machine"
     )
-    print(f"{'endpoint':<32} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+    print_table(rows)
+    failures = verdict(rows)
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    if not failures:
+        shares = ", ".join(f"{key} at least {share:g}x" for key, share in MIN_SHARE_OF_YARDSTICK.items())
+        print(f"PASS: zero errors; req/s of the yardstick's: {shares}; p95 under {P95_LIMIT_MS} ms on every page")
+    return 1 if failures else 0
+
+
+def print_table(rows: list[Row]) -> None:
+    yardstick = rows[-1].rps
+    print(
+        f"{'page':<34} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'x admin req/s':>14}"
+    )
     for row in rows:
+        share = row.rps / yardstick if yardstick else 0.0
         print(
-            f"{row.name:<32} {row.requests:>9} {row.errors:>7} {row.rps:>8.1f} {row.p50:>7} {row.p95:>7} {row.p99:>7}"
+            f"{row.phase.name:<34} {row.requests:>9} {row.errors:>7} {row.rps:>8.1f} {row.p50:>8.0f} "
+            f"{row.p95:>8.0f} {row.p99:>8.0f} {share:>14.2f}"
         )
-    for warning in warnings:
-        print(warning)
+    for row in rows:
+        if row.errors:
+            print(f"  errors on {row.phase.name}: {row.problems}")
+
+
+def verdict(rows: list[Row]) -> list[str]:
+    """What misses a target, one line each (nothing: PASS)."""
+    by_key = {row.phase.key: row for row in rows}
+    yardstick = by_key["admin"].rps
+    failures = []
     errors = sum(row.errors for row in rows)
-    missing = set(ORDER) - {row.name for row in rows if row.requests}
-    if missing:
-        print(f"FAIL: no requests recorded for {', '.join(sorted(missing))}")
-        return 1
-    print("PASS: zero errors" if errors == 0 else f"FAIL: {errors} errors")
-    return 0 if errors == 0 else 1
+    if errors:
+        failures.append(f"{errors} errors")
+    for key, share in MIN_SHARE_OF_YARDSTICK.items():
+        row = by_key[key]
+        if row.rps < share * yardstick:
+            failures.append(
+                f"{row.phase.name}: {row.rps:.1f} req/s, under {share:g}x the yardstick's {yardstick:.1f} "
+                f"({row.rps / yardstick if yardstick else 0:.2f}x)"
+            )
+    for row in rows:
+        if row.requests == 0:
+            failures.append(f"{row.phase.name}: no request answered")
+        elif row.p95 >= P95_LIMIT_MS:
+            failures.append(f"{row.phase.name}: p95 {row.p95:.0f} ms, not under {P95_LIMIT_MS} ms")
+    return failures
 
 
 # --- The throwaway database ------------------------------------------------------------------------
@@ -226,53 +281,76 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-# --- The load --------------------------------------------------------------------------------------
+# --- The load ---------------------------------------------------------------------------------------
+
+
+def check_once(base_url: str, phase: Phase, headers: dict[str, str]) -> None:
+    """One request before the phase: the page must answer 200 with its marker (no redirect followed)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(base_url + phase.path, headers=headers)
+    try:
+        with opener.open(request, timeout=60) as response:
+            status, body = response.status, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        status, body = error.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+        raise Failed(f"{phase.path} did not answer: {error}") from error
+    if status != 200 or phase.marker not in body:
+        raise Failed(f"{phase.path} answered {status} without {phase.marker!r} before any load")
 
 
 def run_phase(
-    user_class: str, base_url: str, args: argparse.Namespace, env: dict[str, str], workdir: Path
-) -> tuple[list[Row], list[str]]:
-    prefix = workdir / user_class
+    wrk: str, base_url: str, phase: Phase, headers: dict[str, str], args: argparse.Namespace, workdir: Path
+) -> Row:
     command = [
-        BIN / "locust", "-f", Path(__file__).resolve(), "--headless", "--only-summary",
-        "--users", str(args.clients), "--spawn-rate", str(args.clients), "--run-time", f"{args.seconds}s",
-        "--host", base_url, "--csv", prefix, "--loglevel", "WARNING", user_class,
+        wrk, "--threads", str(min(args.wrk_threads, args.connections)), "--connections", str(args.connections),
+        "--duration", f"{args.seconds}s", "--timeout", f"{args.timeout}s", "--script", str(WRK_SCRIPT),
     ]  # fmt: skip
-    log = workdir / f"{user_class}.log"
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    command += [base_url + phase.path, "--", phase.marker]
+    log = workdir / f"wrk-{phase.key}.log"
     with log.open("wb") as out:
-        locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         try:
-            # Locust exits 1 when any request failed: that is counted from its CSV, not treated as a crash.
-            returncode = locust.wait(timeout=args.seconds + 60)
+            returncode = process.wait(timeout=args.seconds + args.timeout + 60)
+        except subprocess.TimeoutExpired:
+            returncode = None
         finally:
-            stop_child(locust)
-    stats = Path(f"{prefix}_stats.csv")
-    if returncode not in (0, 1) or not stats.exists():
-        raise Failed(f"locust ({user_class}) exited with {returncode}:\n{tail(log)}")
-    with stats.open(newline="") as f:
-        rows = [
-            Row(
-                name=line["Name"],
-                requests=int(line["Request Count"]),
-                errors=int(line["Failure Count"]),
-                rps=float(line["Requests/s"]),
-                p50=line["50%"],
-                p95=line["95%"],
-                p99=line["99%"],
-            )
-            for line in csv.DictReader(f)
-            if line["Name"] != "Aggregated"
-        ]
-    rows.sort(key=lambda row: ORDER.index(row.name) if row.name in ORDER else len(ORDER))
-    warnings = []
-    failures = Path(f"{prefix}_failures.csv")
-    if failures.exists():
-        with failures.open(newline="") as f:
-            for line in csv.DictReader(f):
-                warnings.append(f"  error x{line['Occurrences']} on {line['Name']}: {line['Error']}")
-    if "CPU usage above" in log.read_text(errors="replace"):
-        warnings.append(f"  note: locust's own CPU went above 90% in {user_class}: the load generator limited the rate")
-    return rows, warnings
+            stop_child(process)
+    output = log.read_text(errors="replace")
+    line = next((line for line in output.splitlines() if line.startswith("LOAD ")), None)
+    if returncode != 0 or line is None:
+        raise Failed(f"wrk ({phase.name}) exited with {returncode}:\n{tail(log)}")
+    figures = json.loads(line.removeprefix("LOAD "))
+    kinds = {
+        "connect_errors": "could not connect",
+        "read_errors": "read errors",
+        "write_errors": "write errors",
+        "timeouts": f"no answer within {args.timeout} s",
+        "not_200": "not 200",
+        "no_marker": f"a 200 without {phase.marker!r}",
+    }
+    errors = {label: figures[key] for key, label in kinds.items() if figures[key]}
+    problems = ", ".join(f"{count} {label}" for label, count in errors.items())
+    if figures["problem"]:
+        problems += f" (first: {figures['problem']})"
+    seconds = figures["duration_us"] / 1e6
+    return Row(
+        phase=phase,
+        requests=figures["requests"],
+        errors=sum(errors.values()),
+        rps=figures["requests"] / seconds if seconds else 0.0,
+        p50=figures["p50_us"] / 1000,
+        p95=figures["p95_us"] / 1000,
+        p99=figures["p99_us"] / 1000,
+        problems=problems,
+    )
 
 
 def stop_child(process: subprocess.Popen) -> None:
@@ -295,55 +373,10 @@ def tail(log: Path, lines: int = 30) -> str:
         return "(no log)"
 
 
-def locust_version() -> str:
-    from importlib.metadata import version
-
-    return version("locust")
-
-
-# --- The simulated clients: locust imports this file (as module "load") to find them ---------------
-
-if __name__ != "__main__":
-    from locust import FastHttpUser, constant, task
-
-    class StudioClient(FastHttpUser):
-        """A signed-in client who keeps reloading their 500-photo gallery and the booking page.
-
-        No pause between requests (closed loop): each client sends its next request as soon as the
-        last one is answered, so the rate measured is what the server manages.
-        """
-
-        wait_time = constant(0)
-        network_timeout = 30.0
-        connection_timeout = 10.0
-
-        def on_start(self) -> None:
-            self.gallery_path = os.environ[GALLERY_PATH_VAR]
-            self.last_photo = os.environ[LAST_PHOTO_VAR].encode()
-            self.cookie = {"Cookie": os.environ[COOKIE_VAR]}
-
-        @task
-        def gallery_then_booking(self) -> None:
-            # A redirect to the sign-in page would also end in 200: check the last photo is there.
-            with self.client.get(self.gallery_path, headers=self.cookie, name=GALLERY, catch_response=True) as r:
-                if r.status_code == 200 and self.last_photo not in r.content:
-                    r.failure(f"200 without {self.last_photo.decode()}: not the whole gallery ({r.url})")
-            with self.client.get("/book/?type=headshot", headers=self.cookie, name=BOOKING, catch_response=True) as r:
-                if r.status_code == 200 and b"Headshot session" not in r.content:
-                    r.failure("200 without the headshot session on the page")
-
-    class AdminSignInVisitor(FastHttpUser):
-        """The yardstick: Django's own admin sign-in form, about the least work a Django page does."""
-
-        wait_time = constant(0)
-        network_timeout = 30.0
-        connection_timeout = 10.0
-
-        @task
-        def admin_login(self) -> None:
-            with self.client.get("/admin/login/", name=ADMIN_LOGIN, catch_response=True) as r:
-                if r.status_code == 200 and b"csrfmiddlewaretoken" not in r.content:
-                    r.failure("200 without the sign-in form")
+def wrk_version(wrk: str) -> str:
+    done = subprocess.run([wrk, "--version"], capture_output=True, text=True)
+    first = (done.stdout or done.stderr).splitlines()[0] if (done.stdout or done.stderr) else "wrk"
+    return " ".join(first.split()[:2])  # "wrk debian/4.1.0-3+b2"
 
 
 if __name__ == "__main__":

@@ -42,7 +42,6 @@ def main() -> None:
         json.dumps(
             {
                 "gallery_path": f"/portal/galleries/{gallery.public_id}/",
-                "last_photo": f"DSC_{PHOTOS - 1:04d}.jpg",
                 "photos": PHOTOS,
                 "cookie_name": cookie.key,
                 "cookie_value": cookie.value,

@@ -14,6 +14,8 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
+from photostudio.cache import BOOKING_RULES_KEY, SESSION_TYPES_KEY, remembered
+
 from . import calendar, emails, links, month_calendar, scheduling, services, slots
 from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
 from .guide import Place
@@ -35,7 +37,7 @@ def guide(request: HttpRequest) -> HttpResponse:
     book_query = QueryDict(mutable=True)
     if answered and form.is_valid():
         recommendation = form.recommendation()
-        session = SessionType.objects.filter(is_active=True, kind=recommendation.kind).first()
+        session = next((s for s in _offered_sessions() if s.kind == recommendation.kind), None)
         if session:
             book_query["type"] = session.slug
             # "At my workplace" carries into the booking form as on location, when it can be.
@@ -84,10 +86,24 @@ def _parse_day(value: str | None, within: tuple[date, date] | None = None) -> da
     return day
 
 
-def _active_session(slug: str | None) -> SessionType | None:
+def _offered_sessions() -> tuple[SessionType, ...]:
+    """The active session types in the site's order, from the shared cache: saving or deleting one
+    in the admin forgets the cached list at once (photostudio/cache.py)."""
+    return remembered(SESSION_TYPES_KEY, lambda: tuple(SessionType.objects.filter(is_active=True)))
+
+
+def _booking_rules() -> slots.Rules:
+    """The studio's hours, time off and booking rules, from the shared cache: saving Availability, its
+    hours or time off forgets them at once. The free times are worked out afresh from them on every
+    visit, and the booking service checks a request against the rules read from the database."""
+    return remembered(BOOKING_RULES_KEY, scheduling.load_rules)
+
+
+def _active_session(slug: str | None, offered: tuple[SessionType, ...] | None = None) -> SessionType | None:
     if not slug:
         return None
-    return SessionType.objects.filter(is_active=True, slug=slug).first()
+    offered = _offered_sessions() if offered is None else offered
+    return next((s for s in offered if s.slug == slug), None)
 
 
 # A request holds its time until answered or lapsed, so few may be sent: per client address (the
@@ -133,6 +149,7 @@ class _BookingPage:
 
     rules: slots.Rules
     bookable: tuple[date, date]
+    offered: tuple[SessionType, ...]  # the active session types
     session: SessionType | None
     day: date | None
     month: date | None = None  # the month asked for (the day's, when there is one)
@@ -142,17 +159,18 @@ class _BookingPage:
         """The session, day and month a form or link asks for (or `day`); a day no one may book is no
         day, and a month outside the bookable ones is the nearest that is."""
         bookable = scheduling.booking_days(rules)
-        session = _active_session(source.get("session_type") or source.get("type"))
+        offered = _offered_sessions()
+        session = _active_session(source.get("session_type") or source.get("type"), offered)
         day = day or _parse_day(source.get("date"), within=bookable)
         month = day.replace(day=1) if day else month_calendar.month_to_show(source.get("month"), bookable)
-        return cls(rules, bookable, session, day, month)
+        return cls(rules, bookable, offered, session, day, month)
 
     def settled(self) -> "_BookingPage":
         """With no day asked for: the first free day of the month asked for, else the first free
         day from today; with no session asked for, the first one offered."""
         page = self
         if page.session is None:
-            page = dataclasses.replace(page, session=SessionType.objects.filter(is_active=True).first())
+            page = dataclasses.replace(page, session=next(iter(page.offered), None))
         if page.session is None or page.day is not None:
             return page
         if page.free:
@@ -193,9 +211,24 @@ class _BookingPage:
             self.shown_month, free_days=set(self.free), bookable=self.bookable, selected=self.day
         )
 
+    @property
+    def month_key(self) -> str:
+        """Everything the month's markup shows, to cache it under: the session, the month, the day
+        chosen, the bookable days (past and beyond the horizon) and the free days."""
+        free = ",".join(f"{day:%d}" for day in sorted(self.free))
+        first, last = self.bookable
+        horizon = self.rules.horizon.days
+        slug = self.session.slug if self.session else ""
+        return f"{slug}|{self.shown_month:%Y-%m}|{self.day}|{first}|{last}|{horizon}|{free}"
+
     def form(self, data: QueryDict | None = None, *, typed: dict | None = None) -> BookingForm:
         """The form filled in (`data`), or showing this session and day over what was `typed`."""
-        bounds = {"times": self.times, "min_day": self.bookable[0], "max_day": self.bookable[1]}
+        bounds = {
+            "times": self.times,
+            "min_day": self.bookable[0],
+            "max_day": self.bookable[1],
+            "sessions": self.offered,
+        }
         if data is not None:
             return BookingForm(data, **bounds)
         shown = {"session_type": self.session.slug if self.session else None, "date": self.day}
@@ -210,6 +243,7 @@ class _BookingPage:
             "day": self.day,
             "times": self.times,
             "calendar": self.calendar,
+            "month_key": self.month_key,
             "horizon_days": self.rules.horizon.days,
             "zone": self.rules.tz.key,
             "next_day": scheduling.first_free_day(self.session, after=self.day, rules=self.rules)
@@ -217,11 +251,16 @@ class _BookingPage:
             else None,
         }
 
-    def render(self, request: HttpRequest, form: BookingForm, *, status: int = 200, nearest=()) -> HttpResponse:
+    def render(
+        self, request: HttpRequest, form: BookingForm, *, status: int = 200, nearest=(), details_key: str = ""
+    ) -> HttpResponse:
+        """`details_key`: set only for a form nobody has typed in, whose "your details" part is then
+        the same for every visitor and kept in the cache under it."""
         context = self.context() | {
             "form": form,
             "nearest": _time_labels(nearest, self.rules.tz),
             "pick_in_form": True,
+            "details_key": "" if form.is_bound else details_key,
         }
         return render(request, "bookings/book.html", context, status=status)
 
@@ -241,8 +280,11 @@ def book(request: HttpRequest) -> HttpResponse:
 def _show_booking_form(request: HttpRequest) -> HttpResponse:
     """The session and day in the link (?type=headshot&date=2026-11-20), else the first session on
     its first free day."""
-    page = _BookingPage.asked(request.GET, scheduling.load_rules()).settled()
-    return page.render(request, page.form(typed=_preselected(request.GET, page.session)))
+    page = _BookingPage.asked(request.GET, _booking_rules()).settled()
+    form = page.form(typed=_preselected(request.GET, page.session))
+    # Nothing typed yet: the details differ only by the place preselected and where the session can be.
+    details_key = f"{form['location'].value()}|{page.session.location if page.session else ''}"
+    return page.render(request, form, details_key=details_key)
 
 
 def _preselected(query: QueryDict, session: SessionType | None) -> dict:
@@ -256,7 +298,7 @@ def _preselected(query: QueryDict, session: SessionType | None) -> dict:
 def _show_times_keeping_what_was_typed(request: HttpRequest) -> HttpResponse:
     """The form again for another session or day ("show free times"), or with one of the nearest
     times picked: everything typed is kept (in a POST, so nothing personal goes into a URL)."""
-    rules = scheduling.load_rules()
+    rules = _booking_rules()
     first_day, last_day = scheduling.booking_days(rules)
     picked = _picked_time(request, rules.tz, first_day, last_day)
     page = _BookingPage.asked(request.POST, rules, day=picked.date() if picked else None)
@@ -267,7 +309,7 @@ def _show_times_keeping_what_was_typed(request: HttpRequest) -> HttpResponse:
 def _send_booking_request(request: HttpRequest) -> HttpResponse:
     """Store the request and show its page; 400 with what to correct; 409 with the nearest free
     times when the time was taken a moment ago. A bot is answered as if stored, and nothing is."""
-    page = _BookingPage.asked(request.POST, scheduling.load_rules())
+    page = _BookingPage.asked(request.POST, _booking_rules())
     form = page.form(request.POST)
     if not form.is_valid():
         return page.render(request, form, status=400)
@@ -286,7 +328,7 @@ def _send_booking_request(request: HttpRequest) -> HttpResponse:
 def booking_calendar(request: HttpRequest) -> HttpResponse:
     """The month, the chosen day's times and the session's summary, as the booking form shows them:
     the form's JavaScript swaps them in when a day, a month or the session changes."""
-    page = _BookingPage.asked(request.GET, scheduling.load_rules())
+    page = _BookingPage.asked(request.GET, _booking_rules())
     if page.session is None:
         # The form's JavaScript shows this text to the client, on a phone as often as not.
         message = "That session is no longer offered. Reload the page to see the sessions you can book."
@@ -302,7 +344,7 @@ def free_times(request: HttpRequest) -> JsonResponse:
     day = _parse_day(request.GET.get("date"))
     if session is None or day is None:
         return JsonResponse({"error": "Give an active session type (type=) and a day (date=YYYY-MM-DD)."}, status=400)
-    rules = scheduling.load_rules()
+    rules = _booking_rules()
     first_day, last_day = scheduling.booking_days(rules)
     if first_day <= day <= last_day:
         times = _time_choices(session, day, rules)

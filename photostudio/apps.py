@@ -6,6 +6,7 @@ class PhotostudioConfig(AppConfig):
     verbose_name = "Photostudio"
 
     def ready(self) -> None:
-        from . import studio_zone
+        from . import cache, studio_zone
 
         studio_zone.connect()
+        cache.connect()

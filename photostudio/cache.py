@@ -8,15 +8,22 @@ its socket timeout, several times per request. So calls time out fast, and after
 breaker skips Redis altogether for a few seconds, for every thread of the process. The broker
 check (photostudio.health) reads the same breaker, so a page that queues emails does not wait on
 that Redis again either: the emails stay in the outbox for the sweep.
+
+Below the backend: what every visitor sees alike, kept in whichever cache is configured.
 """
 
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import redis
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,24 @@ class Breaker:
             cls._open_until.pop(cls.server(url), None)
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis cache client, keeping one redis.Redis per connection pool instead of making a
+    new one for every call: its set-up (a table of some 170 reply handlers) took as long as the GET
+    itself, and a page asks the cache several times. A redis.Redis takes a connection from the pool
+    for each command, so the threads of a worker share it safely."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, redis.Redis] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))  # pools live as long as this object: their ids stay theirs
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         options = dict(params.get("OPTIONS", {}))
@@ -58,6 +83,7 @@ class TolerantRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
         options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClients
         self._server_url = self._servers[0]
 
     def _tolerant(self, method: str, default, *args, **kwargs):
@@ -84,3 +110,61 @@ class TolerantRedisCache(RedisCache):
 
     def delete(self, *args, **kwargs):
         return self._tolerant("delete", False, *args, **kwargs)
+
+
+# --- What every visitor sees alike ------------------------------------------------------------------
+# The studio's profile, the sessions on offer and the studio's hours and time off are read by public
+# pages and change only when the photographer saves them: kept in the shared cache, and forgotten the
+# moment one of their rows is saved or deleted (by any process: the signals are connected at start-up,
+# photostudio/apps.py). What differs per visitor or per minute (free times, the CSRF token, a form's
+# values) is never cached.
+
+STUDIO_PROFILE_KEY = "public:studio-profile:v1"
+SESSION_TYPES_KEY = "public:session-types:v1"  # the active ones, in the order the site lists them
+# The studio's hours, time off and booking rules (bookings.slots.Rules), as the booking page shows
+# them; the booking service checks every request against the rules read afresh.
+BOOKING_RULES_KEY = "public:booking-rules:v1"
+
+# Which cached values each model's rows make up. A new model's facts join here, or stay uncached.
+FORGET_ON_CHANGE = {
+    "bookings.StudioProfile": (STUDIO_PROFILE_KEY,),
+    "bookings.SessionType": (SESSION_TYPES_KEY,),
+    "bookings.Availability": (BOOKING_RULES_KEY,),
+    "bookings.WorkingHours": (BOOKING_RULES_KEY,),
+    "bookings.TimeOff": (BOOKING_RULES_KEY,),
+}
+# A safety net only (a change made around the signals, with QuerySet.update): saves forget at once.
+SHARED_SECONDS = 10 * 60
+
+_MISSING = object()
+T = TypeVar("T")
+
+
+def remembered(key: str, compute: Callable[[], T]) -> T:
+    """The value cached under `key`, else `compute()`, cached for the next visitor. With Redis down
+    (the tolerant cache reads as a miss) every request computes it, as it did before caching."""
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, SHARED_SECONDS)
+    return value
+
+
+def forget(keys) -> None:
+    """Forget now, and again once the change is committed, so that a visitor who read the old row
+    while the transaction was still open does not leave it cached (a read that races past even the
+    second forgetting is the rare case SHARED_SECONDS bounds)."""
+    for key in keys:
+        cache.delete(key)
+    transaction.on_commit(lambda: [cache.delete(key) for key in keys])
+
+
+def _forget_what_the_row_makes_up(sender, **kwargs) -> None:
+    forget(FORGET_ON_CHANGE[sender._meta.label])
+
+
+def connect() -> None:
+    """Called once from the app's ready(): forget a model's cached values when one of its rows changes."""
+    for label in FORGET_ON_CHANGE:
+        post_save.connect(_forget_what_the_row_makes_up, sender=label, dispatch_uid=f"forget-cached-{label}-saved")
+        post_delete.connect(_forget_what_the_row_makes_up, sender=label, dispatch_uid=f"forget-cached-{label}-gone")

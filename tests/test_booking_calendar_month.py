@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from bookings import month_calendar
 from bookings.models import Availability, TimeOff
@@ -110,12 +111,17 @@ def test_the_page_opens_on_the_first_free_day_with_its_times_beside_the_month(cl
 
     html = response.content.decode()
     day = response.context["day"]
-    assert day == local(days=1).date()  # 24 hours' notice: today has nothing left
+    # 24 hours' notice: today has nothing left; tomorrow has, unless it is past 16:00 (the last start).
+    assert day in (local(days=1).date(), local(days=2).date())
     assert page_days(response)[day].selected
     assert response.context["calendar"].month == day.replace(day=1)
     assert f'data-day="{day:%Y-%m-%d}" aria-current="true"' in html
     assert f'href="/book/?type=headshot&amp;date={day:%Y-%m-%d}"' in html  # a plain link without JavaScript
-    assert [label for _, label in response.context["times"]][:2] == ["09:00", "09:30"]
+    first, second = (datetime.fromisoformat(value) for value, _ in response.context["times"][:2])
+    notice_ends = timezone.now() + timedelta(hours=24)
+    assert first.date() == day and second - first == timedelta(minutes=30)
+    # The first time on the half-hour grid once the notice has run, whatever the hour the test runs at.
+    assert first.time() == time(9) or notice_ends <= first < notice_ends + timedelta(minutes=30)
 
 
 @pytest.mark.django_db
