@@ -232,15 +232,9 @@ class Photo(models.Model):
             models.Index(fields=["gallery", "state"]),
             models.Index(fields=["state", "claimed_at"]),
             # A page of a big gallery reads its photos in the shoot's order straight from this
-            # index instead of sorting every photo of the gallery for each page.
-            models.Index(
-                "gallery",
-                "order",
-                models.F("captured_at").asc(nulls_last=True),
-                "original_name",
-                "id",
-                name="photo_shoot_order",
-            ),  # fmt: skip
+            # index instead of sorting every photo of the gallery for each page. (PostgreSQL puts
+            # nulls last in an ascending index, as ORDER does; SQLite refuses NULLS LAST in one.)
+            models.Index(fields=["gallery", "order", "captured_at", "original_name", "id"], name="photo_shoot_order"),
         ]
 
     def __str__(self) -> str:

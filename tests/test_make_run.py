@@ -66,3 +66,21 @@ def test_the_settings_read_the_site_url_that_make_run_passes():
     )
 
     assert result.stdout.strip() == "http://127.0.0.1:8123"
+
+
+def test_every_migration_applies_to_the_embedded_default_database(tmp_path):
+    """`make run` with no DATABASE_URL migrates a new SQLite file: a migration that only PostgreSQL
+    takes (an index SQLite refuses, say) would stop a new user at the first step, while the suite,
+    on PostgreSQL, stays green."""
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    environment |= {"DATABASE_URL": f"sqlite:///{tmp_path}/new.sqlite3", "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Applying galleries" in result.stdout
