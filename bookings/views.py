@@ -1,7 +1,7 @@
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property, wraps
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
@@ -186,6 +187,8 @@ class _BookingPage:
     def shown_month(self) -> date:
         return self.month or self.bookable[0].replace(day=1)
 
+    # Django's cached_property, not functools': that one (before Python 3.12) holds one lock for all
+    # instances while it computes, so one request's free times kept every other thread waiting.
     @cached_property
     def free(self) -> dict[date, list[datetime]]:
         """The free starts of each day of the month shown (the calendar and the day's times)."""

@@ -109,3 +109,16 @@ def test_services_queue_tasks_by_name_and_never_import_a_task_module():
         if target.endswith(".tasks") and ".management.commands." not in source
     )
     assert importers == []
+
+
+def test_no_module_computes_a_cached_property_under_a_lock_shared_by_every_instance():
+    """functools.cached_property (before Python 3.12) holds one lock per property for all instances
+    while it computes: under gunicorn's threads, one request's slow property (a page's free times,
+    read from the database) kept every other request waiting. Django's own has no lock."""
+    offenders = [
+        module
+        for module, path in project_modules().items()
+        for name in imported_names(path, module)
+        if name in ("functools.cached_property", ("functools", "functools.cached_property"))
+    ]
+    assert offenders == []
