@@ -17,10 +17,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Window
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image
 
@@ -105,6 +107,7 @@ class Tile:
     eager: bool = False  # among the first rows: loaded at once, with the full placeholder
     digest: str = ""  # of everything its cached part is made from: its name in the cache
     html: SafeString = mark_safe("")  # what every client sees of it, from the cache or just rendered
+    own: SafeString = mark_safe("")  # the client's own part (own_parts): never cached
 
     @property
     def key(self) -> str:
@@ -161,30 +164,35 @@ def shown_photos(gallery: Gallery) -> QuerySet:
 
 def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Page:
     """One page of the gallery's grid: its proofs (or the client's favourites among them) while the
-    client chooses, its delivered photos once delivered. The same three queries at any size: a
-    count, the page's photos and the page's comments. Nothing is computed over the other pages'
-    photos (no aggregate over the gallery), so a page of 2,000 photos costs what a page of 60 does."""
+    client chooses, its delivered photos once delivered. The same queries at any size: the page's
+    photos, with the length of the whole list counted alongside (a window over it, in the same
+    query), then the page's comments if it has any. Nothing else is worked out for the other pages'
+    photos, so a page of 2,000 photos costs about what a page of 60 does."""
     delivered = gallery.status == Gallery.Status.DELIVERED
     photos = shown_photos(gallery)
     if favourites_only and not delivered:
         photos = photos.filter(favourite__isnull=False)
-    total = photos.count()
-    if number > 1 and (number - 1) * PAGE_SIZE >= total:
-        raise NoSuchPage
     start = (number - 1) * PAGE_SIZE
-    rows = (
+    rows = list(
         photos.order_by(*Photo.ORDER)
-        .annotate(chosen=Exists(Favourite.objects.filter(photo=OuterRef("pk"))))
-        .values(*(_FINAL_FIELDS if delivered else _FIELDS), "chosen")[start : start + PAGE_SIZE]
+        .annotate(
+            chosen=Exists(Favourite.objects.filter(photo=OuterRef("pk"))),
+            commented=Exists(Comment.objects.filter(photo=OuterRef("pk"))),
+            total=Window(Count("pk")),  # of the whole list, counted before the page is cut from it
+        )
+        .values(*(_FINAL_FIELDS if delivered else _FIELDS), "chosen", "commented", "total")[start : start + PAGE_SIZE]
     )
+    if not rows and number > 1:
+        raise NoSuchPage
+    total = rows[0]["total"] if rows else 0
     kind = FINAL if delivered else PROOF
-    tiles = []
+    tiles, commented = [], False
     for i, row in enumerate(rows):
-        chosen = row.pop("chosen")
+        chosen, commented, _ = row.pop("chosen"), row.pop("commented") or commented, row.pop("total")
         tile = Tile(number=start + i + 1, fields=row, chosen=chosen, eager=number == 1 and i < EAGER)
         tile.digest = _tile_digest(gallery, kind, tile)
         tiles.append(tile)
-    if tiles and not delivered:  # each tile carries its comments for the viewer to show
+    if commented and not delivered:  # each tile carries its comments for the viewer to show
         by_id = {tile.fields["id"]: tile for tile in tiles}
         comments = Comment.objects.filter(photo_id__in=by_id).order_by("pk")
         for comment in comments.values("id", "photo_id", "text", "created_at", "reply", "replied_at"):
@@ -244,6 +252,49 @@ def fill_tiles(gallery: Gallery, page: Page, *, photos_url: str) -> int:
     if missing:
         cache.set_many(missing, TILE_TIMEOUT)
     return len(missing)
+
+
+def own_parts(page: Page, *, open_for_selection: bool, studio_name: str) -> None:
+    """Give each proof tile the client's own part, made afresh on every request and never cached:
+    after the cached part, the comment count, the heart (posting the grid's one form to the photo's
+    address, relative to the gallery's page; portal.css draws its shape) and the comments for the
+    viewer, closing the tile. Written here rather than in a template: a page has 60 of them, and
+    this is the part of the page that is drawn on every visit."""
+    if page.kind != PROOF:
+        return
+    disabled = mark_safe("" if open_for_selection else " disabled")
+    for tile in page.tiles:
+        n = len(tile.comments)
+        count = format_html('<span class="d-block text-body-secondary">{} comment{}</span>', n, "" if n == 1 else "s")
+        if tile.chosen:
+            heart = format_html(
+                '<button class="heart is-chosen" formaction="photos/{}/favourite/" name="chosen" value="0" '
+                'aria-pressed="true" aria-label="Remove {} from favourites"{}></button>',
+                tile.key, tile.name, disabled,
+            )  # fmt: skip
+        else:
+            heart = format_html(
+                '<button class="heart" formaction="photos/{}/favourite/" name="chosen" value="1" '
+                'aria-pressed="false" aria-label="Choose {}"{}></button>',
+                tile.key, tile.name, disabled,
+            )  # fmt: skip
+        comments = ""
+        if n:
+            comments = format_html(
+                '<ul class="js-comments" hidden>{}</ul>',
+                format_html_join("", "<li{}{}>{}</li>", ((
+                    format_html(' data-at="{}"', _when(c["created_at"])),
+                    format_html(' data-reply="{}" data-reply-from="{}" data-replied-at="{}"', c["reply"], studio_name,
+                                _when(c["replied_at"])) if c["reply"] else "",
+                    c["text"],
+                ) for c in tile.comments)),
+            )  # fmt: skip
+        tile.own = format_html("{}</div>{}</div>{}</li>", count if n else "", heart, comments)
+
+
+def _when(moment) -> str:
+    """A comment's time as the viewer shows it, in the studio's time zone."""
+    return date_format(timezone.localtime(moment), "j M, H:i") if moment else ""
 
 
 def etag_for(request, gallery: Gallery, page: Page, *, count, studio, extra: tuple = ()) -> str:

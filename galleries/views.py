@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from bookings.models import Booking, StudioProfile
+from bookings.models import Booking
+from photostudio.context_processors import studio_profile
 from photostudio.storage import presigned_url, protected_uri
 
 from . import accounts, delivery, emails, gallery_pages, selection
@@ -172,7 +173,7 @@ def _gallery_page(request: HttpRequest, gallery: Gallery, *, fragment: bool) -> 
     except gallery_pages.NoSuchPage:
         raise Http404("No such page.") from None
     count = selection.count(gallery)
-    studio = StudioProfile.load()
+    studio = studio_profile()  # the shared cache's copy
     get_token(request)  # the CSRF secret the page's tokens are made with (a new one if none came)
     etag = gallery_pages.etag_for(request, gallery, page, count=count, studio=studio, extra=(fragment,))
     # A message waiting to be shown is shown: never a 304 then.
@@ -180,6 +181,7 @@ def _gallery_page(request: HttpRequest, gallery: Gallery, *, fragment: bool) -> 
         return _private(response)
     gallery_url = reverse("portal:gallery", args=[gallery.public_id])
     gallery_pages.fill_tiles(gallery, page, photos_url=f"{gallery_url}photos/")
+    gallery_pages.own_parts(page, open_for_selection=gallery.is_open_for_selection, studio_name=settings.STUDIO_NAME)
     context = {
         "gallery": gallery,
         "page": page,
