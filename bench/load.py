@@ -6,8 +6,10 @@ generator that leaves the server most of the CPU. It makes its own throwaway dat
 the PostgreSQL server of DATABASE_URL if that is set to one, else a SQLite file in a temporary
 folder), migrates it, adds the studio's session types, hours and profile and a client with a
 published 500-photo gallery (rows only, no image files: bench/load_setup.py), starts gunicorn
-(2 workers x 4 threads, DEBUG off) on a free loopback port, then runs three phases of closed-loop load,
-each its own wrk run of `--seconds` with the same `--connections`:
+(2 workers x 4 threads, DEBUG off) on a free loopback port, then runs closed-loop load on three
+pages, `--seconds` each with the same `--connections`, in `--rounds` turns (by default three wrk runs
+of 20 s per page, the pages taking turns, so a stretch when the machine is slower weighs on every
+page alike; the percentiles printed for a page are the highest of its turns'):
 
 1. the 500-photo gallery page, signed in as its client (the session cookie in a header);
 2. the booking page, /book/?type=headshot;
@@ -85,6 +87,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=50, help="concurrent connections (default 50)")
     parser.add_argument("--seconds", type=int, default=60, help="length of each of the three phases (default 60)")
+    parser.add_argument("--rounds", type=int, default=3, help="slices each phase is run in, in turns (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk's own threads (default 2)")
@@ -101,6 +104,7 @@ def main() -> int:
     database = ThrowawayDatabase(os.environ.get("DATABASE_URL", ""), workdir)
     server: subprocess.Popen | None = None
     rows: list[Row] = []
+    rounds: dict[str, list[Row]] = {}
     try:
         env = server_environment(database.url, workdir)
         print(f"Preparing {database.describe()} ...", flush=True)
@@ -114,11 +118,20 @@ def main() -> int:
         server = start_gunicorn(env, port, args.workers, args.threads, workdir / "gunicorn.log")
         wait_until_healthy(server, base_url, workdir / "gunicorn.log")
 
-        for phase in phases(fixture["gallery_path"]):
-            headers = {"Cookie": cookie} if phase.signed_in else {}
-            check_once(base_url, phase, headers)  # a page that is wrong before any load says so plainly
-            print(f"Phase {phase.name}: {args.connections} connections for {args.seconds} s ...", flush=True)
-            rows.append(run_phase(wrk, base_url, phase, headers, args, workdir))
+        pages = phases(fixture["gallery_path"])
+        headers = {phase.key: {"Cookie": cookie} if phase.signed_in else {} for phase in pages}
+        for phase in pages:
+            check_once(base_url, phase, headers[phase.key])  # a page that is wrong before any load says so plainly
+        # The pages take turns, a slice of each phase at a time: a machine that is faster or slower
+        # for a while (a shared host) then weighs on every page alike, not on whichever ran then.
+        seconds = max(1, round(args.seconds / args.rounds))
+        rounds = {phase.key: [] for phase in pages}
+        for n in range(1, args.rounds + 1):
+            for phase in pages:
+                print(f"Round {n} of {args.rounds}, {phase.name}: {args.connections} connections for {seconds} s ...",
+                      flush=True)  # fmt: skip
+                rounds[phase.key].append(run_phase(wrk, base_url, phase, headers[phase.key], args, workdir, seconds))
+        rows = [merged(rounds[phase.key]) for phase in pages]
     except Failed as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1
@@ -133,11 +146,14 @@ def main() -> int:
 
     print()
     print(
-        f"{args.connections} connections, {args.seconds} s per phase, gunicorn {args.workers} workers x "
-        f"{args.threads} threads, DEBUG off, {database.vendor}, {wrk_version(wrk)} ({args.wrk_threads} threads) "
-        f"on the same {os.cpu_count()}-core machine"
+        f"{args.connections} connections, {args.seconds} s per page in {args.rounds} turns, gunicorn "
+        f"{args.workers} workers x {args.threads} threads, DEBUG off, {database.vendor}, {wrk_version(wrk)} "
+        f"({args.wrk_threads} threads) on the same {os.cpu_count()}-core machine"
     )
     print_table(rows)
+    for phase in phases(""):
+        turns = ", ".join(f"{row.rps:.1f}" for row in rounds[phase.key])
+        print(f"  {phase.name}: req/s in each turn {turns}")
     failures = verdict(rows)
     for failure in failures:
         print(f"FAIL: {failure}")
@@ -304,21 +320,45 @@ def check_once(base_url: str, phase: Phase, headers: dict[str, str]) -> None:
         raise Failed(f"{phase.path} answered {status} without {phase.marker!r} before any load")
 
 
+def merged(rounds: list[Row]) -> Row:
+    """A page's rounds as one row: requests and errors added up, requests per second over the
+    rounds' time together, and each latency percentile the highest of the rounds' (never a figure
+    better than a round's own)."""
+    requests = sum(row.requests for row in rounds)
+    seconds = sum(row.requests / row.rps for row in rounds if row.rps)
+    return Row(
+        phase=rounds[0].phase,
+        requests=requests,
+        errors=sum(row.errors for row in rounds),
+        rps=requests / seconds if seconds else 0.0,
+        p50=max(row.p50 for row in rounds),
+        p95=max(row.p95 for row in rounds),
+        p99=max(row.p99 for row in rounds),
+        problems="; ".join(row.problems for row in rounds if row.problems),
+    )
+
+
 def run_phase(
-    wrk: str, base_url: str, phase: Phase, headers: dict[str, str], args: argparse.Namespace, workdir: Path
+    wrk: str,
+    base_url: str,
+    phase: Phase,
+    headers: dict[str, str],
+    args: argparse.Namespace,
+    workdir: Path,
+    seconds: int,
 ) -> Row:
     command = [
         wrk, "--threads", str(min(args.wrk_threads, args.connections)), "--connections", str(args.connections),
-        "--duration", f"{args.seconds}s", "--timeout", f"{args.timeout}s", "--script", str(WRK_SCRIPT),
+        "--duration", f"{seconds}s", "--timeout", f"{args.timeout}s", "--script", str(WRK_SCRIPT),
     ]  # fmt: skip
     for name, value in headers.items():
         command += ["--header", f"{name}: {value}"]
     command += [base_url + phase.path, "--", phase.marker]
-    log = workdir / f"wrk-{phase.key}.log"
+    log = workdir / f"wrk-{phase.key}-{time.monotonic_ns()}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         try:
-            returncode = process.wait(timeout=args.seconds + args.timeout + 60)
+            returncode = process.wait(timeout=seconds + args.timeout + 60)
         except subprocess.TimeoutExpired:
             returncode = None
         finally:
@@ -340,12 +380,12 @@ def run_phase(
     problems = ", ".join(f"{count} {label}" for label, count in errors.items())
     if figures["problem"]:
         problems += f" (first: {figures['problem']})"
-    seconds = figures["duration_us"] / 1e6
+    duration = figures["duration_us"] / 1e6
     return Row(
         phase=phase,
         requests=figures["requests"],
         errors=sum(errors.values()),
-        rps=figures["requests"] / seconds if seconds else 0.0,
+        rps=figures["requests"] / duration if duration else 0.0,
         p50=figures["p50_us"] / 1000,
         p95=figures["p95_us"] / 1000,
         p99=figures["p99_us"] / 1000,
