@@ -31,6 +31,7 @@ os.environ["MEDIA_ROOT"] = f"{workdir}/media"
 os.environ["PRIVATE_MEDIA_ROOT"] = f"{workdir}/private"
 
 import django  # noqa: E402
+from serving import own_test_database  # noqa: E402
 
 django.setup()
 
@@ -73,13 +74,8 @@ def measure(browser: Client, urls: list[str]) -> list[tuple[float, int, int]]:
 
 def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
-    # A database of its own, never the test suite's (.test-db.sqlite3, test_<name>), which a test
-    # run may be using at this moment: a file in the bench's folder, or a PostgreSQL name of its own.
-    db = connection.settings_dict
-    own = f"{workdir}/bench-test.sqlite3" if connection.vendor == "sqlite" else f"{db['NAME']}_bench"
-    db.setdefault("TEST", {})["NAME"] = own
+    own_test_database(connection, workdir)
     creation = connection.creation
-    creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from photostudio.demo import seed_availability, seed_session_types, seed_studio_profile
 

@@ -29,6 +29,7 @@ if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
 os.environ["MEDIA_ROOT"] = f"{workdir}/media"
 
 import django  # noqa: E402
+from serving import own_test_database  # noqa: E402
 
 django.setup()
 
@@ -87,13 +88,8 @@ def medians_ms(requests: dict, repeats: int, before=None) -> dict:
 def main() -> None:
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
-    # A database of its own, never the test suite's (.test-db.sqlite3, test_<name>), which a test
-    # run may be using at this moment: a file in the bench's folder, or a PostgreSQL name of its own.
-    db = connection.settings_dict
-    own = f"{workdir}/bench-test.sqlite3" if connection.vendor == "sqlite" else f"{db['NAME']}_bench"
-    db.setdefault("TEST", {})["NAME"] = own
+    own_test_database(connection, workdir)
     creation = connection.creation
-    creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from galleries import gallery_pages
         from tests.factories import make_user_client

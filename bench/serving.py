@@ -27,3 +27,13 @@ def run(command: list, env: dict[str, str], step: str) -> str:
     if done.returncode != 0:
         raise Failed(f"{step} exited with {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
     return done.stdout
+
+
+def own_test_database(connection, workdir) -> None:
+    """Make a database of the bench's own, never the test suite's (.test-db.sqlite3, test_<name>),
+    which a test run may be using at this moment: a file in the bench's folder, or a PostgreSQL
+    name of its own. Drop it with `connection.creation.destroy_test_db(...)` when done."""
+    db = connection.settings_dict
+    own = f"{workdir}/bench-test.sqlite3" if connection.vendor == "sqlite" else f"{db['NAME']}_bench"
+    db.setdefault("TEST", {})["NAME"] = own
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
