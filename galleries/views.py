@@ -161,9 +161,12 @@ def _expired_gallery_page(request: HttpRequest, gallery: Gallery) -> HttpRespons
     return None
 
 
-def _gallery_page(request: HttpRequest, gallery: Gallery, *, fragment: bool) -> HttpResponse:
+def _gallery_page(request: HttpRequest, public_id: str, *, fragment: bool) -> HttpResponse:
     """A page of the gallery's grid, whole or as a fragment of tiles to append. A browser that has
     the same page already is answered 304 before anything is rendered."""
+    gallery = _client_gallery_or_404(request, public_id)
+    if response := _expired_gallery_page(request, gallery):
+        return response
     number = gallery_pages.page_number(request.GET.get("page"))
     if number is None:
         raise Http404("No such page.")
@@ -207,20 +210,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_GET
 @login_required
 def gallery(request: HttpRequest, public_id: str) -> HttpResponse:
-    gallery = _client_gallery_or_404(request, public_id)
-    if response := _expired_gallery_page(request, gallery):
-        return response
-    return _gallery_page(request, gallery, fragment=False)
+    return _gallery_page(request, public_id, fragment=False)
 
 
 @require_GET
 @login_required
 def tiles(request: HttpRequest, public_id: str) -> HttpResponse:
     """The next page of the grid's tiles, which portal.js appends as the client scrolls."""
-    gallery = _client_gallery_or_404(request, public_id)
-    if response := _expired_gallery_page(request, gallery):
-        return response
-    return _gallery_page(request, gallery, fragment=True)
+    return _gallery_page(request, public_id, fragment=True)
 
 
 @require_GET
