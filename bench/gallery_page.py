@@ -45,26 +45,14 @@ TARGET_RATIO = 1.5
 
 
 def make_gallery(client, n: int):
-    """A published gallery of n processed proofs, rows only (no files: the page reads none)."""
-    from galleries.models import Favourite, Gallery, Photo
-    from tests.browser.realistic import _sample_renditions, camera_file_name
-    from tests.factories import make_gallery
+    """A published gallery of n processed proofs with the pipeline's real rendition sizes and
+    placeholders, rows only (no files: the page reads none), five of them chosen."""
+    from galleries.models import Favourite
+    from tests.browser.realistic import _sample_renditions
+    from tests.factories import make_shoot
 
-    gallery = make_gallery(client, status=Gallery.Status.PROOFING, selection_limit=10, title="Bob Mensah, headshots")
-    samples = [result for _, result in _sample_renditions()]
-    rows = []
-    for i in range(n):
-        result = samples[i % len(samples)]
-        photo = Photo(
-            gallery=gallery, original_name=camera_file_name(i), content_hash=f"{gallery.pk}-{i}", state="done",
-            width=result.width, height=result.height, thumb_width=result.thumb_size[0],
-            thumb_height=result.thumb_size[1], placeholder=result.placeholder_data_uri, order=i,
-        )  # fmt: skip
-        photo.proof.name = f"proofs/{photo.key}/proof-{secrets.token_hex(8)}.jpg"
-        photo.thumb.name = f"thumbs/{photo.key}/thumb-{secrets.token_hex(8)}.jpg"
-        photo.thumb_2x.name = f"thumbs/{photo.key}/thumb@2x-{secrets.token_hex(8)}.jpg"
-        rows.append(photo)
-    Photo.objects.bulk_create(rows)
+    looks = [(r.width, r.height, *r.thumb_size, r.placeholder_data_uri) for _, r in _sample_renditions()]
+    gallery = make_shoot(client, n, looks=looks, title="Bob Mensah, headshots")
     for photo in gallery.photos.order_by("order")[:5]:
         Favourite.objects.create(photo=photo, gallery=gallery)
     return gallery

@@ -158,3 +158,39 @@ def make_ready_gallery(
         rows.append(photo)
     Photo.objects.bulk_create(rows)
     return gallery
+
+
+# A real placeholder as the pipeline makes it (24 px JPEG), so the byte counts are the real ones.
+PLACEHOLDER = (
+    "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAA0JCgsKCA0LCgsODg0PEyAVExISEyccHhcgLikxMC4pLSwzOko+MzZGNy"
+    "wtQFdBRkxOUlNSMj5aYVpQYEpRUk//2wBDAQ4ODhMREyYVFSZPNS01T09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09"
+    "PT09PT0//wAARCAAYABMDASIAAhEBAxEB/8QAGAABAAMBAAAAAAAAAAAAAAAAAAMEBgX/xAAlEAACAgEEAQMFAAAAAAAAAAABAgADBAUREzESBiGBIk"
+    "FhkcH/xAAXAQADAQAAAAAAAAAAAAAAAAABAgMA/8QAGREBAQADAQAAAAAAAAAAAAAAABEBAjEh/9oADAMBAAIRAxEAPwDUPelVT22uERAWZj0AJW07"
+    "WcHVUsbBv5OM7MCCCPgyHI1DFw6g+ZaiIx2+r33+JJfmYWNmJiBqq77EDqoAHkD11N7ZBmJVzkiUzbEJWP8AVb+bYv4DfycnGust1HGe12dldFBJ"
+    "+w2AH6iJXXhc9bjm9+4iJIz/2Q=="
+)
+
+
+def make_shoot(client: Client, photos: int, *, looks=None, **fields) -> Gallery:
+    """A published gallery of processed proofs as the pipeline leaves them (rows only: the pages read
+    no file), named as cameras name them. `looks`: (width, height, thumb width, thumb height,
+    placeholder) of each photo in turn; by default a 24 MP landscape with PLACEHOLDER."""
+    from galleries.models import Photo
+    from tests.browser.realistic import camera_file_name
+
+    looks = looks or [(6000, 4000, 480, 320, PLACEHOLDER)]
+    gallery = make_gallery(client, **({"status": Gallery.Status.PROOFING, "selection_limit": 10} | fields))
+    rows = []
+    for n in range(photos):
+        width, height, thumb_width, thumb_height, placeholder = looks[n % len(looks)]
+        photo = Photo(
+            gallery=gallery, original_name=camera_file_name(n), content_hash=f"{gallery.pk}-{n}", state="done",
+            width=width, height=height, thumb_width=thumb_width, thumb_height=thumb_height, placeholder=placeholder,
+            order=n,
+        )  # fmt: skip
+        photo.proof.name = f"proofs/{photo.key}/proof-{n:016x}.jpg"
+        photo.thumb.name = f"thumbs/{photo.key}/thumb-{n:016x}.jpg"
+        photo.thumb_2x.name = f"thumbs/{photo.key}/thumb@2x-{n:016x}.jpg"
+        rows.append(photo)
+    Photo.objects.bulk_create(rows)
+    return gallery

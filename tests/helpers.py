@@ -1,6 +1,7 @@
 """Small helpers shared by tests."""
 
 import socket
+import time
 
 
 def closed_port() -> int:
@@ -91,3 +92,13 @@ def time_a_booking_on_a_real_server(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def wait_until(condition, timeout: float = 90, every: float = 0.2):
+    """What `condition()` returns once it is truthy, asked every `every` seconds; fails after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(every)
+    raise AssertionError(f"gave up waiting after {timeout} s")

@@ -13,8 +13,7 @@ from django.urls import reverse
 from galleries.admin import INLINE_PHOTOS
 from galleries.models import Gallery, Photo
 from tests.admin_pages import form_data
-from tests.factories import make_user_client
-from tests.test_gallery_pages import make_shoot
+from tests.factories import make_shoot, make_user_client
 
 pytestmark = pytest.mark.django_db
 

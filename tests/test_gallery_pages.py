@@ -19,38 +19,9 @@ from django.utils import timezone
 from galleries import gallery_pages, selection
 from galleries.gallery_pages import PAGE_SIZE
 from galleries.models import Comment, Favourite, Gallery, Photo
-from tests.browser.realistic import camera_file_name
-from tests.factories import make_gallery, make_user_client
+from tests.factories import PLACEHOLDER, make_shoot, make_user_client
 
 pytestmark = pytest.mark.django_db
-
-# A real placeholder as the pipeline makes it (24 px JPEG), so the byte counts are the real ones.
-PLACEHOLDER = (
-    "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAA0JCgsKCA0LCgsODg0PEyAVExISEyccHhcgLikxMC4pLSwzOko+MzZGNy"
-    "wtQFdBRkxOUlNSMj5aYVpQYEpRUk//2wBDAQ4ODhMREyYVFSZPNS01T09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09"
-    "PT09PT0//wAARCAAYABMDASIAAhEBAxEB/8QAGAABAAMBAAAAAAAAAAAAAAAAAAMEBgX/xAAlEAACAgEEAQMFAAAAAAAAAAABAgADBAUREzESBiGBIk"
-    "FhkcH/xAAXAQADAQAAAAAAAAAAAAAAAAABAgMA/8QAGREBAQADAQAAAAAAAAAAAAAAABEBAjEh/9oADAMBAAIRAxEAPwDUPelVT22uERAWZj0AJW07"
-    "WcHVUsbBv5OM7MCCCPgyHI1DFw6g+ZaiIx2+r33+JJfmYWNmJiBqq77EDqoAHkD11N7ZBmJVzkiUzbEJWP8AVb+bYv4DfycnGust1HGe12dldFBJ"
-    "+w2AH6iJXXhc9bjm9+4iJIz/2Q=="
-)
-
-
-def make_shoot(client, photos: int, **fields) -> Gallery:
-    """A published gallery of processed proofs as the pipeline leaves them (rows only: the pages read
-    no file), named as cameras name them."""
-    gallery = make_gallery(client, **({"status": Gallery.Status.PROOFING, "selection_limit": 10} | fields))
-    rows = []
-    for n in range(photos):
-        photo = Photo(
-            gallery=gallery, original_name=camera_file_name(n), content_hash=f"{gallery.pk}-{n}", state="done",
-            width=6000, height=4000, thumb_width=480, thumb_height=320, placeholder=PLACEHOLDER, order=n,
-        )  # fmt: skip
-        photo.proof.name = f"proofs/{photo.key}/proof-{n:016x}.jpg"
-        photo.thumb.name = f"thumbs/{photo.key}/thumb-{n:016x}.jpg"
-        photo.thumb_2x.name = f"thumbs/{photo.key}/thumb@2x-{n:016x}.jpg"
-        rows.append(photo)
-    Photo.objects.bulk_create(rows)
-    return gallery
 
 
 @pytest.fixture

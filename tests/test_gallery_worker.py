@@ -4,7 +4,6 @@ killed in the middle of a photo."""
 import io
 import random
 import signal
-import time
 import uuid
 from pathlib import Path
 
@@ -20,17 +19,9 @@ from galleries.models import Photo
 from galleries.tasks import process_photo
 from tests.conftest import start_celery_worker
 from tests.factories import jpeg_bytes, make_gallery
+from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_until(condition, timeout: float = 90, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(every)
-    raise AssertionError(f"gave up waiting after {timeout} s")
 
 
 def test_a_batch_of_twenty_with_three_bad_files_ends_with_17_processed_and_3_failed(celery_worker, client):

@@ -41,7 +41,7 @@ from photostudio.storage import private_storage, rendition_storage
 from tests import s3_server
 from tests.conftest import REQUIRE_SERVICES, ROOT, database_url_for_subprocess, start_celery_worker
 from tests.factories import jpeg_bytes, make_gallery, make_user_client, processed_photo
-from tests.helpers import closed_port
+from tests.helpers import closed_port, wait_until
 
 MB = 1024 * 1024
 
@@ -178,15 +178,6 @@ def fetch(url: str) -> Reply:
         return Reply(e.code, e.headers, e.read())
 
 
-def wait_until(condition, timeout: float = 120, every: float = 0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(every)
-    raise AssertionError(f"gave up waiting after {timeout} s")
-
-
 def files_under(*folders: Path) -> list[Path]:
     return [p for folder in folders if folder.exists() for p in folder.rglob("*") if p.is_file()]
 
@@ -258,7 +249,9 @@ def test_photos_uploaded_to_the_web_server_are_processed_by_a_worker_elsewhere_a
             progress = wait_until(
                 lambda g=gallery: (
                     (p := _json(photographer.get(f"/admin/galleries/gallery/{g.pk}/progress/")))["finished"] and p
-                )
+                ),
+                timeout=120,
+                every=0.3,
             )
             assert progress["failed"] == 0, worker.log.read_text()
             assert photographer.post(f"/admin/galleries/gallery/{gallery.pk}/publish/", {}).status == 302
@@ -303,7 +296,8 @@ def test_photos_uploaded_to_the_web_server_are_processed_by_a_worker_elsewhere_a
         assert photographer.post(f"/admin/galleries/gallery/{shoot.pk}/deliver/", {}).status == 302
         asked = client.post(f"/portal/galleries/{shoot.public_id}/zip/", {"size": "full"})
         assert asked.status == 302, asked.body
-        archive = wait_until(lambda: ZipArchive.objects.filter(gallery=shoot, state=ZipArchive.State.READY).first())
+        ready = ZipArchive.objects.filter(gallery=shoot, state=ZipArchive.State.READY)
+        archive = wait_until(lambda: ready.first(), timeout=120, every=0.3)
         redirect = client.get(f"/portal/galleries/{shoot.public_id}/zip/{archive.key}/download/")
         assert redirect.status == 302 and "X-Amz-Signature=" in redirect.headers["Location"]
         download = fetch(redirect.headers["Location"])
