@@ -13,16 +13,17 @@ import base64
 import hashlib
 import io
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image
 
@@ -162,16 +163,41 @@ def shown_photos(gallery: Gallery) -> QuerySet:
     return photos.filter(is_final=False)
 
 
+def counted_galleries(galleries: QuerySet, *, favourites_only: bool) -> QuerySet:
+    """The galleries with the two counts a page of the grid shows, read in the gallery's own query
+    rather than one round trip each: the photos in the list shown (`n_shown`: shown_photos' photos,
+    or the favourites among the proofs) and the client's favourites (`n_chosen`, the selection
+    count). In SQL of its own because it runs on every page of every gallery: the ORM's subquery
+    expressions cost more to build than the two queries they would save (tests/test_gallery_pages.py
+    checks both counts against the ORM's at every status)."""
+    favourite = f"EXISTS (SELECT 1 FROM {Favourite._meta.db_table} f WHERE f.photo_id = p.id)"
+    photo, gallery = Photo._meta.db_table, Gallery._meta.db_table
+    shown = (
+        f"CASE WHEN {gallery}.status = %s "
+        f"THEN (SELECT COUNT(*) FROM {photo} p WHERE p.gallery_id = {gallery}.id AND p.state = %s AND p.delivered) "
+        f"ELSE (SELECT COUNT(*) FROM {photo} p WHERE p.gallery_id = {gallery}.id AND p.state = %s AND NOT p.is_final"
+        f"{' AND ' + favourite if favourites_only else ''}) END"
+    )
+    chosen = f"(SELECT COUNT(*) FROM {Favourite._meta.db_table} f WHERE f.gallery_id = {gallery}.id)"
+    done = Photo.State.DONE.value
+    return galleries.annotate(
+        n_shown=RawSQL(shown, (Gallery.Status.DELIVERED.value, done, done)), n_chosen=RawSQL(chosen, ())
+    )
+
+
 def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Page:
     """One page of the gallery's grid: its proofs (or the client's favourites among them) while the
-    client chooses, its delivered photos once delivered. The same queries at any size: a count, the
-    page's photos, and the page's comments if it has any. Nothing is computed over the other pages'
-    photos (no aggregate over the gallery), so a page of 2,000 photos costs what a page of 60 does."""
+    client chooses, its delivered photos once delivered. The same queries at any size: the page's
+    photos, and the page's comments if it has any, with the list's length from `gallery.n_shown`
+    (counted_galleries) or else counted here. Nothing is computed over the other pages' photos (no
+    aggregate over the gallery's rows), so a page of 2,000 photos costs what a page of 60 does."""
     delivered = gallery.status == Gallery.Status.DELIVERED
     photos = shown_photos(gallery)
     if favourites_only and not delivered:
         photos = photos.filter(favourite__isnull=False)
-    total = photos.count()  # from the index alone, without reading the photos' rows
+    total = getattr(gallery, "n_shown", None)
+    if total is None:
+        total = photos.count()  # from the index alone, without reading the photos' rows
     if number > 1 and (number - 1) * PAGE_SIZE >= total:
         raise NoSuchPage
     start = (number - 1) * PAGE_SIZE
@@ -256,38 +282,40 @@ def own_parts(page: Page, *, open_for_selection: bool, studio_name: str) -> None
     """Give each proof tile the client's own part, made afresh on every request and never cached:
     after the cached part, the comment count, the heart (posting the grid's one form to the photo's
     address, relative to the gallery's page; portal.css draws its shape) and the comments for the
-    viewer, closing the tile. Written here rather than in a template: a page has 60 of them, and
-    this is the part of the page that is drawn on every visit."""
+    viewer, closing the tile. Written with the standard library's `escape` (what Django's own calls)
+    rather than a template or format_html: a page has 60 of them, drawn on every visit."""
     if page.kind != PROOF:
         return
-    disabled = mark_safe("" if open_for_selection else " disabled")
+    disabled = "" if open_for_selection else " disabled"
+    studio = escape(studio_name)
     for tile in page.tiles:
-        n = len(tile.comments)
-        count = format_html('<span class="d-block text-body-secondary">{} comment{}</span>', n, "" if n == 1 else "s")
+        key, name, n = escape(tile.key), escape(tile.name), len(tile.comments)
+        count = f'<span class="d-block text-body-secondary">{n} comment{"" if n == 1 else "s"}</span>' if n else ""
         if tile.chosen:
-            heart = format_html(
-                '<button class="heart is-chosen" formaction="photos/{}/favourite/" name="chosen" value="0" '
-                'aria-pressed="true" aria-label="Remove {} from favourites"{}></button>',
-                tile.key, tile.name, disabled,
-            )  # fmt: skip
+            heart = (
+                f'<button class="heart is-chosen" formaction="photos/{key}/favourite/" name="chosen" value="0" '
+                f'aria-pressed="true" aria-label="Remove {name} from favourites"{disabled}></button>'
+            )
         else:
-            heart = format_html(
-                '<button class="heart" formaction="photos/{}/favourite/" name="chosen" value="1" '
-                'aria-pressed="false" aria-label="Choose {}"{}></button>',
-                tile.key, tile.name, disabled,
-            )  # fmt: skip
+            heart = (
+                f'<button class="heart" formaction="photos/{key}/favourite/" name="chosen" value="1" '
+                f'aria-pressed="false" aria-label="Choose {name}"{disabled}></button>'
+            )
         comments = ""
         if n:
-            comments = format_html(
-                '<ul class="js-comments" hidden>{}</ul>',
-                format_html_join("", "<li{}{}>{}</li>", ((
-                    format_html(' data-at="{}"', _when(c["created_at"])),
-                    format_html(' data-reply="{}" data-reply-from="{}" data-replied-at="{}"', c["reply"], studio_name,
-                                _when(c["replied_at"])) if c["reply"] else "",
-                    c["text"],
-                ) for c in tile.comments)),
-            )  # fmt: skip
-        tile.own = format_html("{}</div>{}</div>{}</li>", count if n else "", heart, comments)
+            items = "".join(
+                f'<li data-at="{escape(_when(c["created_at"]))}"'
+                + (
+                    f' data-reply="{escape(c["reply"])}" data-reply-from="{studio}"'
+                    f' data-replied-at="{escape(_when(c["replied_at"]))}"'
+                    if c["reply"]
+                    else ""
+                )
+                + f">{escape(c['text'])}</li>"
+                for c in tile.comments
+            )
+            comments = f'<ul class="js-comments" hidden>{items}</ul>'
+        tile.own = mark_safe(f"{count}</div>{heart}</div>{comments}</li>")  # every value above is escaped
 
 
 def _when(moment) -> str:

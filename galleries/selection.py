@@ -40,7 +40,12 @@ class SelectionCount:
 
 
 def count(gallery: Gallery) -> SelectionCount:
-    return SelectionCount(gallery.favourites.count(), gallery.selection_limit or 0, gallery.price_per_extra)
+    """The client's count: from `gallery.n_chosen` when the gallery was read with it
+    (gallery_pages.counted_galleries), else counted now."""
+    chosen = getattr(gallery, "n_chosen", None)
+    if chosen is None:
+        chosen = gallery.favourites.count()
+    return SelectionCount(chosen, gallery.selection_limit or 0, gallery.price_per_extra)
 
 
 def set_favourite(gallery: Gallery, photo: Photo, *, chosen: bool) -> SelectionCount:

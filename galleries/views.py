@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -133,10 +133,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # --- a gallery ---
 
 
-def _client_gallery_or_404(request: HttpRequest, public_id: str) -> Gallery:
+def _client_gallery_or_404(request: HttpRequest, public_id: str, galleries: QuerySet | None = None) -> Gallery:
     """The gallery if it belongs to the signed-in client (or staff is looking); 404 for anyone
-    else, so a guessed or shared address never reveals that a gallery exists."""
-    gallery = Gallery.objects.select_related("client").filter(public_id=public_id).first()
+    else, so a guessed or shared address never reveals that a gallery exists. `galleries`: the
+    query to read it with, when a view needs more than its row."""
+    galleries = Gallery.objects.all() if galleries is None else galleries
+    gallery = galleries.select_related("client").filter(public_id=public_id).first()
     if gallery is None:
         raise Http404("No such gallery.")
     if request.user.is_staff:
@@ -164,13 +166,14 @@ def _expired_gallery_page(request: HttpRequest, gallery: Gallery) -> HttpRespons
 def _gallery_page(request: HttpRequest, public_id: str, *, fragment: bool) -> HttpResponse:
     """A page of the gallery's grid, whole or as a fragment of tiles to append. A browser that has
     the same page already is answered 304 before anything is rendered."""
-    gallery = _client_gallery_or_404(request, public_id)
+    favourites_only = request.GET.get("show") == "favourites"
+    counted = gallery_pages.counted_galleries(Gallery.objects.all(), favourites_only=favourites_only)
+    gallery = _client_gallery_or_404(request, public_id, counted)
     if response := _expired_gallery_page(request, gallery):
         return response
     number = gallery_pages.page_number(request.GET.get("page"))
     if number is None:
         raise Http404("No such page.")
-    favourites_only = request.GET.get("show") == "favourites"
     try:
         page = gallery_pages.gallery_page(gallery, number=number, favourites_only=favourites_only)
     except gallery_pages.NoSuchPage:

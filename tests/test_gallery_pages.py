@@ -439,3 +439,28 @@ def test_the_photo_pages_previous_and_next_follow_the_shoots_order(browser, shoo
     assert reverse("portal:photo", args=[shoot.public_id, keys[74]]) in html
     assert reverse("portal:photo", args=[shoot.public_id, keys[76]]) in html
     assert "76 of 150" in html
+
+
+@pytest.mark.parametrize("status", list(Gallery.Status))
+@pytest.mark.parametrize("favourites_only", [False, True])
+def test_the_counts_read_with_the_gallery_match_the_photos_shown(alice, status, favourites_only):
+    """counted_galleries counts in SQL of its own: it must agree with shown_photos and the
+    favourites whatever the gallery's status and its photos' states."""
+    gallery = make_shoot(alice, 12, status=status)
+    photos = list(gallery.photos.order_by("order"))
+    Photo.objects.filter(pk__in=[p.pk for p in photos[:2]]).update(state=Photo.State.FAILED)
+    Photo.objects.filter(pk__in=[p.pk for p in photos[2:4]]).update(is_final=True, delivered=True)
+    Photo.objects.filter(pk__in=[p.pk for p in photos[4:5]]).update(delivered=True)
+    for photo in photos[1:7]:  # one failed, two finals, three proofs
+        Favourite.objects.create(photo=photo, gallery=gallery)
+    other = make_shoot(make_user_client("Bob Mensah", "bob.mensah@example.net"), 5, status=status)
+    Favourite.objects.create(photo=other.photos.first(), gallery=other)
+
+    counted = gallery_pages.counted_galleries(Gallery.objects.all(), favourites_only=favourites_only).get(pk=gallery.pk)
+
+    shown = gallery_pages.shown_photos(counted)
+    if favourites_only and status != Gallery.Status.DELIVERED:
+        shown = shown.filter(favourite__isnull=False)
+    assert counted.n_shown == shown.count()
+    assert counted.n_chosen == gallery.favourites.count() == 6
+    assert selection.count(counted).chosen == 6
