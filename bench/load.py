@@ -11,7 +11,8 @@ pages, `--seconds` each with the same `--connections`, in `--rounds` turns (by d
 of 20 s per page, the pages taking turns, so a stretch when the machine is slower weighs on every
 page alike; the percentiles printed for a page are the highest of its turns'):
 
-1. the 500-photo gallery page, signed in as its client (the session cookie in a header);
+1. the 500-photo gallery page, signed in as its client (its session cookie, and the CSRF cookie its
+   first page set, in a header, as the client's browser sends them);
 2. the booking page, /book/?type=headshot;
 3. the yardstick: Django's own admin sign-in page, about the least work a Django page does.
 
@@ -40,6 +41,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -121,7 +123,12 @@ def main() -> int:
         pages = phases(fixture["gallery_path"])
         headers = {phase.key: {"Cookie": cookie} if phase.signed_in else {} for phase in pages}
         for phase in pages:
-            check_once(base_url, phase, headers[phase.key])  # a page that is wrong before any load says so plainly
+            set_cookies = check_once(base_url, phase, headers[phase.key])  # a page wrong before any load says so
+            set_cookies.pop(fixture["cookie_name"], None)  # its session cookie is there already
+            if phase.signed_in and set_cookies:
+                # The client's browser sends back what its first page set (its CSRF cookie), as every
+                # browser does; the signed-out pages are each a new visitor's first request.
+                headers[phase.key]["Cookie"] += "".join(f"; {name}={value}" for name, value in set_cookies.items())
         # The pages take turns, a slice of each phase at a time: a machine that is faster or slower
         # for a while (a shared host) then weighs on every page alike, not on whichever ran then.
         seconds = max(1, round(args.seconds / args.rounds))
@@ -300,8 +307,9 @@ def stop(process: subprocess.Popen) -> None:
 # --- The load ---------------------------------------------------------------------------------------
 
 
-def check_once(base_url: str, phase: Phase, headers: dict[str, str]) -> None:
-    """One request before the phase: the page must answer 200 with its marker (no redirect followed)."""
+def check_once(base_url: str, phase: Phase, headers: dict[str, str]) -> dict[str, str]:
+    """One request before the phase: the page must answer 200 with its marker (no redirect followed).
+    Returns the cookies the page set."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -312,12 +320,16 @@ def check_once(base_url: str, phase: Phase, headers: dict[str, str]) -> None:
     try:
         with opener.open(request, timeout=60) as response:
             status, body = response.status, response.read().decode(errors="replace")
+            cookies = SimpleCookie()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                cookies.load(header)
     except urllib.error.HTTPError as error:
         status, body = error.code, ""
     except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
         raise Failed(f"{phase.path} did not answer: {error}") from error
     if status != 200 or phase.marker not in body:
         raise Failed(f"{phase.path} answered {status} without {phase.marker!r} before any load")
+    return {name: morsel.value for name, morsel in cookies.items()}
 
 
 def merged(rounds: list[Row]) -> Row:
