@@ -99,3 +99,7 @@ def test_a_failing_database_is_named_without_its_address_or_error_text():
     assert str(port) not in body and "127.0.0.1" not in body and "studio" not in body
     assert "connection" not in body.lower()
     assert "health check: the database is not answering" in run.stderr and str(port) in run.stderr  # logged
+
+
+def test_it_says_files_are_on_local_disk_without_object_storage(client):
+    assert client.get("/healthz").json()["checks"]["storage"] == {"ok": True, "detail": "local disk"}

@@ -651,3 +651,29 @@ def _resume(names: list[str]) -> None:
     for name in names:
         for queue in ("default", "email", "images"):
             app.control.add_consumer(queue, destination=[name], reply=True)
+
+
+@pytest.mark.django_db
+def test_healthz_checks_the_bucket_of_originals(in_s3, client, settings):
+    body = client.get("/healthz").json()
+    assert body["checks"]["storage"] == {"ok": True, "detail": "object storage"}
+
+    in_s3.server.client().delete_bucket(Bucket=in_s3.private)  # empty: nothing was uploaded
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["storage"]
+    assert response.json()["checks"]["storage"]["detail"] == "object storage not answering"
+
+
+@pytest.mark.django_db
+def test_healthz_fails_quickly_when_object_storage_does_not_answer(in_s3, client, settings):
+    settings.STORAGES = settings.STORAGES | s3_storages(
+        bucket=in_s3.private, public_bucket=in_s3.public, endpoint_url=f"http://127.0.0.1:{closed_port()}",
+        region=s3_server.REGION, access_key=s3_server.ACCESS_KEY, secret_key=s3_server.SECRET_KEY,
+    )  # fmt: skip
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["storage"]
