@@ -148,11 +148,9 @@ def pass_on_expired_offers(*, now: datetime | None = None) -> int:
     """Offers whose hold ran out go to the next waiting client (Celery beat, every few minutes).
     Returns how many new offers were made. Safe to run twice."""
     now = now or timezone.now()
-    days = set(
-        WaitlistOffer.objects.filter(status=WaitlistOffer.Status.OFFERED, expires_at__lte=now).values_list(
-            "day", flat=True
-        )
-    )
+    overdue = WaitlistOffer.objects.filter(status=WaitlistOffer.Status.OFFERED, expires_at__lte=now)
+    days = set(overdue.values_list("day", flat=True))
+    overdue.update(status=WaitlistOffer.Status.EXPIRED, answered_at=now)  # a past day's too: nothing to pass on
     return sum(len(offer_free_times(day, now=now)) for day in sorted(days))
 
 

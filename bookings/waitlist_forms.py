@@ -32,12 +32,20 @@ class WaitlistForm(HoneypotMixin, forms.Form):
     day = _day_field("Day", required=True)
     day_2 = _day_field("Another day (optional)", required=False)
     day_3 = _day_field("A third day (optional)", required=False)
-    name = forms.CharField(label="Your name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Please tell us your name."},
+    )
     email = forms.EmailField(
         label="Email",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Enter an email address like name@example.com, so we can reach you."},
+        error_messages={
+            "invalid": "Enter an email address like name@example.com, so we can reach you.",
+            "required": "Please give your email: it's how we offer you a time.",
+        },
     )
     address = forms.CharField(
         label="Address, for a session on location",
