@@ -72,10 +72,14 @@ def free_starts(
     now = now or timezone.now()
     busy = []
     per_day: Counter[date] = Counter()
-    for held_start, held_end, start in [
-        *holding.values_list("held_start", "held_end", "start"),
-        *offers_holding(window_start, window_end, now).values_list("held_start", "held_end", "start"),
-    ]:
+    # Bookings and open waitlist offers hold time alike; one query reads both.
+    columns = ("held_start", "held_end", "start")
+    held = (
+        holding.order_by()
+        .values_list(*columns)
+        .union(offers_holding(window_start, window_end, now).order_by().values_list(*columns), all=True)
+    )
+    for held_start, held_end, start in held:
         busy.append(slots.Interval(held_start, held_end))
         per_day[start.astimezone(tz).date()] += 1
     return slots.free_starts(
