@@ -232,8 +232,8 @@ def take_offer(offer: WaitlistOffer, *, now: datetime | None = None) -> Booking:
             status=WaitlistOffer.Status.EXPIRED, answered_at=now
         )
         raise OfferGone(
-            "Sorry, this time was booked by someone else a moment before we could keep it for you. "
-            "You're still on the waitlist for your other days."
+            "Sorry, this time can no longer be booked: someone took it a moment before we could keep it for you, "
+            "or our hours changed. You're still on the waitlist for your other days."
         ) from exc
     return booking
 
