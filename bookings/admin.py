@@ -126,6 +126,7 @@ class AvailabilityAdmin(OneRowAdmin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["time_zone", "step_minutes", "max_sessions_per_day"]}),
         ("Notice", {"fields": ["min_notice_hours", "horizon_days", "change_notice_hours", "request_lapse_hours"]}),
+        ("Waitlist", {"fields": ["waitlist_offer_hours"]}),
         ("Your calendar", {"fields": ["calendar_feed"]}),
     ]
 
@@ -529,3 +530,6 @@ def _back_to(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return back
     return reverse("admin:index")
+
+
+from . import waitlist_admin  # noqa: E402, F401  (the waitlist's pages)

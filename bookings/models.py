@@ -218,6 +218,13 @@ class Availability(Singleton):
     calendar_token = models.CharField(
         max_length=64, default=new_secret, editable=False, help_text="The secret in the calendar feed's address."
     )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        "waitlist offers held for (hours)",
+        default=2,
+        validators=[MinValueValidator(1, "Give at least 1 hour.")],
+        help_text="When a time frees up on a full day, the first client on its waitlist is offered it and the "
+        "time is kept for them this long; then it goes to the next.",
+    )
 
     class Meta:
         verbose_name = "availability"
@@ -435,3 +442,90 @@ class Booking(models.Model):
         from django.utils import timezone
 
         return self.start > timezone.now() and self.holds_time
+
+
+class WaitlistEntry(models.Model):
+    """A client waiting for a time on one or more full days, served in the order they joined."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        BOOKED = "booked", "Booked"  # took an offer, or booked some other way since joining
+        LEFT = "left", "Left the waitlist"
+        EXPIRED = "expired", "Expired"  # its last day has passed
+
+    session_type = models.ForeignKey(SessionType, related_name="waitlist_entries", on_delete=models.PROTECT)
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254)
+    address = models.CharField("on-location address", max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    last_day = models.DateField(editable=False, help_text="The latest day asked for; the entry expires after it.")
+    created_at = models.DateTimeField("joined", auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "waitlist entry"
+        verbose_name_plural = "waitlist entries"
+        indexes = [models.Index(fields=["status", "last_day"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>: {self.session_type}"
+
+    @property
+    def day_list(self) -> list:
+        return [d.day for d in self.days.all()]
+
+
+class WaitlistDay(models.Model):
+    """One day a waitlist entry asks for."""
+
+    entry = models.ForeignKey(WaitlistEntry, related_name="days", on_delete=models.CASCADE)
+    day = models.DateField(db_index=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["entry", "day"], name="waitlist_day_once_per_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%a %d %b %Y}"
+
+
+class WaitlistOffer(models.Model):
+    """A freed time offered to one waiting client, held for them until `expires_at`."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        TAKEN = "taken", "Taken"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Not taken in time"
+
+    entry = models.ForeignKey(WaitlistEntry, related_name="offers", on_delete=models.CASCADE)
+    day = models.DateField(help_text="The studio's day the time is on.")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    held_start = models.DateTimeField(editable=False)
+    held_end = models.DateTimeField(editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OFFERED)
+    expires_at = models.DateTimeField("held until")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, related_name="+", on_delete=models.SET_NULL, help_text="Made when taken."
+    )
+    created_at = models.DateTimeField("offered at", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["status", "held_start", "held_end"]),
+        ]
+        constraints = [
+            # A client is offered a time on a day once, whatever they do with it.
+            models.UniqueConstraint(fields=["entry", "day"], name="waitlist_one_offer_per_entry_and_day"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="waitlist_offer_end_after_start"
+            ),
+            # On PostgreSQL an exclusion constraint (migration 0007) also forbids overlapping open offers.
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.name}: {self.start:%Y-%m-%d %H:%M} ({self.get_status_display().lower()})"

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from . import slots
-from .models import Availability, Booking, SessionType, TimeOff
+from .models import Availability, Booking, SessionType, TimeOff, WaitlistOffer
 
 
 def session_shape(session_type: SessionType) -> slots.SessionShape:
@@ -69,9 +69,17 @@ def free_starts(
     holding = Booking.objects.filter(
         status__in=Booking.HOLDING, held_start__lt=window_end, held_end__gt=window_start
     ).exclude(pk=ignoring.pk if ignoring else None)
+    now = now or timezone.now()
     busy = []
     per_day: Counter[date] = Counter()
-    for held_start, held_end, start in holding.values_list("held_start", "held_end", "start"):
+    # Bookings and open waitlist offers hold time alike; one query reads both.
+    columns = ("held_start", "held_end", "start")
+    held = (
+        holding.order_by()
+        .values_list(*columns)
+        .union(offers_holding(window_start, window_end, now).order_by().values_list(*columns), all=True)
+    )
+    for held_start, held_end, start in held:
         busy.append(slots.Interval(held_start, held_end))
         per_day[start.astimezone(tz).date()] += 1
     return slots.free_starts(
@@ -79,7 +87,7 @@ def free_starts(
         rules,
         first_day,
         last_day,
-        now=now or timezone.now(),
+        now=now,
         busy=busy,
         sessions_per_day=per_day,
     )
@@ -154,4 +162,12 @@ def holding_during(time_off: TimeOff) -> models.QuerySet[Booking]:
         Booking.objects.filter(status__in=Booking.HOLDING, start__lt=end, end__gt=start)
         .select_related("client", "session_type")
         .order_by("start")
+    )
+
+
+def offers_holding(window_start: datetime, window_end: datetime, now: datetime) -> models.QuerySet[WaitlistOffer]:
+    """Waitlist offers still open at `now` whose held time falls in the window: a time offered to a
+    waiting client is kept for them, like a booking's, until they answer or the offer runs out."""
+    return WaitlistOffer.objects.filter(
+        status=WaitlistOffer.Status.OFFERED, expires_at__gt=now, held_start__lt=window_end, held_end__gt=window_start
     )

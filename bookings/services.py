@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from photostudio import history, imaging
 from photostudio.outbox import queue_email
+from photostudio.queueing import send_after_commit
 
 from . import emails, scheduling, slots
 from .models import Availability, Booking, Client, ContactMessage, SessionType, SessionTypePhoto
@@ -121,6 +122,7 @@ def decline_booking(booking: Booking, *, reason: str, by=None) -> Booking:
     booking.decline_reason = reason.strip()
     booking.save(update_fields=["status", "decline_reason", "updated_at"])
     emails.booking_declined(booking)
+    _time_freed(booking.start)
     return booking
 
 
@@ -164,6 +166,7 @@ def cancel_booking(
     booking.sequence += 1
     booking.save(update_fields=["status", "cancel_reason", "lapses_at", "sequence", "updated_at"])
     emails.booking_cancelled(booking, by_client=by_client, withdraw_calendar_event=had_calendar_file)
+    _time_freed(booking.start)
     return booking
 
 
@@ -191,6 +194,7 @@ def lapse_request(booking_id: int, *, now: datetime | None = None) -> bool:
         booking.status = Booking.Status.LAPSED
         booking.save(update_fields=["status", "updated_at"])
         emails.booking_lapsed(booking)
+        _time_freed(booking.start)
     return True
 
 
@@ -214,6 +218,8 @@ def withdraw_booking(booking: Booking, *, now: datetime | None = None) -> bool:
         booking.sequence += 1  # the calendar cancellation must outrank the confirmation's event
         emails.booking_withdrawn(booking)
     booking.delete()
+    if expected:
+        _time_freed(booking.start)
     return expected
 
 
@@ -251,6 +257,7 @@ def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool
                 reason="moved from {} to {}".format(*_studio_times(old_start, new_start)),
             )
             emails.booking_rescheduled(booking, old_start=old_start, by_client=by_client)
+            _time_freed(old_start)
     except IntegrityError as exc:
         if "booking_held_times_never_overlap" in str(exc):
             raise _time_taken(booking.session_type, new_start, ignoring=booking) from exc
@@ -283,6 +290,11 @@ def can_client_change(booking: Booking, now: datetime | None = None) -> bool:
 
 
 # --- helpers ---
+
+
+def _time_freed(start: datetime) -> None:
+    """Once the change commits, the waitlist of the freed time's day is offered what is free on it."""
+    send_after_commit("bookings.tasks.offer_freed_time", start.isoformat())
 
 
 def _set_times(booking: Booking, start: datetime) -> None:

@@ -1,6 +1,9 @@
+from dataclasses import asdict
+from datetime import datetime
+
 from celery import shared_task
 
-from . import services
+from . import services, waitlist
 
 
 @shared_task
@@ -18,3 +21,17 @@ def lapse_overdue_requests() -> int:
 @shared_task
 def prepare_example_photo(photo_id: int) -> None:
     services.prepare_example_photo(photo_id)
+
+
+@shared_task
+def offer_freed_time(freed_start: str) -> int:
+    """A held time starting then (ISO 8601) was freed: offer its day's free times to the waitlist.
+    Safe to run twice: open offers hold their times, so a second run finds nothing left to offer."""
+    return len(waitlist.offer_freed_time(datetime.fromisoformat(freed_start)))
+
+
+@shared_task
+def tidy_waitlist() -> dict:
+    """Every few minutes (Celery beat): offers not taken in time pass to the next client, entries
+    past their last day expire, and free times on days someone waits for are offered."""
+    return asdict(waitlist.tidy_waitlist())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, waitlist_views
 
 urlpatterns = [
     path("sessions/<slug:slug>/", views.session_type, name="session_type"),
@@ -15,4 +15,8 @@ urlpatterns = [
     path("bookings/<str:token>/reschedule/", views.reschedule_booking, name="reschedule_booking"),
     path("bookings/<str:token>/cancel/", views.cancel_booking, name="cancel_booking"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("book/waitlist/", waitlist_views.join_waitlist, name="join_waitlist"),
+    path("waitlist/offers/<str:token>/", waitlist_views.waitlist_offer, name="waitlist_offer"),
+    path("waitlist/<str:token>/", waitlist_views.waitlist_entry, name="waitlist_entry"),
+    path("waitlist/<str:token>/leave/", waitlist_views.leave_waitlist, name="leave_waitlist"),
 ]

@@ -17,7 +17,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from photostudio.cache import BOOKING_RULES_KEY, SESSION_TYPES_KEY, remembered
 
-from . import calendar, emails, links, month_calendar, scheduling, services, slots
+from . import calendar, emails, links, month_calendar, scheduling, services, slots, waitlist
 from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
 from .guide import Place
 from .models import Availability, Booking, SessionType, ready_photos
@@ -252,6 +252,9 @@ class _BookingPage:
             "next_day": scheduling.first_free_day(self.session, after=self.day, rules=self.rules)
             if self.session and self.day and not self.times
             else None,
+            # A full day (taken, not closed) offers its waitlist.
+            "can_wait": bool(self.session and self.day and not self.times)
+            and waitlist.day_has_sessions(self.session, self.day, self.rules),
         }
 
     def render(

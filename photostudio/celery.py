@@ -41,6 +41,8 @@ TASK_QUEUES: dict[str, str] = {
     "bookings.tasks.send_booking_reminders": DEFAULT_QUEUE,
     "bookings.tasks.lapse_overdue_requests": DEFAULT_QUEUE,
     "bookings.tasks.prepare_example_photo": IMAGES_QUEUE,
+    "bookings.tasks.offer_freed_time": DEFAULT_QUEUE,
+    "bookings.tasks.tidy_waitlist": DEFAULT_QUEUE,
     "galleries.tasks.process_photo": IMAGES_QUEUE,
     "galleries.tasks.prepare_download": IMAGES_QUEUE,
     "galleries.tasks.make_web_size": IMAGES_QUEUE,
@@ -98,6 +100,8 @@ app.conf.update(
         "remind-expiring-galleries": {"task": "galleries.tasks.remind_expiring_galleries", "schedule": 6 * 3600.0},
         # Comments held back (one email per gallery every ten minutes) go out in a summary.
         "tell-photographer-of-comments": {"task": "galleries.tasks.tell_photographer_of_comments", "schedule": 60.0},
+        # Waitlist offers not taken in time go to the next client; entries past their last day expire.
+        "tidy-waitlist": {"task": "bookings.tasks.tidy_waitlist", "schedule": 180.0},
     },
 )
 

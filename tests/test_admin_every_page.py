@@ -24,6 +24,7 @@ from django.urls import URLPattern, reverse
 from PIL import Image
 
 from bookings import services as bookings
+from bookings import waitlist
 from bookings.models import SessionType, SessionTypePhoto, StudioProfile, TimeOff
 from galleries import delivery, photos, publishing, selection
 from galleries.models import GallerySettings, Photo
@@ -101,6 +102,10 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
             ),
             by_client=True,
         )
+        waitlist.join_waitlist(  # someone waiting for a day, and the free time offered to them
+            session_type=headshot, days=[local(days=5).date()], name="Esther Lindqvist", email="esther@example.com"
+        )
+        waitlist.offer_free_times(local(days=5).date())
         bookings.receive_contact_message(
             name="Priya Natarajan", email="priya@example.com", phone="", message="Do you do team days for 12 people?"
         )

@@ -26,7 +26,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bookings import links
+from bookings import links, waitlist
 from bookings.models import Availability, Booking, ContactMessage
 from galleries import accounts
 from galleries.models import Gallery, Photo, ZipArchive
@@ -121,10 +121,17 @@ def studio(settings) -> Studio:
     )
     link = urlsplit(accounts.sign_in_url(bob))
     start = local(days=5, hour=14)
+    waiting = waitlist.join_waitlist(session_type=session, days=[start.date()], name="Bob Mensah", email=bob.email)
+    (offer,) = waitlist.offer_free_times(start.date())
     values = {
         "public_id": [proofing.public_id, delivered.public_id],
         "key": [*Photo.objects.values_list("key", flat=True), archive.key],
-        "token": [links.manage_token(booking), Availability.load().calendar_token],
+        "token": [
+            links.manage_token(booking),
+            Availability.load().calendar_token,
+            waitlist.entry_token(waiting),
+            waitlist.offer_token(offer),
+        ],
         "slug": [session.slug],
         "type": [session.slug],
         "session_type": [session.slug],
