@@ -324,3 +324,36 @@ def test_the_booking_page_runs_one_query_however_many_questions_its_session_asks
         IntakeQuestion.objects.create(session_type=studio["headshot"], text=f"Question {n}", kind=Kind.SHORT_TEXT)
     assert queries_of_a_warm_visit(client, "/book/?type=headshot") == 1
     assert "Question 9" in client.get("/book/?type=headshot").content.decode()
+
+
+# --- the demo studio ---
+
+
+def test_the_demo_asks_questions_for_headshots_and_portraits_under_default_terms_and_seeding_again_keeps_edits(
+    client,
+):
+    from bookings.models import SessionType, TermsDocument
+    from photostudio import demo
+
+    open_every_day()
+    demo.seed_session_types()
+    demo.seed_intake_and_terms()
+    edited = IntakeQuestion.objects.filter(session_type__slug="headshot").first()
+    edited.text = "Where will your new headshot appear?"
+    edited.save()
+
+    demo.seed_intake_and_terms()
+
+    for slug in ("headshot", "portrait"):
+        questions = IntakeQuestion.objects.filter(session_type__slug=slug)
+        assert 3 <= questions.count() <= 5
+        for question in questions:
+            question.full_clean()  # the choice questions offer two choices or more
+    assert IntakeQuestion.objects.get(pk=edited.pk).text == "Where will your new headshot appear?"
+    assert not IntakeQuestion.objects.filter(
+        session_type=SessionType.objects.get(slug="headshot-and-portrait")
+    ).exists()
+    (terms,) = TermsDocument.objects.all()
+    assert terms.session_type is None and terms.version == 1
+    html = client.get("/book/?type=portrait").content.decode()
+    assert "Which settings should the photos show?" in html and f"/book/terms/{terms.pk}/" in html
