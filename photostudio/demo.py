@@ -364,8 +364,8 @@ def seed_gallery() -> Gallery | None:
 INTAKE_QUESTIONS = {
     "headshot": [
         (
-            "Where will you use the photos?", IntakeQuestion.Kind.SHORT_TEXT, True,
-            "For example LinkedIn, your company's team page or a conference programme.", "",
+            "Is there a date you need the photos by?", IntakeQuestion.Kind.SHORT_TEXT, False,
+            "A conference, a website launch, a new job: we'll plan the editing around it.", "",
         ),
         (
             "Which backdrop would you like?", IntakeQuestion.Kind.ONE_CHOICE, True, "",
