@@ -304,6 +304,11 @@ class BookingAdmin(admin.ModelAdmin):
             form.base_fields["start"].help_text = f"The studio's time ({timezone.get_current_timezone_name()})."
         return form
 
+    def get_fieldsets(self, request: HttpRequest, obj: Booking | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # A booking made here for a client has no answers or terms of theirs yet.
+        return fieldsets if obj else [f for f in fieldsets if f[0] != "Answers and terms"]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Booking | None = None) -> list[str]:
         # `end` follows from the start and the session's length; the session can't change afterwards.
         return [*self.readonly_fields, "end", *(["session_type", "client"] if obj else [])]

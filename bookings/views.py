@@ -323,7 +323,9 @@ def _show_times_keeping_what_was_typed(request: HttpRequest) -> HttpResponse:
     first_day, last_day = scheduling.booking_days(rules)
     picked = _picked_time(request, rules.tz, first_day, last_day)
     page = _BookingPage.asked(request.POST, rules, day=picked.date() if picked else None)
-    typed = request.POST.dict() | ({"start": picked.isoformat()} if picked else {})
+    # Several ticks of one question come as a list; every other field as its one value.
+    typed = {name: values if len(values) > 1 else values[0] for name, values in request.POST.lists()}
+    typed |= {"start": picked.isoformat()} if picked else {}
     return page.render(request, page.form(typed=typed))
 
 

@@ -357,3 +357,13 @@ def test_the_demo_asks_questions_for_headshots_and_portraits_under_default_terms
     assert terms.session_type is None and terms.version == 1
     html = client.get("/book/?type=portrait").content.decode()
     assert "Which settings should the photos show?" in html and f"/book/terms/{terms.pk}/" in html
+
+
+def test_several_ticks_are_kept_when_the_client_looks_at_another_days_times(client, studio):
+    typed = answered(studio) | {"show_times": "1", "date": local(days=6).date().isoformat()}
+
+    html = client.post("/book/", typed).content.decode()
+
+    assert re.search(r'value="A suit or blazer" id="[^"]+" checked', html)
+    assert re.search(r'value="A bright colour" id="[^"]+" checked', html)
+    assert re.search(r'value="Charcoal" id="[^"]+" checked', html)

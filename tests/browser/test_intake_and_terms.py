@@ -74,3 +74,40 @@ def test_a_client_on_a_phone_answers_the_questions_and_accepts_the_terms(phone, 
     assert answers["Do you wear glasses?"] == "No"
     assert booking.terms_acceptance.terms.version == 1
     assert booking.terms_acceptance.accepted_from == "127.0.0.1"
+
+
+def test_the_photographers_pages_of_questions_answers_and_terms_fit_a_phone_with_no_axe_findings(
+    phone, site, asking_studio
+):
+    from bookings.models import SessionType, TermsDocument
+    from tests.browser.test_admin_front_page import sign_in_as_the_photographer
+    from tests.factories import local, make_booking
+
+    booking = make_booking(
+        SessionType.objects.get(slug="headshot"),
+        local(days=3, hour=10),
+        name="Niamh O'Sullivan-Whitfield",
+        email="niamh.osullivan-whitfield@example.ie",
+    )
+    question = booking.session_type.intake_questions.first()
+    booking.intake_answers.create(question=question, question_text=question.text, answer="Before 12 March")
+    terms = TermsDocument.objects.get()
+    sign_in_as_the_photographer(phone, site)
+
+    findings = {}
+    for url in [
+        "/admin/",
+        f"/admin/bookings/sessiontype/{booking.session_type_id}/change/",
+        f"/admin/bookings/booking/{booking.pk}/change/",
+        "/admin/bookings/termsdocument/",
+        f"/admin/bookings/termsdocument/{terms.pk}/change/",
+        f"/admin/bookings/termsdocument/add/?from={terms.pk}",
+    ]:
+        assert phone.goto(url).ok, url
+        if found := axe_violations(phone):
+            findings[url] = found
+    assert findings == {}, "\n".join(f"{url}: {finding}" for url, found in findings.items() for finding in found)
+
+    phone.goto("/admin/")
+    phone.locator("#waiting summary").first.click()
+    assert "Before 12 March" in phone.locator("#waiting").inner_text()
