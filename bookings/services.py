@@ -1,6 +1,7 @@
 """Operations that change the studio's data: each runs in one transaction, checks the state it
 starts from, and queues the emails that tell people about it (sent after commit, by Celery)."""
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -347,8 +348,6 @@ def _keep_answers_and_terms(booking: Booking, request: BookingRequest) -> None:
 
 
 def _ip_address_or_none(address: str) -> str | None:
-    import ipaddress
-
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:
