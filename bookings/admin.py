@@ -6,9 +6,11 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -22,16 +24,19 @@ from photostudio.admin_widgets import LabelledSplitDateTime, NamedListEditable
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
 
-from . import scheduling, services, studio_calendar
+from . import scheduling, services, studio_calendar, terms
 from .forms import BookingRequestMixin
 from .models import (
     Availability,
     Booking,
     Client,
     ContactMessage,
+    IntakeQuestion,
     SessionType,
     SessionTypePhoto,
     StudioProfile,
+    TermsAcceptance,
+    TermsDocument,
     TimeOff,
     WorkingHours,
     new_secret,
@@ -67,6 +72,16 @@ class SessionTypePhotoInline(StudioFilesAdmin, admin.TabularInline):
         return obj.error and f"Could not use this file: {obj.error}" or "being prepared…"
 
 
+class IntakeQuestionInline(admin.StackedInline):
+    """The questions clients answer on the booking form when they choose this session."""
+
+    model = IntakeQuestion
+    extra = 0
+    fields = [("text", "kind"), ("required", "order"), "help_text", "choices"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 40})}}
+    verbose_name_plural = "questions asked when booking"
+
+
 @admin.register(SessionType)
 class SessionTypeAdmin(NamedListEditable, admin.ModelAdmin):
     list_display = ["name", "kind", "duration_minutes", "price", "images_included", "location", "order", "is_active"]
@@ -74,7 +89,7 @@ class SessionTypeAdmin(NamedListEditable, admin.ModelAdmin):
     list_filter = ["kind", "is_active", "location"]
     search_fields = ["name", "pitch"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [SessionTypePhotoInline]
+    inlines = [SessionTypePhotoInline, IntakeQuestionInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "is_active", "order"]}),
         ("On the site", {"fields": ["pitch", "purpose", "style", "goal", "deliverables", "preparation"]}),
@@ -274,10 +289,12 @@ class BookingAdmin(admin.ModelAdmin):
     inlines = [EmailHistoryInline]
     readonly_fields = [
         "reference", "status", "lapses", "held_time", "cancel_reason", "created_at", "updated_at", "changes",
+        "intake_answers", "terms_accepted",
     ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["reference", "status", "lapses", "client", "session_type", "start", "end", "held_time"]}),
         ("Details", {"fields": ["location", "address", "purpose", "people", "message"]}),
+        ("Answers and terms", {"fields": ["intake_answers", "terms_accepted"]}),
         ("Declining or cancelling", {"fields": ["decline_reason", "cancel_reason"]}),
         ("History", {"fields": ["created_at", "updated_at", "changes"]}),
     ]
@@ -287,6 +304,11 @@ class BookingAdmin(admin.ModelAdmin):
         if "start" in form.base_fields:
             form.base_fields["start"].help_text = f"The studio's time ({timezone.get_current_timezone_name()})."
         return form
+
+    def get_fieldsets(self, request: HttpRequest, obj: Booking | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # A booking made here for a client has no answers or terms of theirs yet.
+        return fieldsets if obj else [f for f in fieldsets if f[0] != "Answers and terms"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Booking | None = None) -> list[str]:
         # `end` follows from the start and the session's length; the session can't change afterwards.
@@ -323,6 +345,27 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.display(description="changes of state")
     def changes(self, obj: Booking | None) -> str:
         return history.history_table(obj)
+
+    @admin.display(description="answers to your questions")
+    def intake_answers(self, obj: Booking) -> str:
+        answers = list(obj.intake_answers.all()) if obj.pk else []
+        if not answers:
+            return "No questions were asked."
+        return render_to_string("admin/bookings/_intake_answers.html", {"answers": answers})
+
+    @admin.display(description="terms accepted")
+    def terms_accepted(self, obj: Booking) -> str:
+        accepted = TermsAcceptance.objects.select_related("terms").filter(booking=obj).first() if obj.pk else None
+        if accepted is None:
+            return "None accepted online (no terms applied, or the booking was made here)."
+        return format_html(
+            '<a href="{}">{}</a>, accepted {} ({}) from {}',
+            reverse("admin:bookings_termsdocument_change", args=[accepted.terms_id]),
+            accepted.terms,
+            f"{timezone.localtime(accepted.accepted_at):%a %d %b %Y %H:%M:%S}",
+            timezone.get_current_timezone_name(),
+            accepted.accepted_from or "an unknown address",
+        )
 
     @admin.display(description="held, with buffers")
     def held_time(self, obj: Booking) -> str:
@@ -522,6 +565,65 @@ class BookingAdmin(admin.ModelAdmin):
             "zone": tz.key,
         }
         return TemplateResponse(request, "admin/bookings/booking/calendar.html", context)
+
+
+@admin.register(TermsDocument)
+class TermsDocumentAdmin(admin.ModelAdmin):
+    """Saved versions are read-only: clients accepted them as they are. A change is written as the
+    next version (started from any version's text), which clients accept from then on."""
+
+    list_display = ["title", "version", "applies_to", "created_at", "accepted_by"]
+    list_filter = ["session_type"]
+    search_fields = ["title", "text"]
+    readonly_fields = ["version", "created_at", "accepted_by", "new_version"]
+
+    def get_fields(self, request: HttpRequest, obj: TermsDocument | None = None) -> list[str]:
+        if obj is None:
+            return ["session_type", "title", "text"]
+        return ["session_type", "title", "version", "created_at", "accepted_by", "text", "new_version"]
+
+    def has_change_permission(self, request: HttpRequest, obj: TermsDocument | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: TermsDocument | None = None) -> bool:
+        # A version a client accepted is their record: it stays (the database refuses too).
+        return super().has_delete_permission(request, obj) and not (obj and obj.acceptances.exists())
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request).select_related("session_type")
+        return queryset.annotate(acceptance_count=Count("acceptances"))
+
+    @admin.display(description="applies to", ordering="session_type__name")
+    def applies_to(self, obj: TermsDocument) -> str:
+        return obj.applies_to
+
+    @admin.display(description="accepted with bookings")
+    def accepted_by(self, obj: TermsDocument) -> int:
+        return obj.acceptance_count if hasattr(obj, "acceptance_count") else obj.acceptances.count()
+
+    @admin.display(description="changing these terms")
+    def new_version(self, obj: TermsDocument) -> str:
+        url = reverse("admin:bookings_termsdocument_add") + "?" + urlencode({"from": obj.pk})
+        return format_html(
+            '<a class="button" href="{}">Write a new version from this text</a>'
+            '<p class="help">This version stays as it is. Clients booking from then on accept the new one.</p>',
+            url,
+        )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        source = initial.pop("from", "")
+        earlier = TermsDocument.objects.filter(pk=source).first() if source.isdigit() and len(source) < 10 else None
+        if earlier is not None:
+            initial |= {"session_type": earlier.session_type_id, "title": earlier.title, "text": earlier.text}
+        return initial
+
+    def save_model(self, request: HttpRequest, obj: TermsDocument, form, change: bool) -> None:
+        obj.version = terms.next_version_number(obj.session_type_id)
+        super().save_model(request, obj, form, change)
+        self.message_user(
+            request, f"Version {obj.version} is now the one clients accept; bookings keep the version they accepted."
+        )
 
 
 def _back_to(request: HttpRequest) -> str:

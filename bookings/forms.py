@@ -9,8 +9,8 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 
-from . import guide, services
-from .models import Booking, ContactMessage, SessionType
+from . import guide, intake, services
+from .models import Booking, ContactMessage, IntakeQuestion, SessionType, TermsDocument
 
 # A start time further than this from every bookable day is refused as malformed: whether a time
 # is free is the booking service's call (it answers with the nearest free times), but its date
@@ -54,13 +54,13 @@ class BookingRequestMixin:
     """A form whose valid data asks for a booking: the public booking form, and the admin's form
     for booking on a client's behalf (which names a known client instead of typing their details)."""
 
-    def booking_request(self) -> services.BookingRequest:
-        """The request for `services.request_booking`: every field of it this form has."""
+    def booking_request(self, **extra) -> services.BookingRequest:
+        """The request for `services.request_booking`: every field of it this form has (and `extra`)."""
         data = dict(self.cleaned_data)
         if client := data.pop("client", None):
             data |= {"name": client.name, "email": client.email}
         fields = {f.name for f in dataclasses.fields(services.BookingRequest)}
-        return services.BookingRequest(**{name: value for name, value in data.items() if name in fields})
+        return services.BookingRequest(**{name: value for name, value in data.items() if name in fields} | extra)
 
 
 class GuideForm(forms.Form):
@@ -245,11 +245,24 @@ class BookingForm(BookingRequestMixin, HoneypotMixin, forms.Form):
         min_day=None,
         max_day=None,
         sessions: Sequence[SessionType] | None = None,
+        questions: Sequence[IntakeQuestion] = (),
+        terms: TermsDocument | None = None,
         **kwargs,
     ) -> None:
         """`sessions`: the active session types the page already has (the shared cache's), so showing
-        the list asks the database nothing; what is sent is still checked against the database."""
+        the list asks the database nothing; what is sent is still checked against the database.
+        `questions` and `terms`: the chosen session's intake questions and current terms (cached too)."""
         super().__init__(*args, **kwargs)
+        self.questions, self.terms = tuple(questions), terms
+        for question in self.questions:
+            self.fields[intake.field_name(question)] = intake.form_field(question)
+        if terms is not None:
+            self.fields["accept_terms"] = forms.BooleanField(
+                label="I have read and accept the terms",
+                error_messages={"required": "Please read the terms and tick the box to accept them."},
+            )
+            # The version the page showed: accepting it only counts while it is still the current one.
+            self.fields["terms_version"] = forms.CharField(required=False, widget=forms.HiddenInput)
         self.fields["start"].widget.choices = list(times)
         if sessions is not None:
             self.fields["session_type"].choices = [(s.slug, s.name) for s in sessions]
@@ -297,7 +310,20 @@ class BookingForm(BookingRequestMixin, HoneypotMixin, forms.Form):
                 self.add_error("address", "Please tell us where the session should take place.")
         if session and location == Booking.Location.STUDIO and not session.allows_studio:
             self.add_error("location", f"The {session.name.lower()} takes place on location. Please give an address.")
+        data["intake_answers"] = intake.answers(self.questions, data)
+        if self.terms is not None and data.get("accept_terms"):
+            if data.get("terms_version") != str(self.terms.pk):
+                self.add_error(
+                    "accept_terms",
+                    "Our terms changed while you were booking. Please read the new version and tick the box again.",
+                )
+            data["accepted_terms"] = self.terms
         return data
+
+    @property
+    def intake_fields(self) -> list:
+        """The intake questions' fields, in the questions' order, for the page to draw."""
+        return [self[intake.field_name(question)] for question in self.questions]
 
 
 class CancelForm(forms.Form):

@@ -529,3 +529,133 @@ class WaitlistOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.name}: {self.start:%Y-%m-%d %H:%M} ({self.get_status_display().lower()})"
+
+
+# --- intake questions and terms ---
+
+
+class IntakeQuestion(models.Model):
+    """A question the photographer asks everyone booking one session type, on the booking form."""
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        ONE_CHOICE = "one_choice", "One choice"
+        SEVERAL_CHOICES = "several_choices", "Several choices"
+        YES_NO = "yes_no", "Yes or no"
+
+    CHOICE_KINDS = (Kind.ONE_CHOICE, Kind.SEVERAL_CHOICES)
+
+    session_type = models.ForeignKey(SessionType, related_name="intake_questions", on_delete=models.CASCADE)
+    text = models.CharField("question", max_length=300)
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.SHORT_TEXT)
+    required = models.BooleanField(default=False, help_text="Clients can't send the request without an answer.")
+    help_text = models.CharField(
+        max_length=300, blank=True, help_text="A line under the question, e.g. why you ask or an example answer."
+    )
+    choices = models.TextField(
+        blank=True, max_length=3000, help_text="For one choice or several choices: the answers offered, one a line."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "intake question"
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def choice_list(self) -> list[str]:
+        """The answers offered, one a line, blank lines and repeats left out."""
+        lines = (line.strip() for line in self.choices.splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind in self.CHOICE_KINDS and len(self.choice_list) < 2:
+            raise ValidationError({"choices": "Give at least two answers to choose from, one a line."})
+
+
+class IntakeAnswer(models.Model):
+    """A client's answer to an intake question, with the question's wording as they read it: editing
+    or deleting the question later leaves the booking's record as it was."""
+
+    booking = models.ForeignKey(Booking, related_name="intake_answers", on_delete=models.CASCADE)
+    question = models.ForeignKey(
+        IntakeQuestion, null=True, blank=True, related_name="answers", on_delete=models.SET_NULL
+    )
+    question_text = models.CharField("question as asked", max_length=300)
+    answer = models.TextField(blank=True, help_text="Several choices are kept one a line.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "intake answer"
+
+    def __str__(self) -> str:
+        return f"{self.question_text}: {self.answer}"
+
+    @property
+    def answer_lines(self) -> list[str]:
+        return [line for line in self.answer.splitlines() if line.strip()]
+
+
+class TermsDocument(models.Model):
+    """One version of the studio's terms: the default ones (no session type) or a session type's own.
+    A version is never edited once saved: a change is saved as the next version, so a booking that
+    accepted a version keeps exactly the text its client read."""
+
+    session_type = models.ForeignKey(
+        SessionType,
+        null=True,
+        blank=True,
+        related_name="terms_versions",
+        on_delete=models.CASCADE,
+        help_text="Leave empty for the studio's default terms, which apply to every session without terms of its own.",
+    )
+    title = models.CharField(max_length=120, help_text="As clients see it in the link, e.g. Booking terms.")
+    text = models.TextField(max_length=30000, help_text="A blank line starts a new paragraph.")
+    version = models.PositiveIntegerField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session_type__order", "session_type__name", "-version"]
+        verbose_name = "terms"
+        verbose_name_plural = "terms"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session_type", "version"],
+                condition=models.Q(session_type__isnull=False),
+                name="terms_one_version_number_per_session_type",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(session_type__isnull=True),
+                name="terms_one_version_number_for_the_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    @property
+    def applies_to(self) -> str:
+        return self.session_type.name if self.session_type_id else "Every session without terms of its own"
+
+
+class TermsAcceptance(models.Model):
+    """Which version of the terms a booking's client accepted, when, and from which address."""
+
+    booking = models.OneToOneField(Booking, related_name="terms_acceptance", on_delete=models.CASCADE)
+    terms = models.ForeignKey(TermsDocument, related_name="acceptances", on_delete=models.PROTECT)
+    accepted_at = models.DateTimeField()
+    accepted_from = models.GenericIPAddressField(null=True, blank=True, help_text="The client's address.")
+
+    class Meta:
+        verbose_name = "terms accepted"
+        verbose_name_plural = "terms accepted"
+
+    def __str__(self) -> str:
+        return f"{self.booking.reference} accepted {self.terms}"

@@ -1,6 +1,7 @@
 """Operations that change the studio's data: each runs in one transaction, checks the state it
 starts from, and queues the emails that tell people about it (sent after commit, by Celery)."""
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +15,17 @@ from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
 from . import emails, scheduling, slots
-from .models import Availability, Booking, Client, ContactMessage, SessionType, SessionTypePhoto
+from .models import (
+    Availability,
+    Booking,
+    Client,
+    ContactMessage,
+    IntakeAnswer,
+    SessionType,
+    SessionTypePhoto,
+    TermsAcceptance,
+    TermsDocument,
+)
 
 
 class BookingError(Exception):
@@ -46,6 +57,9 @@ class BookingRequest:
     purpose: str = ""
     people: int = 1
     message: str = ""
+    intake_answers: tuple = ()  # of bookings.intake.Answer
+    accepted_terms: TermsDocument | None = None  # the version the client ticked, if any
+    client_address: str = ""  # where they ticked it from (photostudio.client_address.client_ip)
 
 
 @transaction.atomic
@@ -83,6 +97,7 @@ def request_booking(request: BookingRequest, *, by_studio: bool = False, by=None
             _set_times(booking, request.start)
             booking.lapses_at = lapse_time(request.start)
             booking.save()
+            _keep_answers_and_terms(booking, request)
             history.record_change(
                 booking, before="", after=booking.status, by=by if by_studio else history.client(client)
             )
@@ -324,6 +339,31 @@ def _client_for(request: BookingRequest) -> Client:
     if changed:
         Client.objects.filter(pk=client.pk).update(**changed)
     return client
+
+
+def _keep_answers_and_terms(booking: Booking, request: BookingRequest) -> None:
+    """The intake answers (with each question's wording as asked) and the terms accepted, if any."""
+    IntakeAnswer.objects.bulk_create(
+        IntakeAnswer(
+            booking=booking, question_id=answer.question_id, question_text=answer.question_text,
+            answer=answer.answer, order=n,
+        )
+        for n, answer in enumerate(request.intake_answers)
+    )  # fmt: skip
+    if request.accepted_terms is not None:
+        TermsAcceptance.objects.create(
+            booking=booking,
+            terms=request.accepted_terms,
+            accepted_at=timezone.now(),
+            accepted_from=_ip_address_or_none(request.client_address),
+        )
+
+
+def _ip_address_or_none(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def _record(booking: Booking, to: str, *, by, reason: str = "") -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("book/", views.book, name="book"),
     path("book/times/", views.free_times, name="free_times"),
     path("book/times/calendar/", views.booking_calendar, name="booking_calendar"),
+    path("book/terms/<int:pk>/", views.terms_page, name="terms"),
     path("book/requested/<str:token>/", views.booking_requested, name="booking_requested"),
     path("bookings/<str:token>/", views.manage_booking, name="manage_booking"),
     path("bookings/<str:token>/reschedule/", views.reschedule_booking, name="reschedule_booking"),

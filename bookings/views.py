@@ -16,11 +16,12 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from photostudio.cache import BOOKING_RULES_KEY, SESSION_TYPES_KEY, remembered
+from photostudio.client_address import client_ip
 
-from . import calendar, emails, links, month_calendar, scheduling, services, slots, waitlist
+from . import calendar, emails, intake, links, month_calendar, scheduling, services, slots, terms, waitlist
 from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
 from .guide import Place
-from .models import Availability, Booking, SessionType, ready_photos
+from .models import Availability, Booking, SessionType, TermsDocument, ready_photos
 
 
 @require_GET
@@ -224,6 +225,21 @@ class _BookingPage:
         slug = self.session.slug if self.session else ""
         return f"{slug}|{self.shown_month:%Y-%m}|{self.day}|{first}|{last}|{horizon}|{free}"
 
+    @cached_property
+    def questions(self) -> tuple:
+        """The session's intake questions (from the shared cache)."""
+        return intake.questions_for(self.session)
+
+    @cached_property
+    def terms(self) -> TermsDocument | None:
+        """The version of the terms a client booking this session accepts (from the shared cache)."""
+        return terms.current_terms(self.session)
+
+    @property
+    def intake_key(self) -> str:
+        """What the session's questions and terms show, to key the cached "your details" part by."""
+        return intake.fingerprint(self.questions, self.terms.pk if self.terms else None)
+
     def form(self, data: QueryDict | None = None, *, typed: dict | None = None) -> BookingForm:
         """The form filled in (`data`), or showing this session and day over what was `typed`."""
         bounds = {
@@ -231,6 +247,8 @@ class _BookingPage:
             "min_day": self.bookable[0],
             "max_day": self.bookable[1],
             "sessions": self.offered,
+            "questions": self.questions,
+            "terms": self.terms,
         }
         if data is not None:
             return BookingForm(data, **bounds)
@@ -289,7 +307,7 @@ def _show_booking_form(request: HttpRequest) -> HttpResponse:
     page = _BookingPage.asked(request.GET, _booking_rules()).settled()
     form = page.form(typed=_preselected(request.GET, page.session))
     # Nothing typed yet: the details differ only by the place preselected and where the session can be.
-    details_key = f"{form['location'].value()}|{page.session.location if page.session else ''}"
+    details_key = f"{form['location'].value()}|{page.session.location if page.session else ''}|{page.intake_key}"
     return page.render(request, form, details_key=details_key)
 
 
@@ -308,7 +326,9 @@ def _show_times_keeping_what_was_typed(request: HttpRequest) -> HttpResponse:
     first_day, last_day = scheduling.booking_days(rules)
     picked = _picked_time(request, rules.tz, first_day, last_day)
     page = _BookingPage.asked(request.POST, rules, day=picked.date() if picked else None)
-    typed = request.POST.dict() | ({"start": picked.isoformat()} if picked else {})
+    # Several ticks of one question come as a list; every other field as its one value.
+    typed = {name: values if len(values) > 1 else values[0] for name, values in request.POST.lists()}
+    typed |= {"start": picked.isoformat()} if picked else {}
     return page.render(request, page.form(typed=typed))
 
 
@@ -323,7 +343,7 @@ def _send_booking_request(request: HttpRequest) -> HttpResponse:
         return render(request, "bookings/requested_quietly.html")
     _limit_booking_requests(request)
     try:
-        booking = services.request_booking(form.booking_request())
+        booking = services.request_booking(form.booking_request(client_address=client_ip(request)))
     except services.TimeTaken as taken:
         form.add_error("start", str(taken))
         return page.render(request, form, status=409, nearest=taken.nearest)
@@ -339,7 +359,25 @@ def booking_calendar(request: HttpRequest) -> HttpResponse:
         # The form's JavaScript shows this text to the client, on a phone as often as not.
         message = "That session is no longer offered. Reload the page to see the sessions you can book."
         return HttpResponse(message, status=400, content_type="text/plain")
-    return render(request, "bookings/_calendar.html", page.settled().context())
+    page = page.settled()
+    context = page.context()
+    if request.GET.get("intake"):  # another session chosen: its questions and terms replace the last one's
+        context["intake_form"] = page.form()
+    return render(request, "bookings/_calendar.html", context)
+
+
+# Primary keys are 32-bit integers: a larger number in the address names no row (and must not reach the database).
+LARGEST_KEY = 2**31 - 1
+
+
+@require_GET
+def terms_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One version of the terms, as the client read it; a newer version, if any, is linked."""
+    if pk > LARGEST_KEY:
+        raise Http404
+    version = get_object_or_404(TermsDocument.objects.select_related("session_type"), pk=pk)
+    context = {"terms": version, "newer": terms.newer_version(version)}
+    return render(request, "bookings/terms.html", context)
 
 
 @require_GET

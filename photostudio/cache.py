@@ -124,6 +124,9 @@ SESSION_TYPES_KEY = "public:session-types:v1"  # the active ones, in the order t
 # The studio's hours, time off and booking rules (bookings.slots.Rules), as the booking page shows
 # them; the booking service checks every request against the rules read afresh.
 BOOKING_RULES_KEY = "public:booking-rules:v1"
+# Each session type's intake questions, and the current version of each terms document.
+INTAKE_QUESTIONS_KEY = "public:intake-questions:v1"
+CURRENT_TERMS_KEY = "public:current-terms:v1"
 
 # Which cached values each model's rows make up. A new model's facts join here, or stay uncached.
 FORGET_ON_CHANGE = {
@@ -132,6 +135,8 @@ FORGET_ON_CHANGE = {
     "bookings.Availability": (BOOKING_RULES_KEY,),
     "bookings.WorkingHours": (BOOKING_RULES_KEY,),
     "bookings.TimeOff": (BOOKING_RULES_KEY,),
+    "bookings.IntakeQuestion": (INTAKE_QUESTIONS_KEY,),
+    "bookings.TermsDocument": (CURRENT_TERMS_KEY,),
 }
 # A safety net only (a change made around the signals, with QuerySet.update): saves forget at once.
 SHARED_SECONDS = 10 * 60

@@ -20,9 +20,11 @@ from bookings.models import (
     Availability,
     Booking,
     Client,
+    IntakeQuestion,
     SessionType,
     SessionTypePhoto,
     StudioProfile,
+    TermsDocument,
     TimeOff,
     WorkingHours,
 )
@@ -356,3 +358,77 @@ def seed_gallery() -> Gallery | None:
     if not Photo.objects.filter(gallery=gallery).exclude(state=Photo.State.DONE).exists():
         publishing.publish_gallery(gallery)
     return gallery
+
+
+# What the demo studio asks when a session is booked: (question, kind, required, help text, choices).
+INTAKE_QUESTIONS = {
+    "headshot": [
+        (
+            "Is there a date you need the photos by?", IntakeQuestion.Kind.SHORT_TEXT, False,
+            "A conference, a website launch, a new job: we'll plan the editing around it.", "",
+        ),
+        (
+            "Which backdrop would you like?", IntakeQuestion.Kind.ONE_CHOICE, True, "",
+            "Light grey\nCharcoal\nWhite\nI'd like your advice on the day",
+        ),
+        (
+            "Do you wear glasses?", IntakeQuestion.Kind.YES_NO, True,
+            "We angle the lights to keep reflections off the lenses.", "",
+        ),
+        (
+            "Anything we should know about how you like to be photographed?", IntakeQuestion.Kind.LONG_TEXT, False,
+            "A side you prefer, something you'd rather hide, a look you like from another photo.", "",
+        ),
+    ],
+    "portrait": [
+        (
+            "Tell us about your work and who the photos are for", IntakeQuestion.Kind.LONG_TEXT, True,
+            "A few lines are plenty: what you do and the people you'd like to reach.", "",
+        ),
+        (
+            "Which settings should the photos show?", IntakeQuestion.Kind.SEVERAL_CHOICES, False, "",
+            "At my desk or workbench\nWith my team\nWith my tools or products\nOutdoors near where I work",
+        ),
+        (
+            "Is there a colour palette we should work with?", IntakeQuestion.Kind.SHORT_TEXT, False,
+            "Colour codes or a link to your brand guide both help.", "",
+        ),
+        (
+            "May we show a few of your photos in our portfolio?", IntakeQuestion.Kind.YES_NO, False,
+            "Only with your yes; you can change your mind at any time.", "",
+        ),
+    ],
+}  # fmt: skip
+
+DEFAULT_TERMS_TITLE = "Booking terms"
+DEFAULT_TERMS_TEXT = "\n\n".join(
+    [
+        "Your booking\nSending the booking form asks for a time. The time is held for you, and the session is "
+        "booked once we confirm it by email, usually within a working day.",
+        "Moving or cancelling\nYou can move or cancel your session yourself, through the link in our emails, "
+        "until 24 hours before it starts. Closer to the day, call or email us and we will do what we can.",
+        "If we have to move your session\nIf illness or a problem with our equipment stops us, we tell you as "
+        "soon as we know and offer you the nearest free times, or cancel at no cost to you.",
+        "Your photos\nYour proofs are in a private online gallery that only you can open. We show your photos "
+        "in our portfolio or online only if you say we may.",
+        "Prices\nThe price on the booking page includes the edited images listed with the session. Extra "
+        "images you choose from your gallery cost the price shown there.",
+    ]
+)
+
+
+@transaction.atomic
+def seed_intake_and_terms() -> None:
+    """The demo's questions for a session type that has none yet, and its default terms when the studio
+    has none: what the photographer has written in the admin is never touched."""
+    for slug, questions in INTAKE_QUESTIONS.items():
+        session = SessionType.objects.filter(slug=slug).first()
+        if session is None or session.intake_questions.exists():
+            continue
+        for order, (text, kind, required, help_text, choices) in enumerate(questions, start=1):
+            IntakeQuestion.objects.create(
+                session_type=session, text=text, kind=kind, required=required, help_text=help_text,
+                choices=choices, order=order,
+            )  # fmt: skip
+    if not TermsDocument.objects.filter(session_type=None).exists():
+        TermsDocument.objects.create(title=DEFAULT_TERMS_TITLE, text=DEFAULT_TERMS_TEXT, version=1)

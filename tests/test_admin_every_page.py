@@ -25,7 +25,8 @@ from PIL import Image
 
 from bookings import services as bookings
 from bookings import waitlist
-from bookings.models import SessionType, SessionTypePhoto, StudioProfile, TimeOff
+from bookings.intake import Answer
+from bookings.models import IntakeQuestion, SessionType, SessionTypePhoto, StudioProfile, TermsDocument, TimeOff
 from galleries import delivery, photos, publishing, selection
 from galleries.models import GallerySettings, Photo
 from photostudio.models import FailedTask
@@ -108,6 +109,23 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
         waitlist.offer_free_times(local(days=5).date())
         bookings.receive_contact_message(
             name="Priya Natarajan", email="priya@example.com", phone="", message="Do you do team days for 12 people?"
+        )
+        # A question asked when booking, and terms in two versions, the first accepted with a booking.
+        question = IntakeQuestion.objects.create(
+            session_type=headshot, text="Where will the photos be used?", kind="short_text", required=True
+        )
+        first_terms = TermsDocument.objects.create(title="Booking terms", text="Pay on the day.", version=1)
+        TermsDocument.objects.create(title="Booking terms", text="Pay on the day, by card.", version=2)
+        bookings.request_booking(
+            bookings.BookingRequest(
+                session_type=headshot,
+                start=local(days=6, hour=10),
+                name="Elena Petrova",
+                email="elena.petrova@example.com",
+                intake_answers=(Answer(question.pk, question.text, "Our firm's website"),),
+                accepted_terms=first_terms,
+                client_address="203.0.113.7",
+            )
         )
 
         client = make_user_client("Chiara Rossi-Whitfield", "chiara.rossi@example.org")

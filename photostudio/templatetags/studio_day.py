@@ -18,7 +18,11 @@ def studio_day() -> dict:
     today = timezone.now().astimezone(tz).date()
     day_start = datetime.combine(today, datetime.min.time(), tz)
     tomorrow = day_start + timedelta(days=1)
-    upcoming = Booking.objects.filter(status__in=Booking.HOLDING).select_related("client", "session_type")
+    upcoming = (
+        Booking.objects.filter(status__in=Booking.HOLDING)
+        .select_related("client", "session_type")
+        .prefetch_related("intake_answers")  # one query a list, not one a booking
+    )
 
     def at_studio_time(bookings) -> list:
         return [(b.start.astimezone(tz), b) for b in bookings]

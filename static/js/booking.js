@@ -10,7 +10,8 @@
   const session = form.querySelector("[name=session_type]");
   const day = form.querySelector("[name=date]");
   const calendar = document.getElementById("booking-calendar");
-  const parts = ["session-summary", "calendar-month", "day-times"];
+  // The intake questions and terms come only when another session is chosen (what was typed stays otherwise).
+  const parts = ["session-summary", "calendar-month", "day-times", "intake-questions", "terms-acceptance"];
 
   form.querySelectorAll(".js-hide").forEach((el) => { el.hidden = true; });
 
@@ -98,7 +99,7 @@
       refresh({ month: link.dataset.month }, `a[rel="${link.rel}"]`);
     }
   });
-  session.addEventListener("change", () => refresh(day.value ? { date: day.value } : {}));
+  session.addEventListener("change", () => refresh(day.value ? { date: day.value, intake: "1" } : { intake: "1" }));
   day.addEventListener("change", () => { if (day.value) refresh({ date: day.value }); });
   form.querySelectorAll("[name=location]").forEach((r) => r.addEventListener("change", showWhere));
   showWhere();
