@@ -15,4 +15,8 @@ urlpatterns = [
     path("bookings/<str:token>/reschedule/", views.reschedule_booking, name="reschedule_booking"),
     path("bookings/<str:token>/cancel/", views.cancel_booking, name="cancel_booking"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("bookings/<str:token>/deposit/", views.pay_deposit, name="pay_deposit"),
+    path("payments/<uuid:token>/return/", views.payment_return, name="payment_return"),
+    path("payments/process/<uuid:token>/", views.payment_process, name="process_payment"),
+    path("payments/webhook/<str:variant>/", views.payment_webhook, name="payment_webhook"),
 ]
