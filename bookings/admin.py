@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin
@@ -446,7 +447,7 @@ class BookingAdmin(admin.ModelAdmin):
         rows = [
             (reverse("admin:bookings_payment_change", args=[p.pk]), str(p)) for p in obj.payments.order_by("created")
         ]
-        return format_html_join(format_html("<br>"), '<a href="{}">{}</a>', rows) or "-"
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', rows) or "-"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
