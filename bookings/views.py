@@ -529,11 +529,12 @@ def pay_deposit(request: HttpRequest, token: str, booking: Booking) -> HttpRespo
     except (deposits.DepositError, paying.PaymentFailed) as exc:
         messages.error(request, str(exc))
         return redirect("manage_booking", token=token)
-    if step.redirect_url:
+    if step.redirect_url and request.method == "POST":
         return redirect(step.redirect_url)
     context = _manage_context(booking, token) | {
         "payment": payment,
         "form": step.form,
+        "on_provider_page": bool(step.redirect_url),
         "what": f"A deposit of {settings.CURRENCY_SYMBOL}{payment.total} reserves this time.",
         "rule": deposits.refund_rule(booking.session_type),
         "hold_until": booking.lapses_at.astimezone(Availability.load().tz) if booking.lapses_at else None,

@@ -355,11 +355,12 @@ def pay_extras(request: HttpRequest, public_id: str) -> HttpResponse:
     except paying.PaymentFailed as exc:
         messages.error(request, str(exc))
         return redirect("portal:gallery", public_id=gallery.public_id)
-    if step.redirect_url:
+    if step.redirect_url and request.method == "POST":
         return redirect(step.redirect_url)
     context = {
         "payment": payment,
         "form": step.form,
+        "on_provider_page": bool(step.redirect_url),
         "what": extras.what_is_paid(payment.selection),
         "back_url": gallery.get_absolute_url(),
     }

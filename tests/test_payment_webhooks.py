@@ -9,11 +9,12 @@ import time
 from decimal import Decimal
 
 import pytest
+import stripe
 from django.core import mail
 from payments import PaymentStatus
 
-from bookings import deposits, services
-from bookings.models import Booking, DepositStatus, Payment, PaymentEvent
+from bookings import deposits, links, services
+from bookings.models import Booking, DepositStatus, Payment, PaymentEvent, Refund
 from tests.factories import local, make_session_type, open_every_day
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
@@ -185,3 +186,66 @@ def test_the_webhook_needs_no_csrf_token(waiting_deposit):
     strict = Client(enforce_csrf_checks=True)
 
     assert deliver(strict, payload, signature(payload)).status_code == 200
+
+
+# --- the rest of the Stripe journey, with Stripe's API calls stood in for (no network) ---
+
+
+class StripeStandIn:
+    """Records the calls the provider makes to Stripe's API and answers as Stripe does."""
+
+    def __init__(self, monkeypatch):
+        self.sessions, self.refunds = [], []
+        monkeypatch.setattr(stripe.checkout.Session, "create", self.create_session)
+        monkeypatch.setattr(stripe.Refund, "create", self.create_refund)
+
+    def create_session(self, **data):
+        self.sessions.append(data)
+        return {"id": "cs_test_a1B2c3D4e5", "url": "https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4e5"}
+
+    def create_refund(self, **data):
+        self.refunds.append(data)
+        return {"id": "re_3QxY2zNorthlight", "object": "refund", "status": "succeeded", **data}
+
+
+def test_the_deposit_page_says_what_is_paid_then_continues_to_stripe(client, monkeypatch):
+    stand_in = StripeStandIn(monkeypatch)
+    open_every_day(time_zone="Australia/Sydney")
+    session = make_session_type(kind="portrait", slug="portrait", deposit=Decimal("75.00"))
+    booking = services.request_booking(
+        services.BookingRequest(
+            session_type=session, start=local(days=8, hour=14), name="Priya Raman", email="priya.raman@example.com"
+        )
+    )
+    url = f"/bookings/{links.manage_token(booking)}/deposit/"
+
+    page = client.get(url)
+    sent = client.post(url)
+
+    assert page.status_code == 200 and "Continue to pay £75.00" in page.content.decode()
+    assert sent.status_code == 302 and sent["Location"] == "https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4e5"
+    (created,) = stand_in.sessions  # made once, reused on the second step
+    payment = booking.payments.get()
+    assert created["client_reference_id"] == payment.token and created["customer_email"] == "priya.raman@example.com"
+    price = created["line_items"][0]["price_data"]
+    assert (price["currency"], price["unit_amount"]) == ("gbp", 7500)  # pence, from the Decimal
+    assert created["success_url"].endswith(f"/payments/{payment.token}/return/")
+
+
+def test_declining_a_deposit_paid_at_stripe_refunds_it_through_stripe(client, waiting_deposit, monkeypatch):
+    stand_in = StripeStandIn(monkeypatch)
+    payload = checkout_event(waiting_deposit)
+    deliver(client, payload, signature(payload))
+
+    services.decline_booking(waiting_deposit.booking, reason="I'm away that week, sorry.")
+
+    assert stand_in.refunds == [
+        {"payment_intent": "pi_3QxY2zNorthlight", "amount": 7500, "reason": "requested_by_customer"}
+    ]
+    refund = Refund.objects.get()
+    assert (refund.status, refund.amount, refund.transaction_id) == (
+        "refunded",
+        Decimal("75.00"),
+        "re_3QxY2zNorthlight",
+    )
+    assert Booking.objects.get().deposit_status == DepositStatus.REFUNDED
