@@ -48,7 +48,7 @@ def ask_for_deposit(booking: Booking, *, now: datetime | None = None) -> None:
     """On a new request (before it is saved): ask for the session's deposit, holding the time for the
     payment only (a shorter hold than an answered request's)."""
     deposit = booking.session_type.deposit or Decimal(0)
-    if deposit <= 0:
+    if deposit <= 0 or not paying.online_payments():
         return
     hold = timedelta(minutes=Availability.load().deposit_hold_minutes)
     booking.deposit = deposit

@@ -27,6 +27,11 @@ class WebhookRefused(Exception):
     """A webhook call that is not a genuine event from the provider (bad signature, bad body)."""
 
 
+def online_payments() -> bool:
+    """Whether clients can pay online here (a provider is configured)."""
+    return bool(settings.PAYMENT_VARIANT)
+
+
 def start_payment(
     *,
     purpose: str,

@@ -431,7 +431,6 @@ def cancel_booking(request: HttpRequest, token: str, booking: Booking) -> HttpRe
             status = 400
     context = _manage_context(booking, token) | {"form": form, "error": error}
     context["refund_on_cancel"] = deposits.will_refund_on_cancel(booking)
-    context["refund_rule"] = deposits.refund_rule(booking.session_type)
     return render(request, "bookings/cancel.html", context, status=status)
 
 

@@ -22,6 +22,8 @@ class NothingToPay(Exception):
 
 def unpaid_selection(gallery: Gallery) -> Selection | None:
     """The gallery's sent selection whose extras still have to be paid, if there is one."""
+    if not paying.online_payments():
+        return None  # no provider: the studio invoices the extras itself
     selection = gallery.selections.filter(reopened_at__isnull=True).select_related("payment").first()
     if selection is None or selection.extras_price <= 0 or is_paid(selection):
         return None

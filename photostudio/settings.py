@@ -319,6 +319,11 @@ if STRIPE_SECRET_KEY:
             {"api_key": STRIPE_SECRET_KEY, "endpoint_secret": STRIPE_WEBHOOK_SECRET, "use_token": True},
         )
     }
+elif HTTPS:
+    # In production without Stripe, no online payments: the dummy provider lets the payer choose the
+    # outcome. Deposits are then not asked online (the photographer takes them by hand).
+    PAYMENT_VARIANT = ""
+    PAYMENT_VARIANTS = {}
 else:
     PAYMENT_VARIANT = "dummy"
     PAYMENT_VARIANTS = {"dummy": ("payments.dummy.DummyProvider", {})}

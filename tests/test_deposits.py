@@ -296,3 +296,12 @@ def test_the_refund_window_ends_exactly_n_hours_before_the_session(hours_before,
     now = start - timedelta(hours=hours_before)
 
     assert deposits.refund_due(start, now=now, refund_until_hours=72) is refunded
+
+
+def test_without_a_payment_provider_no_deposit_is_asked_online(client, studio, settings):
+    settings.PAYMENT_VARIANT, settings.PAYMENT_VARIANTS = "", {}  # production without Stripe
+
+    booking, response = request_a_session(client, studio)
+
+    assert response["Location"].startswith(f"/book/requested/{booking.reference}:")
+    assert booking.deposit_status == DepositStatus.NONE and not Payment.objects.exists()
