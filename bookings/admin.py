@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin
@@ -24,7 +25,7 @@ from photostudio.admin_widgets import LabelledSplitDateTime, NamedListEditable
 from photostudio.models import OutgoingEmail
 from photostudio.queueing import send_after_commit
 
-from . import scheduling, services, studio_calendar, terms
+from . import deposits, scheduling, services, studio_calendar, terms
 from .forms import BookingRequestMixin
 from .models import (
     Availability,
@@ -32,6 +33,9 @@ from .models import (
     Client,
     ContactMessage,
     IntakeQuestion,
+    Payment,
+    PaymentEvent,
+    Refund,
     SessionType,
     SessionTypePhoto,
     StudioProfile,
@@ -95,6 +99,7 @@ class SessionTypeAdmin(NamedListEditable, admin.ModelAdmin):
         ("On the site", {"fields": ["pitch", "purpose", "style", "goal", "deliverables", "preparation"]}),
         ("Booking", {"fields": ["duration_minutes", "buffer_before_minutes", "buffer_after_minutes", "location"]}),
         ("Price", {"fields": ["price", "images_included"]}),
+        ("Deposit", {"fields": ["deposit", "refund_until_hours"]}),
     ]
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
@@ -143,6 +148,7 @@ class AvailabilityAdmin(OneRowAdmin, admin.ModelAdmin):
         ("Notice", {"fields": ["min_notice_hours", "horizon_days", "change_notice_hours", "request_lapse_hours"]}),
         ("Waitlist", {"fields": ["waitlist_offer_hours"]}),
         ("Your calendar", {"fields": ["calendar_feed"]}),
+        ("Deposits", {"fields": ["deposit_hold_minutes"]}),
     ]
 
     @admin.display(description="calendar feed")
@@ -280,23 +286,26 @@ class BookingAdmin(admin.ModelAdmin):
     change_form_template = "admin/bookings/booking/change_form.html"
     change_list_template = "admin/bookings/booking/change_list.html"
     list_display = ["reference", "local_start", "client_name", "session_type", "coloured_status", "lapses", "location"]
-    list_filter = ["status", "session_type", ("start", admin.DateFieldListFilter)]
+    list_filter = ["status", "session_type", ("start", admin.DateFieldListFilter), "deposit_status"]
     search_fields = ["reference", "client__name", "client__email"]
     date_hierarchy = "start"
     list_select_related = ["client", "session_type"]
     autocomplete_fields = ["client"]
     actions = ["confirm_selected", "decline_selected", "complete_selected", "cancel_selected"]
+    actions += ["mark_deposit_paid_selected", "waive_deposit_selected"]
     inlines = [EmailHistoryInline]
     readonly_fields = [
         "reference", "status", "lapses", "held_time", "cancel_reason", "created_at", "updated_at", "changes",
         "intake_answers", "terms_accepted",
     ]  # fmt: skip
+    readonly_fields += ["deposit", "deposit_status", "deposit_payments"]
     fieldsets = [
         (None, {"fields": ["reference", "status", "lapses", "client", "session_type", "start", "end", "held_time"]}),
         ("Details", {"fields": ["location", "address", "purpose", "people", "message"]}),
         ("Answers and terms", {"fields": ["intake_answers", "terms_accepted"]}),
         ("Declining or cancelling", {"fields": ["decline_reason", "cancel_reason"]}),
         ("History", {"fields": ["created_at", "updated_at", "changes"]}),
+        ("Deposit", {"fields": ["deposit", "deposit_status", "deposit_payments"]}),
     ]
 
     def get_form(self, request: HttpRequest, obj: Booking | None = None, change: bool = False, **kwargs):
@@ -453,6 +462,36 @@ class BookingAdmin(admin.ModelAdmin):
         self._apply(
             request, queryset, lambda b: services.cancel_booking(b, by_client=False, by=request.user), "cancelled"
         )
+
+    @admin.action(description="Mark the selected deposits paid (by bank transfer or cash)")
+    def mark_deposit_paid_selected(self, request: HttpRequest, queryset) -> None:
+        self._apply_to_deposits(
+            request, queryset, deposits.mark_paid_by_hand, "marked paid; the clients were sent a receipt"
+        )
+
+    @admin.action(description="Waive the selected deposits")
+    def waive_deposit_selected(self, request: HttpRequest, queryset) -> None:
+        self._apply_to_deposits(request, queryset, deposits.waive_deposit, "waived")
+
+    def _apply_to_deposits(self, request: HttpRequest, queryset, step, done: str) -> None:
+        changed = 0
+        for booking in queryset:
+            try:
+                step(booking, by=request.user)
+                changed += 1
+            except deposits.DepositError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        if changed:
+            self.message_user(request, f"{changed} deposit{pluralize(changed)} {done}.")
+
+    @admin.display(description="payments")
+    def deposit_payments(self, obj: Booking) -> str:
+        if not obj.pk:
+            return "-"
+        rows = [
+            (reverse("admin:bookings_payment_change", args=[p.pk]), str(p)) for p in obj.payments.order_by("created")
+        ]
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', rows) or "-"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -635,3 +674,78 @@ def _back_to(request: HttpRequest) -> str:
 
 
 from . import waitlist_admin  # noqa: E402, F401  (the waitlist's pages)
+
+# --- payments ---
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    fields = ["created_at", "amount", "status", "reason", "transaction_id"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    """Payments are made by the booking and selection flows (or marked paid on a booking); what the
+    provider says about them is read-only here."""
+
+    list_display = ["created", "purpose", "client", "booking", "total", "currency", "status", "how", "paid_at"]
+    list_filter = ["purpose", "status", "variant", ("created", admin.DateFieldListFilter)]
+    search_fields = ["client__name", "client__email", "booking__reference", "transaction_id", "token"]
+    list_select_related = ["client", "booking__client", "booking__session_type"]
+    date_hierarchy = "created"
+    inlines = [RefundInline]
+    fields = [
+        "purpose", "client", "booking", "description", "total", "currency", "captured_amount", "status",
+        "variant", "transaction_id", "token", "paid_at", "created", "modified", "message", "refunded",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="paid through")
+    def how(self, obj: Payment) -> str:
+        return "by hand" if obj.is_manual else obj.variant
+
+    @admin.display(description="refunded")
+    def refunded(self, obj: Payment) -> str:
+        return f"{obj.refunded_amount} {obj.currency}"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # a record of money taken
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "payment", "amount", "status", "reason"]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["payment__client__name", "payment__client__email", "transaction_id", "reason"]
+    list_select_related = ["payment"]
+    fields = ["payment", "amount", "status", "reason", "transaction_id", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(PaymentEvent)
+class PaymentEventAdmin(admin.ModelAdmin):
+    """The provider's webhook events already applied, so a repeat is recognised."""
+
+    list_display = ["received_at", "kind", "event_id"]
+    list_filter = ["kind"]
+    search_fields = ["event_id"]
+    fields = ["event_id", "kind", "received_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from photostudio.outbox import queue_email
 
@@ -165,6 +166,7 @@ def _context(booking: Booking, **extra) -> dict:
         "google_url": calendar.google_calendar_url(calendar_event(booking), tz=tz),
         "lapses_at": booking.lapses_at.astimezone(tz) if booking.lapses_at else None,
         "site_url": settings.SITE_URL,
+        "currency_symbol": settings.CURRENCY_SYMBOL,
         **extra,
     }
 
@@ -183,4 +185,44 @@ def _to_client(name: str, booking: Booking, attachments=(), **extra) -> None:
 def _to_studio(name: str, booking: Booking, **extra) -> None:
     queue_email(
         name, to=settings.STUDIO_EMAIL, reply_to=booking.client.email, context=_context(booking, **extra), about=booking
+    )
+
+
+# --- payments ---
+
+
+def payment_receipt(payment) -> None:
+    """The client's receipt for a deposit or extra photos, whichever way it was paid."""
+    context = {
+        "client": payment.client,
+        "payment": payment,
+        "paid_at": timezone.localtime(payment.paid_at, Availability.load().tz) if payment.paid_at else None,
+        "currency_symbol": settings.CURRENCY_SYMBOL,
+        "site_url": settings.SITE_URL,
+        "return_url": settings.SITE_URL + payment.return_path if payment.return_path else "",
+    }
+    if payment.booking_id and payment.purpose == payment.Purpose.DEPOSIT:
+        context = _context(payment.booking) | context
+    queue_email(
+        "payment_receipt", to=payment.client.email, reply_to=settings.STUDIO_EMAIL, context=context, about=payment
+    )
+
+
+def deposit_released(booking: Booking) -> None:
+    """The deposit was not paid within the hold: the time is free again."""
+    _to_client("deposit_released", booking, currency_symbol=settings.CURRENCY_SYMBOL)
+
+
+def deposit_refund(booking: Booking, *, payment, refund) -> None:
+    """What happens to a paid deposit as a booking ends: refunded (and how), or kept, with why."""
+    from .models import Refund
+
+    _to_client(
+        "deposit_refund",
+        booking,
+        payment=payment,
+        refund=refund,
+        refunded=refund.status != Refund.Status.REFUSED,
+        by_hand=refund.status == Refund.Status.BY_HAND,
+        currency_symbol=settings.CURRENCY_SYMBOL,
     )

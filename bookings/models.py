@@ -1,10 +1,12 @@
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
+from payments.models import BasePayment
 
 from photostudio.models import Singleton, StateChange
 from photostudio.storage import private_storage
@@ -91,6 +93,19 @@ class SessionType(models.Model):
     )
     is_active = models.BooleanField("active", default=True, help_text="Shown on the site and bookable.")
     order = models.PositiveSmallIntegerField(default=0)
+    deposit = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="Paid online to reserve the time, right after the request. 0 for none.",
+    )
+    refund_until_hours = models.PositiveSmallIntegerField(
+        "deposit refunded until (hours before)",
+        default=48,
+        help_text="A client who cancels up to this many hours before the session gets the whole deposit back; "
+        "later, none of it.",
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -224,6 +239,13 @@ class Availability(Singleton):
         validators=[MinValueValidator(1, "Give at least 1 hour.")],
         help_text="When a time frees up on a full day, the first client on its waitlist is offered it and the "
         "time is kept for them this long; then it goes to the next.",
+    )
+    deposit_hold_minutes = models.PositiveSmallIntegerField(
+        "deposit to be paid within (minutes)",
+        default=30,
+        validators=[MinValueValidator(5, "Give at least 5 minutes.")],
+        help_text="A request whose session takes a deposit holds its time this long for the payment; "
+        "unpaid by then, the time is freed and the client told.",
     )
 
     class Meta:
@@ -370,6 +392,18 @@ def _new_reference() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
+class DepositStatus(models.TextChoices):
+    """Where a booking's deposit stands. A pending deposit holds the time for Availability.deposit_hold_minutes."""
+
+    NONE = "none", "Not needed"
+    PENDING = "pending", "Waiting for payment"
+    PAID = "paid", "Paid"
+    WAIVED = "waived", "Waived"
+    UNPAID = "unpaid", "Never paid"
+    REFUNDED = "refunded", "Refunded"
+    KEPT = "kept", "Kept (cancelled too late for a refund)"
+
+
 class Booking(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
@@ -411,6 +445,10 @@ class Booking(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    deposit = models.DecimalField(
+        max_digits=8, decimal_places=2, default=0, editable=False, help_text="Asked when it was requested."
+    )
+    deposit_status = models.CharField(max_length=10, choices=DepositStatus, default=DepositStatus.NONE, editable=False)
     # Its changes of state, who made them and why; they go when it does.
     state_changes = GenericRelation(StateChange, content_type_field="object_type", object_id_field="object_id")
 
@@ -659,3 +697,83 @@ class TermsAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking.reference} accepted {self.terms}"
+
+
+class Payment(BasePayment):
+    """Money a client pays or paid: a booking's deposit, or the extra photos of a selection (the
+    selection links to it from the galleries side). django-payments' BasePayment holds the provider's
+    side: variant, status, total, transaction_id (the provider's id), captured amount."""
+
+    class Purpose(models.TextChoices):
+        DEPOSIT = "deposit", "Deposit"
+        EXTRAS = "extras", "Extra photos"
+
+    # Recorded by the photographer (bank transfer, cash): no provider behind it.
+    MANUAL = "manual"
+
+    purpose = models.CharField(max_length=10, choices=Purpose)
+    client = models.ForeignKey(Client, related_name="payments", on_delete=models.CASCADE)
+    # Kept when a booking is deleted: the money was still paid.
+    booking = models.ForeignKey(Booking, related_name="payments", null=True, blank=True, on_delete=models.SET_NULL)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    # Where the client goes back to once the provider has answered (a path on this site).
+    return_path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["token"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.total} {self.currency} ({self.get_status_display().lower()})"
+
+    def get_success_url(self) -> str:
+        from django.urls import reverse
+
+        return settings.SITE_URL + reverse("payment_return", args=[self.token])
+
+    def get_failure_url(self) -> str:
+        return self.get_success_url()  # the same page says how it went
+
+    @property
+    def is_manual(self) -> bool:
+        return self.variant == self.MANUAL
+
+    @property
+    def refunded_amount(self):
+        return sum((r.amount for r in self.refunds.all() if r.status != Refund.Status.REFUSED), Decimal(0))
+
+
+class Refund(models.Model):
+    """Money given back on a payment, or a refund refused under the cancellation rule (with why)."""
+
+    class Status(models.TextChoices):
+        REFUNDED = "refunded", "Refunded through the provider"
+        BY_HAND = "by_hand", "To be paid back by hand"
+        REFUSED = "refused", "Refused"
+
+    payment = models.ForeignKey(Payment, related_name="refunds", on_delete=models.CASCADE)
+    amount = models.DecimalField(max_digits=9, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status)
+    reason = models.CharField(max_length=300, blank=True)
+    transaction_id = models.CharField("provider's id", max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.amount} of {self.payment}"
+
+
+class PaymentEvent(models.Model):
+    """A provider's webhook event already applied: the same event delivered again changes nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id}"

@@ -2,6 +2,7 @@
 starts from, and queues the emails that tell people about it (sent after commit, by Celery)."""
 
 import ipaddress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,12 +15,13 @@ from photostudio import history, imaging
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
-from . import emails, scheduling, slots
+from . import deposits, emails, paying, scheduling, slots
 from .models import (
     Availability,
     Booking,
     Client,
     ContactMessage,
+    DepositStatus,
     IntakeAnswer,
     SessionType,
     SessionTypePhoto,
@@ -96,6 +98,8 @@ def request_booking(request: BookingRequest, *, by_studio: bool = False, by=None
             )
             _set_times(booking, request.start)
             booking.lapses_at = lapse_time(request.start)
+            if not by_studio:  # booked by the studio for a client: any deposit is taken by hand
+                deposits.ask_for_deposit(booking)
             booking.save()
             _keep_answers_and_terms(booking, request)
             history.record_change(
@@ -117,6 +121,8 @@ def confirm_booking(booking: Booking, *, by=None) -> Booking:
         return booking  # confirming twice is harmless
     if booking.status != Booking.Status.REQUESTED:
         raise BookingError(f"Only a requested booking can be confirmed; {booking.reference} is {booking.status}.")
+    if booking.deposit_status == DepositStatus.PENDING:
+        raise BookingError(f"{booking.reference}'s deposit isn't paid yet: mark it paid or waive it first.")
     _record(booking, Booking.Status.CONFIRMED, by=by)
     booking.status = Booking.Status.CONFIRMED
     booking.lapses_at = None
@@ -132,6 +138,8 @@ def decline_booking(booking: Booking, *, reason: str, by=None) -> Booking:
         return booking
     if booking.status != Booking.Status.REQUESTED:
         raise BookingError(f"Only a requested booking can be declined; {booking.reference} is {booking.status}.")
+    with _deposit_errors():
+        deposits.settle_on_decline(booking)
     _record(booking, Booking.Status.DECLINED, by=by, reason=reason)
     booking.status = Booking.Status.DECLINED
     booking.decline_reason = reason.strip()
@@ -169,6 +177,8 @@ def cancel_booking(
     if by_client:
         _check_change_window(booking, now)
     had_calendar_file = booking.status == Booking.Status.CONFIRMED  # a request was never sent one
+    with _deposit_errors():
+        deposits.settle_on_cancel(booking, by_client=by_client, now=now)
     booking.cancel_reason = reason.strip()[:1000] if by_client else ""
     _record(
         booking,
@@ -205,10 +215,19 @@ def lapse_request(booking_id: int, *, now: datetime | None = None) -> bool:
         )
         if booking is None:
             return False
-        _record(booking, Booking.Status.LAPSED, by=None, reason=_why_lapsed(booking))
+        unpaid = booking.deposit_status == DepositStatus.PENDING
+        _record(
+            booking,
+            Booking.Status.LAPSED,
+            by=None,
+            reason="deposit not paid in time" if unpaid else _why_lapsed(booking),
+        )
         booking.status = Booking.Status.LAPSED
         booking.save(update_fields=["status", "updated_at"])
-        emails.booking_lapsed(booking)
+        if unpaid:
+            deposits.release_unpaid(booking)
+        else:
+            emails.booking_lapsed(booking)
         _time_freed(booking.start)
     return True
 
@@ -381,6 +400,15 @@ def _why_lapsed(booking: Booking) -> str:
         return "not confirmed before the session was due to start"
     hours = round((booking.lapses_at - booking.created_at).total_seconds() / 3600) if booking.lapses_at else 0
     return f"no answer within {hours} hours" if hours > 0 else "not confirmed in time"
+
+
+@contextmanager
+def _deposit_errors():
+    """A refund the provider refused stops the change, saying why."""
+    try:
+        yield
+    except (paying.PaymentFailed, deposits.DepositError) as exc:
+        raise BookingError(str(exc)) from exc
 
 
 def _locked(booking: Booking) -> Booking:

@@ -20,4 +20,8 @@ urlpatterns = [
     path("waitlist/offers/<str:token>/", waitlist_views.waitlist_offer, name="waitlist_offer"),
     path("waitlist/<str:token>/", waitlist_views.waitlist_entry, name="waitlist_entry"),
     path("waitlist/<str:token>/leave/", waitlist_views.leave_waitlist, name="leave_waitlist"),
+    path("bookings/<str:token>/deposit/", views.pay_deposit, name="pay_deposit"),
+    path("payments/<uuid:token>/return/", views.payment_return, name="payment_return"),
+    path("payments/process/<uuid:token>/", views.payment_process, name="process_payment"),
+    path("payments/webhook/<str:variant>/", views.payment_webhook, name="payment_webhook"),
 ]

@@ -1,4 +1,5 @@
 import dataclasses
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import wraps
@@ -7,21 +8,38 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
+from payments import PaymentStatus
+from payments.urls import process_data
 
 from photostudio.cache import BOOKING_RULES_KEY, SESSION_TYPES_KEY, remembered
 from photostudio.client_address import client_ip
 
-from . import calendar, emails, intake, links, month_calendar, scheduling, services, slots, terms, waitlist
+from . import (
+    calendar,
+    deposits,
+    emails,
+    intake,
+    links,
+    month_calendar,
+    paying,
+    scheduling,
+    services,
+    slots,
+    terms,
+    waitlist,
+)
 from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
 from .guide import Place
-from .models import Availability, Booking, SessionType, TermsDocument, ready_photos
+from .models import Availability, Booking, DepositStatus, Payment, SessionType, TermsDocument, ready_photos
 
 
 @require_GET
@@ -347,6 +365,8 @@ def _send_booking_request(request: HttpRequest) -> HttpResponse:
     except services.TimeTaken as taken:
         form.add_error("start", str(taken))
         return page.render(request, form, status=409, nearest=taken.nearest)
+    if booking.deposit_status == DepositStatus.PENDING:
+        return redirect("pay_deposit", token=links.manage_token(booking))
     return redirect("booking_requested", token=links.manage_token(booking))
 
 
@@ -464,6 +484,7 @@ def cancel_booking(request: HttpRequest, token: str, booking: Booking) -> HttpRe
         else:
             status = 400
     context = _manage_context(booking, token) | {"form": form, "error": error}
+    context["refund_on_cancel"] = deposits.will_refund_on_cancel(booking)
     return render(request, "bookings/cancel.html", context, status=status)
 
 
@@ -543,3 +564,78 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     events = [emails.studio_calendar_event(b, studio_address=studio_address) for b in bookings]
     ics = calendar.feed_ics(events, tz=availability.tz, calendar_name=f"{settings.STUDIO_NAME} sessions")
     return HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+
+
+# --- paying ---
+
+
+@require_http_methods(["GET", "POST"])
+@_booking_link
+def pay_deposit(request: HttpRequest, token: str, booking: Booking) -> HttpResponse:
+    """What the deposit is, the cancellation rule, then the provider's form (the dummy provider's,
+    on this page) or its own page (Stripe's checkout)."""
+    if booking.deposit_status != DepositStatus.PENDING or booking.status != Booking.Status.REQUESTED:
+        return redirect("manage_booking", token=token)  # paid, waived or released: that page says which
+    try:
+        payment = deposits.deposit_payment(booking)
+        step = paying.provider_step(payment, request.POST if request.method == "POST" else None)
+    except (deposits.DepositError, paying.PaymentFailed) as exc:
+        messages.error(request, str(exc))
+        return redirect("manage_booking", token=token)
+    if step.redirect_url and request.method == "POST":
+        return redirect(step.redirect_url)
+    context = _manage_context(booking, token) | {
+        "payment": payment,
+        "form": step.form,
+        "on_provider_page": bool(step.redirect_url),
+        "what": f"A deposit of {settings.CURRENCY_SYMBOL}{payment.total} reserves this time.",
+        "rule": deposits.refund_rule(booking.session_type),
+        "hold_until": booking.lapses_at.astimezone(Availability.load().tz) if booking.lapses_at else None,
+        "back_url": reverse("manage_booking", args=[token]),
+    }
+    return render(request, "bookings/pay.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def payment_return(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    """Where the provider sends the client back: the payment applied if it went through (a webhook
+    may have done it already), then the page the payment was started from, saying how it went."""
+    payment = get_object_or_404(Payment, token=str(token))
+    paying.refresh_status(payment)
+    deposits.settle_payment(payment.pk)
+    payment.refresh_from_db()
+    if payment.status == PaymentStatus.CONFIRMED:
+        messages.success(
+            request, f"Thank you: your payment of {settings.CURRENCY_SYMBOL}{payment.total} is received. "
+            "We've emailed you a receipt.",
+        )  # fmt: skip
+    elif payment.status in paying.OPEN:
+        messages.info(request, "We're waiting to hear from the payment provider; we'll email you a receipt.")
+    else:
+        messages.error(request, "The payment didn't go through and nothing was charged. You can try again.")
+    return redirect(payment.return_path or "home")
+
+
+@require_GET
+def payment_process(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    """django-payments' return address for providers that send the client back through it (the dummy
+    provider's card-check step), with what it may carry checked first."""
+    result = request.GET.get("verification_result")
+    if result is not None and result not in dict(PaymentStatus.CHOICES):
+        return HttpResponse("Unknown payment result.", status=400, content_type="text/plain")
+    payment = get_object_or_404(Payment, token=str(token))
+    return process_data(request, str(payment.token))
+
+
+@csrf_exempt
+@require_POST
+def payment_webhook(request: HttpRequest, variant: str) -> HttpResponse:
+    """The provider's events (Stripe: checkout sessions completed or expired). A bad signature is
+    refused with 400 and changes nothing; an event delivered twice is applied once."""
+    try:
+        payment = paying.apply_webhook_event(request, variant)
+    except paying.WebhookRefused as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    if payment is not None:
+        deposits.settle_payment(payment.pk)
+    return JsonResponse({"status": "ok"})

@@ -7,6 +7,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
+from payments import PaymentStatus
 
 from bookings.models import Booking
 from photostudio import history
@@ -14,9 +15,9 @@ from photostudio.admin_files import StudioFilesAdmin, file_name
 from photostudio.admin_one_row import OneRowAdmin
 from photostudio.studio_zone import studio_zone
 
-from . import accounts, delivery, from_booking, photos, publishing, selection, watermark_preview
+from . import accounts, delivery, extras, from_booking, photos, publishing, selection, watermark_preview
 from .admin_comments import GalleryCommentsAdmin
-from .models import Download, Gallery, GallerySettings, Photo
+from .models import Download, Gallery, GallerySettings, Photo, Selection
 
 
 @admin.register(GallerySettings)
@@ -426,4 +427,68 @@ class DownloadAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+# --- selections and their extras ---
+
+
+class ExtrasPaidFilter(admin.SimpleListFilter):
+    title = "extras"
+    parameter_name = "extras"
+
+    def lookups(self, request, model_admin):
+        return [("unpaid", "Unpaid"), ("paid", "Paid"), ("none", "None to pay")]
+
+    def queryset(self, request, queryset):
+        paid = Q(payment__status__in=[PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED])
+        if self.value() == "paid":
+            return queryset.filter(paid)
+        if self.value() == "unpaid":
+            return queryset.filter(extras_price__gt=0).exclude(paid)
+        if self.value() == "none":
+            return queryset.filter(extras_price__lte=0)
+        return queryset
+
+
+@admin.register(Selection)
+class SelectionAdmin(admin.ModelAdmin):
+    """The selections clients sent, as they sent them, with whether their extras are paid."""
+
+    list_display = ["submitted_at", "gallery", "client", "photo_count", "extras", "extras_price", "extras_paid"]
+    list_filter = [ExtrasPaidFilter, ("submitted_at", admin.DateFieldListFilter)]
+    search_fields = ["gallery__title", "gallery__client__name", "gallery__client__email"]
+    list_select_related = ["gallery__client", "payment"]
+    date_hierarchy = "submitted_at"
+    fields = ["gallery", "submitted_at", "reopened_at", "extras", "extras_price", "extras_paid", "payment_link", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(chosen=Count("photos"))
+
+    @admin.display(description="client", ordering="gallery__client__name")
+    def client(self, obj: Selection) -> str:
+        return obj.gallery.client.name
+
+    @admin.display(description="photos", ordering="chosen")
+    def photo_count(self, obj: Selection) -> int:
+        return getattr(obj, "chosen", 0)
+
+    @admin.display(description="extras paid")
+    def extras_paid(self, obj: Selection) -> str:
+        if obj.extras_price <= 0:
+            return "-"
+        if extras.is_paid(obj):
+            return format_html('<span class="status-pill status-confirmed">{}</span>', "Paid")
+        return format_html('<span class="status-pill status-requested">{}</span>', "Unpaid")
+
+    @admin.display(description="payment")
+    def payment_link(self, obj: Selection) -> str:
+        if obj.payment_id is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:bookings_payment_change", args=[obj.payment_id]), obj.payment
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

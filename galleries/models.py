@@ -316,6 +316,10 @@ class Selection(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
+    # The payment asked for the extras (none when within the package, or free).
+    payment = models.OneToOneField(
+        "bookings.Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="selection"
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("galleries/<str:public_id>/tiles/", views.tiles, name="tiles"),
     path("galleries/<str:public_id>/review/", views.review, name="review"),
     path("galleries/<str:public_id>/submit/", views.submit, name="submit"),
+    path("galleries/<str:public_id>/extras/", views.pay_extras, name="pay_extras"),
     path("galleries/<str:public_id>/photos/<str:key>/", views.photo, name="photo"),
     path("galleries/<str:public_id>/photos/<str:key>/proof.jpg", views.proof_file, name="proof"),
     path("galleries/<str:public_id>/photos/<str:key>/favourite/", views.favourite, name="favourite"),

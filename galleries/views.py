@@ -17,11 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from bookings import paying
 from bookings.models import Booking
 from photostudio.context_processors import studio_profile
 from photostudio.storage import presigned_url, protected_uri
 
-from . import accounts, delivery, emails, gallery_pages, selection
+from . import accounts, delivery, emails, extras, gallery_pages, selection
 from .gallery_pages import delivered_of, proofs_of
 from .models import Comment, Favourite, Gallery, Photo, Size, ZipArchive
 
@@ -336,8 +337,37 @@ def submit(request: HttpRequest, public_id: str) -> HttpResponse:
     except selection.SelectionError as exc:
         messages.error(request, str(exc))
         return redirect("portal:review", public_id=gallery.public_id)
+    if extras.unpaid_selection(gallery):
+        messages.success(request, "Selection received. Please pay for the photos beyond your package.")
+        return redirect("portal:pay_extras", public_id=gallery.public_id)
     messages.success(request, "Selection received — we're editing your photos. We'll email you when they're ready.")
     return redirect("portal:gallery", public_id=gallery.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def pay_extras(request: HttpRequest, public_id: str) -> HttpResponse:
+    """What the extra photos cost, then the provider's form (the dummy provider's, on this page) or
+    its own page (Stripe's checkout)."""
+    gallery = _client_gallery_or_404(request, public_id)
+    try:
+        payment = extras.extras_payment(gallery)
+        step = paying.provider_step(payment, request.POST if request.method == "POST" else None)
+    except extras.NothingToPay:
+        return redirect("portal:gallery", public_id=gallery.public_id)
+    except paying.PaymentFailed as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:gallery", public_id=gallery.public_id)
+    if step.redirect_url and request.method == "POST":
+        return redirect(step.redirect_url)
+    context = {
+        "payment": payment,
+        "form": step.form,
+        "on_provider_page": bool(step.redirect_url),
+        "what": extras.what_is_paid(payment.selection),
+        "back_url": gallery.get_absolute_url(),
+    }
+    return render(request, "bookings/pay.html", context, status=400 if request.method == "POST" else 200)
 
 
 # --- downloads ---

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "photostudio",
     "bookings",
     "galleries",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -288,7 +289,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # Paying a deposit or extras posts the client on to Stripe's hosted checkout, when it is set.
+        "form-action": ["'self'", *(["https://checkout.stripe.com"] if env("STRIPE_SECRET_KEY", default="") else [])],
         "frame-ancestors": ["'none'"],
     }
 }
@@ -300,6 +302,36 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "rate_limited.html"
 AXES_CLIENT_IP_CALLABLE = "photostudio.client_address.client_ip"  # the visitor, not the proxy
+
+# --- Payments (django-payments) -------------------------------------------------------------------
+# Deposits and extra photos are paid through Stripe's hosted checkout when STRIPE_SECRET_KEY is set;
+# without it, through django-payments' dummy provider, a form that says how the payment went (for
+# development, the demo and tests). Amounts are Decimals in PAYMENT_CURRENCY, never floats.
+PAYMENT_MODEL = "bookings.Payment"
+PAYMENT_CURRENCY = env("PAYMENT_CURRENCY", default="GBP").upper()
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+if STRIPE_SECRET_KEY:
+    PAYMENT_VARIANT = "stripe"
+    PAYMENT_VARIANTS = {
+        "stripe": (
+            "payments.stripe.StripeProviderV3",
+            {"api_key": STRIPE_SECRET_KEY, "endpoint_secret": STRIPE_WEBHOOK_SECRET, "use_token": True},
+        )
+    }
+elif HTTPS:
+    # In production without Stripe, no online payments: the dummy provider lets the payer choose the
+    # outcome. Deposits are then not asked online (the photographer takes them by hand).
+    PAYMENT_VARIANT = ""
+    PAYMENT_VARIANTS = {}
+else:
+    PAYMENT_VARIANT = "dummy"
+    PAYMENT_VARIANTS = {"dummy": ("payments.dummy.DummyProvider", {})}
+# The provider's return addresses are built on the site's public address, as email links are.
+PAYMENT_HOST = SITE_URL.split("://", 1)[-1]
+PAYMENT_USES_SSL = SITE_URL.startswith("https://")
+# Providers are made from PAYMENT_VARIANTS on each use (not cached), so a changed setting holds at once.
+PAYMENT_VARIANT_FACTORY = "photostudio.payment_providers.provider_for"
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

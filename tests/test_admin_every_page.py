@@ -23,10 +23,18 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 from PIL import Image
 
+from bookings import deposits, waitlist
 from bookings import services as bookings
-from bookings import waitlist
 from bookings.intake import Answer
-from bookings.models import IntakeQuestion, SessionType, SessionTypePhoto, StudioProfile, TermsDocument, TimeOff
+from bookings.models import (
+    IntakeQuestion,
+    PaymentEvent,
+    SessionType,
+    SessionTypePhoto,
+    StudioProfile,
+    TermsDocument,
+    TimeOff,
+)
 from galleries import delivery, photos, publishing, selection
 from galleries.models import GallerySettings, Photo
 from photostudio.models import FailedTask
@@ -156,6 +164,24 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
             draft,
             [upload("IMG_20261121_0007.jpg", jpeg_bytes(seed=4)), upload("IMG_20261121_0008.CR3", b"raw" * 500)],
         )
+
+    # Deposits: one waiting at the provider, one paid by hand then refunded as declined; a webhook event.
+    with django_capture_on_commit_callbacks(execute=True):
+        SessionType.objects.filter(pk=portrait.pk).update(deposit=Decimal("50.00"))
+        portrait.refresh_from_db()
+        waiting, declined = (
+            bookings.request_booking(
+                bookings.BookingRequest(session_type=portrait, start=local(days=6, hour=hour), name=name, email=email)
+            )
+            for hour, name, email in [
+                (10, "Ella Nkemelu", "ella@nkemelu.example"),
+                (15, "Tom Hale", "tom@hale.example"),
+            ]
+        )
+        deposits.deposit_payment(waiting)
+        deposits.mark_paid_by_hand(declined)
+        bookings.decline_booking(declined, reason="Away that week, sorry.")
+        PaymentEvent.objects.create(event_id="evt_1QxY2zNorthlight", kind="checkout.session.completed")
 
     # Sign-ins to the admin, one with a mistyped password: its records of attempts.
     door = Client()

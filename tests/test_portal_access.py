@@ -23,6 +23,7 @@ PRIVATE = {
     "tiles": ("get", "gallery"),
     "review": ("get", "gallery"),
     "submit": ("post", "gallery"),
+    "pay_extras": ("get", "gallery"),
     "photo": ("get", "photo"),
     "proof": ("get", "photo"),
     "favourite": ("post", "photo"),

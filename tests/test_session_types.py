@@ -88,6 +88,7 @@ def test_an_uploaded_example_photo_is_kept_private_and_shown_resized_without_cam
         "pitch": session.pitch, "purpose": session.purpose, "style": session.style, "goal": session.goal,
         "deliverables": session.deliverables, "duration_minutes": "30", "buffer_before_minutes": "0",
         "buffer_after_minutes": "0", "location": session.location, "price": "195", "images_included": "3",
+        "deposit": "0", "refund_until_hours": "48",
         "photos-TOTAL_FORMS": "1", "photos-INITIAL_FORMS": "0",
         "photos-0-original": SimpleUploadedFile("IMG_0001.jpg", camera_jpeg(), "image/jpeg"),
         "photos-0-alt": "A headshot on grey", "photos-0-order": "0",
