@@ -171,7 +171,7 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
         portrait.refresh_from_db()
         waiting, declined = (
             bookings.request_booking(
-                bookings.BookingRequest(session_type=portrait, start=local(days=6, hour=hour), name=name, email=email)
+                bookings.BookingRequest(session_type=portrait, start=local(days=7, hour=hour), name=name, email=email)
             )
             for hour, name, email in [
                 (10, "Ella Nkemelu", "ella@nkemelu.example"),
