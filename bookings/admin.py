@@ -529,3 +529,6 @@ def _back_to(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return back
     return reverse("admin:index")
+
+
+from . import team_admin  # noqa: E402, F401  (team days: registers their admin)

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from . import slots
-from .models import Availability, Booking, SessionType, TimeOff
+from .models import Availability, Booking, SessionType, TeamDay, TimeOff
 
 
 def session_shape(session_type: SessionType) -> slots.SessionShape:
@@ -74,6 +74,7 @@ def free_starts(
     for held_start, held_end, start in holding.values_list("held_start", "held_end", "start"):
         busy.append(slots.Interval(held_start, held_end))
         per_day[start.astimezone(tz).date()] += 1
+    busy += team_day_hours(first_day - timedelta(days=1), last_day + timedelta(days=1), tz)
     return slots.free_starts(
         session_shape(session_type),
         rules,
@@ -155,3 +156,9 @@ def holding_during(time_off: TimeOff) -> models.QuerySet[Booking]:
         .select_related("client", "session_type")
         .order_by("start")
     )
+
+
+def team_day_hours(first_day: date, last_day: date, tz) -> list[slots.Interval]:
+    """The hours of each team day between two local dates: the photographer is at the company then."""
+    days = TeamDay.objects.filter(date__gte=first_day, date__lte=last_day).values_list("date", "start", "end")
+    return [slots.Interval(datetime.combine(d, start, tz), datetime.combine(d, end, tz)) for d, start, end in days]

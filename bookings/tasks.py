@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import services, team_days
 
 
 @shared_task
@@ -18,3 +18,9 @@ def lapse_overdue_requests() -> int:
 @shared_task
 def prepare_example_photo(photo_id: int) -> None:
     services.prepare_example_photo(photo_id)
+
+
+@shared_task
+def remind_team_members() -> int:
+    """Hourly (Celery beat): people of a team day who haven't picked a time, on its reminder days."""
+    return team_days.send_reminders()

@@ -50,6 +50,7 @@ TASK_QUEUES: dict[str, str] = {
     "galleries.tasks.remind_expiring_galleries": DEFAULT_QUEUE,
     "galleries.tasks.purge_unchosen_originals": DEFAULT_QUEUE,
     "galleries.tasks.tell_photographer_of_comments": DEFAULT_QUEUE,
+    "bookings.tasks.remind_team_members": DEFAULT_QUEUE,
 }
 
 # Time limits in seconds. At the soft limit the task gets SoftTimeLimitExceeded and handles it (an
@@ -98,6 +99,8 @@ app.conf.update(
         "remind-expiring-galleries": {"task": "galleries.tasks.remind_expiring_galleries", "schedule": 6 * 3600.0},
         # Comments held back (one email per gallery every ten minutes) go out in a summary.
         "tell-photographer-of-comments": {"task": "galleries.tasks.tell_photographer_of_comments", "schedule": 60.0},
+        # Team days: people who haven't picked a time, on each of the day's reminder days.
+        "remind-team-members": {"task": "bookings.tasks.remind_team_members", "schedule": 3600.0},
     },
 )
 
