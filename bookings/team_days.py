@@ -199,7 +199,7 @@ def _split_line(line: str) -> tuple[str, str] | None:
         return match["name"].strip().strip('"'), match["email"].strip()
     if "," in line or "\t" in line or ";" in line:
         return _split_row(re.split(r"[,\t;]", line))
-    return "", line
+    return ("", line) if "@" in line else (line, "")
 
 
 def _split_row(row: list[str]) -> tuple[str, str] | None:
