@@ -562,7 +562,11 @@ def test_the_running_order_lists_the_day_ticks_people_off_and_takes_a_walk_in(cl
         reverse("admin:bookings_teamday_walk_in", args=[day.pk]), {"name": "Lena Fischer", "start": "09:40"}
     )
 
-    assert "09:10" in html and "Glasses: watch the reflections" in html and "Mark Priya Raman photographed" in html
+    assert (
+        "09:10" in html
+        and "Glasses: watch the reflections" in html
+        and 'Tick<span class="visually-hidden"> Priya Raman as photographed' in html
+    )
     assert "team_day.css" in html
     assert ticked.status_code == 302
     priya.refresh_from_db()
