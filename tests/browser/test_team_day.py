@@ -97,3 +97,22 @@ def test_on_the_day_the_photographer_ticks_people_off_and_adds_a_walk_in_on_a_ph
     assert axe_violations(phone) == []
     priya.refresh_from_db()
     assert priya.checked_in_at is not None
+
+
+def test_the_team_days_admin_pages_fit_a_phone_with_no_axe_findings(studio, phone, site):
+    from tests.browser.test_admin_front_page import sign_in_as_the_photographer
+
+    day = make_team_day(breaks=[(time(10, 30), time(10, 45))])
+    (priya,) = team_days.invite_people(
+        day, [team_days.Person("Priya Raman-Whitfield", "priya.raman-whitfield@haldenroe.example")]
+    ).added
+    team_days.pick_time(priya, team_days.slots(day)[0].start)
+    sign_in_as_the_photographer(phone, site)
+
+    findings = {}
+    for url in ["/admin/bookings/teamday/", f"/admin/bookings/teamday/{day.pk}/change/", "/admin/bookings/teamday/add/",
+                f"/admin/bookings/teamday/{day.pk}/invite/"]:  # fmt: skip
+        assert phone.goto(url).ok, url
+        if found := axe_violations(phone):
+            findings[url] = found
+    assert findings == {}
