@@ -121,8 +121,31 @@ class TeamBreakInline(admin.TabularInline):
     extra = 0
 
 
+class TeamMemberFormSet(BaseInlineFormSet):
+    """One email once per day, in any case: among the rows sent and those already on the day."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: dict[str, str] = {}
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
+                continue
+            email = (form.cleaned_data.get("email") or "").lower()
+            if not email:
+                continue
+            if email in seen:
+                raise ValidationError(f"{form.cleaned_data['email']} is listed twice: keep one row per person.")
+            seen[email] = form.cleaned_data.get("name", "")
+        if self.instance.pk:
+            others = self.instance.members.exclude(pk__in=[f.instance.pk for f in self.forms if f.instance.pk])
+            clash = [m for m in others if m.email.lower() in seen]
+            if clash:
+                raise ValidationError(f"{clash[0].email} is on the day already.")
+
+
 class TeamMemberInline(admin.TabularInline):
     model = TeamMember
+    formset = TeamMemberFormSet
     extra = 0
     fields = ["name", "email", "notes", "their_time", "invited_at", "checked_in_at"]
     readonly_fields = ["their_time", "invited_at", "checked_in_at"]

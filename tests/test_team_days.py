@@ -586,3 +586,21 @@ def test_the_team_days_pages_in_the_admin_are_for_staff_only(client, studio):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_admin_refuses_one_email_twice_on_a_day_in_any_case(client, studio, photographer):
+    day = make_team_day()
+    invite(day, TEAM[:1])
+    url = reverse("admin:bookings_teamday_change", args=[day.pk])
+    data = form_data(client.get(url).content.decode()) | {
+        "members-TOTAL_FORMS": "2",
+        "members-1-name": "Priya again",
+        "members-1-email": "PRIYA.RAMAN@haldenroe.example",
+        "members-1-day": str(day.pk),
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "PRIYA.RAMAN@haldenroe.example is listed twice" in response.content.decode()
+    assert day.members.count() == 1
