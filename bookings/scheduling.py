@@ -34,6 +34,9 @@ def load_rules(availability: Availability | None = None) -> slots.Rules:
             start, end = time_off.span(tz)
             if end.astimezone(UTC) > start.astimezone(UTC):  # not an hour the clocks skip
                 hours_off.append(slots.Interval(start, end))
+    # A team day's hours: the photographer is at the company then. Part of the rules (and so of
+    # their cache, forgotten when a team day is saved) rather than one more query per visit.
+    hours_off += team_day_hours(timezone.now().astimezone(tz).date() - timedelta(days=1), tz)
     return slots.Rules(
         tz=tz,
         working_hours=tuple(
@@ -74,7 +77,6 @@ def free_starts(
     for held_start, held_end, start in holding.values_list("held_start", "held_end", "start"):
         busy.append(slots.Interval(held_start, held_end))
         per_day[start.astimezone(tz).date()] += 1
-    busy += team_day_hours(first_day - timedelta(days=1), last_day + timedelta(days=1), tz)
     return slots.free_starts(
         session_shape(session_type),
         rules,
@@ -158,7 +160,7 @@ def holding_during(time_off: TimeOff) -> models.QuerySet[Booking]:
     )
 
 
-def team_day_hours(first_day: date, last_day: date, tz) -> list[slots.Interval]:
-    """The hours of each team day between two local dates: the photographer is at the company then."""
-    days = TeamDay.objects.filter(date__gte=first_day, date__lte=last_day).values_list("date", "start", "end")
+def team_day_hours(first_day: date, tz) -> list[slots.Interval]:
+    """The hours of each team day from a local date on."""
+    days = TeamDay.objects.filter(date__gte=first_day).values_list("date", "start", "end")
     return [slots.Interval(datetime.combine(d, start, tz), datetime.combine(d, end, tz)) for d, start, end in days]

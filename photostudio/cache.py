@@ -132,6 +132,7 @@ FORGET_ON_CHANGE = {
     "bookings.Availability": (BOOKING_RULES_KEY,),
     "bookings.WorkingHours": (BOOKING_RULES_KEY,),
     "bookings.TimeOff": (BOOKING_RULES_KEY,),
+    "bookings.TeamDay": (BOOKING_RULES_KEY,),
 }
 # A safety net only (a change made around the signals, with QuerySet.update): saves forget at once.
 SHARED_SECONDS = 10 * 60

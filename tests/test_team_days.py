@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings import scheduling, team_days
 from bookings.models import Availability, Booking, TeamDay, TeamMember
@@ -604,3 +605,13 @@ def test_the_admin_refuses_one_email_twice_on_a_day_in_any_case(client, studio, 
     assert response.status_code == 200
     assert "PRIYA.RAMAN@haldenroe.example is listed twice" in response.content.decode()
     assert day.members.count() == 1
+
+
+def test_a_team_day_saved_after_the_booking_page_was_seen_takes_its_hours_out_at_once(client, studio):
+    day = timezone.now().astimezone(Availability.load().tz).date() + timedelta(days=8)
+    url = f"/book/?type=headshot&date={day.isoformat()}"
+    assert ">11:00<" in client.get(url).content.decode()  # the studio's rules are now cached
+
+    make_team_day(days=8, start=time(10), end=time(14))
+
+    assert ">11:00<" not in client.get(url).content.decode()
