@@ -749,3 +749,6 @@ class PaymentEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+from . import team_admin  # noqa: E402, F401  (team days: registers their admin)

@@ -777,3 +777,119 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.event_id}"
+
+
+# --- Team headshot days ---------------------------------------------------------------------------
+
+
+class TeamDay(models.Model):
+    """A company's day of headshots: one set-up, a time for each employee, and later a private
+    gallery for each. Its hours are taken out of the studio's public free times."""
+
+    class ExtrasPaidBy(models.TextChoices):
+        COMPANY = "company", "The company (on its invoice)"
+        PERSON = "person", "Each person"
+
+    company = models.CharField(max_length=120)
+    coordinator_name = models.CharField(max_length=120)
+    coordinator_email = models.EmailField(max_length=254)
+    billing_reference = models.CharField(
+        max_length=80, blank=True, help_text="The company's purchase order number or reference, for the invoice."
+    )
+    session_type = models.ForeignKey(SessionType, related_name="team_days", on_delete=models.PROTECT)
+    location = models.CharField(max_length=12, choices=Booking.Location, default=Booking.Location.ON_LOCATION)
+    address = models.CharField("on-location address", max_length=300, blank=True)
+    date = models.DateField()
+    start = models.TimeField(help_text="The first person's time, on the studio's clock.")
+    end = models.TimeField(help_text="When the last time ends.")
+    slot_minutes = models.PositiveSmallIntegerField("minutes each", default=10)
+    walk_in_slots = models.PositiveSmallIntegerField(
+        default=2, help_text="Times kept free at the end of the day for people who turn up without one."
+    )
+    photos_each = models.PositiveSmallIntegerField(
+        "photos each person chooses", default=1, help_text="Included in the company's price."
+    )
+    extra_price = models.DecimalField(
+        "price of each extra photo", max_digits=8, decimal_places=2, default=0, help_text="0: no extras."
+    )
+    extras_paid_by = models.CharField(max_length=8, choices=ExtrasPaidBy, default=ExtrasPaidBy.COMPANY)
+    coordinator_sees_photos = models.BooleanField(
+        default=False, help_text="Let the coordinator see everyone's photos (off: only who has chosen)."
+    )
+    changes_until_hours = models.PositiveSmallIntegerField("people can move or cancel until (hours before)", default=24)
+    reminder_days = models.CharField(
+        max_length=40,
+        default="3,1",
+        help_text="Days before the day to remind those who haven't picked a time, e.g. 3,1.",
+    )
+    coordinator_token = models.CharField(max_length=64, default=new_secret, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="team_day_end_after_start"),
+            models.CheckConstraint(condition=models.Q(slot_minutes__gt=0), name="team_day_slots_have_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company}, {self.date:%d %b %Y}"
+
+
+class TeamBreak(models.Model):
+    """A pause in a team day (lunch, a change of set-up): no one's time falls in it."""
+
+    day = models.ForeignKey(TeamDay, related_name="breaks", on_delete=models.CASCADE)
+    start = models.TimeField()
+    end = models.TimeField()
+    label = models.CharField(max_length=60, blank=True, default="Break")
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="team_break_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'Break'} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class TeamMember(models.Model):
+    """One person of a team day: invited by email with a link of their own, to pick one time."""
+
+    day = models.ForeignKey(TeamDay, related_name="members", on_delete=models.CASCADE)
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254)
+    # Their time (aware, stored in UTC); empty until they pick one. Unique within the day, so two
+    # people can never hold one time, whatever races between them.
+    slot_start = models.DateTimeField(null=True, blank=True)
+    walk_in = models.BooleanField(default=False, help_text="Added on the day, without an invitation.")
+    notes = models.CharField(max_length=300, blank=True, help_text="For the running order, e.g. glasses.")
+    token = models.CharField(max_length=64, default=new_secret, unique=True, editable=False)
+    client = models.ForeignKey(
+        Client,
+        null=True,
+        blank=True,
+        related_name="team_memberships",
+        on_delete=models.SET_NULL,
+        editable=False,
+        help_text="Their client record, made when their gallery is published.",
+    )
+    invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slot_start", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "slot_start"], name="team_member_times_never_shared"),
+            models.UniqueConstraint("day", models.functions.Lower("email"), name="team_member_email_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def slot_end(self) -> datetime | None:
+        return self.slot_start + timedelta(minutes=self.day.slot_minutes) if self.slot_start else None

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from . import slots
-from .models import Availability, Booking, SessionType, TimeOff, WaitlistOffer
+from .models import Availability, Booking, SessionType, TeamDay, TimeOff, WaitlistOffer
 
 
 def session_shape(session_type: SessionType) -> slots.SessionShape:
@@ -34,6 +34,9 @@ def load_rules(availability: Availability | None = None) -> slots.Rules:
             start, end = time_off.span(tz)
             if end.astimezone(UTC) > start.astimezone(UTC):  # not an hour the clocks skip
                 hours_off.append(slots.Interval(start, end))
+    # A team day's hours: the photographer is at the company then. Part of the rules (and so of
+    # their cache, forgotten when a team day is saved) rather than one more query per visit.
+    hours_off += team_day_hours(timezone.now().astimezone(tz).date() - timedelta(days=1), tz)
     return slots.Rules(
         tz=tz,
         working_hours=tuple(
@@ -171,3 +174,9 @@ def offers_holding(window_start: datetime, window_end: datetime, now: datetime) 
     return WaitlistOffer.objects.filter(
         status=WaitlistOffer.Status.OFFERED, expires_at__gt=now, held_start__lt=window_end, held_end__gt=window_start
     )
+
+
+def team_day_hours(first_day: date, tz) -> list[slots.Interval]:
+    """The hours of each team day from a local date on."""
+    days = TeamDay.objects.filter(date__gte=first_day).values_list("date", "start", "end")
+    return [slots.Interval(datetime.combine(d, start, tz), datetime.combine(d, end, tz)) for d, start, end in days]

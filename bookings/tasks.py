@@ -3,7 +3,7 @@ from datetime import datetime
 
 from celery import shared_task
 
-from . import services, waitlist
+from . import services, team_days, waitlist
 
 
 @shared_task
@@ -35,3 +35,9 @@ def tidy_waitlist() -> dict:
     """Every few minutes (Celery beat): offers not taken in time pass to the next client, entries
     past their last day expire, and free times on days someone waits for are offered."""
     return asdict(waitlist.tidy_waitlist())
+
+
+@shared_task
+def remind_team_members() -> int:
+    """Hourly (Celery beat): people of a team day who haven't picked a time, on its reminder days."""
+    return team_days.send_reminders()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, waitlist_views
+from . import team_views, views, waitlist_views
 
 urlpatterns = [
     path("sessions/<slug:slug>/", views.session_type, name="session_type"),
@@ -24,4 +24,9 @@ urlpatterns = [
     path("payments/<uuid:token>/return/", views.payment_return, name="payment_return"),
     path("payments/process/<uuid:token>/", views.payment_process, name="process_payment"),
     path("payments/webhook/<str:variant>/", views.payment_webhook, name="payment_webhook"),
+    # Team days: each person's link, and the coordinator's.
+    path("team/<str:token>/", team_views.member_page, name="team_member"),
+    path("team/day/<str:token>/", team_views.coordinator_page, name="team_coordinator"),
+    path("team/day/<str:token>/schedule.csv", team_views.schedule_csv, name="team_schedule_csv"),
+    path("team/day/<str:token>/schedule.ics", team_views.schedule_ics, name="team_schedule_ics"),
 ]

@@ -137,6 +137,7 @@ FORGET_ON_CHANGE = {
     "bookings.TimeOff": (BOOKING_RULES_KEY,),
     "bookings.IntakeQuestion": (INTAKE_QUESTIONS_KEY,),
     "bookings.TermsDocument": (CURRENT_TERMS_KEY,),
+    "bookings.TeamDay": (BOOKING_RULES_KEY,),
 }
 # A safety net only (a change made around the signals, with QuerySet.update): saves forget at once.
 SHARED_SECONDS = 10 * 60

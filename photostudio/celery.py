@@ -52,6 +52,7 @@ TASK_QUEUES: dict[str, str] = {
     "galleries.tasks.remind_expiring_galleries": DEFAULT_QUEUE,
     "galleries.tasks.purge_unchosen_originals": DEFAULT_QUEUE,
     "galleries.tasks.tell_photographer_of_comments": DEFAULT_QUEUE,
+    "bookings.tasks.remind_team_members": DEFAULT_QUEUE,
 }
 
 # Time limits in seconds. At the soft limit the task gets SoftTimeLimitExceeded and handles it (an
@@ -102,6 +103,8 @@ app.conf.update(
         "tell-photographer-of-comments": {"task": "galleries.tasks.tell_photographer_of_comments", "schedule": 60.0},
         # Waitlist offers not taken in time go to the next client; entries past their last day expire.
         "tidy-waitlist": {"task": "bookings.tasks.tidy_waitlist", "schedule": 180.0},
+        # Team days: people who haven't picked a time, on each of the day's reminder days.
+        "remind-team-members": {"task": "bookings.tasks.remind_team_members", "schedule": 3600.0},
     },
 )
 

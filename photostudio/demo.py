@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from bookings import scheduling, services, slots
+from bookings import scheduling, services, slots, team_days
 from bookings.models import (
     Availability,
     Booking,
@@ -24,6 +24,9 @@ from bookings.models import (
     SessionType,
     SessionTypePhoto,
     StudioProfile,
+    TeamBreak,
+    TeamDay,
+    TeamMember,
     TermsDocument,
     TimeOff,
     WorkingHours,
@@ -432,3 +435,54 @@ def seed_intake_and_terms() -> None:
             )  # fmt: skip
     if not TermsDocument.objects.filter(session_type=None).exists():
         TermsDocument.objects.create(title=DEFAULT_TERMS_TITLE, text=DEFAULT_TERMS_TEXT, version=1)
+
+
+# --- A company's team headshot day, a fortnight ahead ---
+
+DEMO_TEAM = [
+    ("Ines Carvalho", "ines.carvalho@brightwater.example", 0, "Wears glasses"),
+    ("Kwame Asante", "kwame.asante@brightwater.example", 1, ""),
+    ("Sofia Lindqvist", "sofia.lindqvist@brightwater.example", 4, "Prefers her left side"),
+    ("Rory Gallagher", "rory.gallagher@brightwater.example", None, ""),
+    ("Mei Tanaka", "mei.tanaka@brightwater.example", None, ""),
+]
+
+
+@transaction.atomic
+def seed_team_day() -> TeamDay | None:
+    """Once: an upcoming team day at a client's office, some of its people with a time."""
+    if TeamDay.objects.exists():
+        return None
+    session = SessionType.objects.filter(kind=SessionType.Kind.HEADSHOT).first()
+    if session is None:
+        return None
+    tz = Availability.load().tz
+    day = timezone.now().astimezone(tz).date() + timedelta(days=14)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    team_day = TeamDay.objects.create(
+        company="Brightwater Consulting",
+        coordinator_name="Hannah Brooks",
+        coordinator_email="hannah.brooks@brightwater.example",
+        billing_reference="PO-20417",
+        session_type=session,
+        location=Booking.Location.ON_LOCATION,
+        address="Brightwater Consulting, 2nd floor, 18 Canal Street, Manchester M1 3HE",
+        date=day,
+        start=time(9, 30),
+        end=time(12, 30),
+        slot_minutes=10,
+        walk_in_slots=2,
+    )
+    TeamBreak.objects.create(day=team_day, start=time(11), end=time(11, 15), label="Coffee and a new backdrop")
+    times = team_days.slots(team_day, tz)
+    for name, email, slot, notes in DEMO_TEAM:
+        TeamMember.objects.create(
+            day=team_day,
+            name=name,
+            email=email,
+            notes=notes,
+            slot_start=times[slot].start if slot is not None else None,
+            invited_at=timezone.now() - timedelta(days=2),
+        )
+    return team_day

@@ -194,3 +194,27 @@ def make_shoot(client: Client, photos: int, *, looks=None, **fields) -> Gallery:
         rows.append(photo)
     Photo.objects.bulk_create(rows)
     return gallery
+
+
+def make_team_day(days: int = 10, *, breaks=(), **fields):
+    """A company's headshot day `days` from today, on location, with its breaks (start, end) pairs."""
+    from bookings.models import TeamBreak, TeamDay
+
+    tz = Availability.load().tz
+    session = fields.pop("session_type", None) or SessionType.objects.filter(kind="headshot").first()
+    defaults = {
+        "company": "Halden & Roe Architects",
+        "coordinator_name": "Marta Halden",
+        "coordinator_email": "marta.halden@haldenroe.example",
+        "session_type": session or make_session_type(kind="headshot", slug="headshot"),
+        "address": "3 Wharf Street, Leeds LS2 7EQ",
+        "date": timezone.now().astimezone(tz).date() + timedelta(days=days),
+        "start": time(9),
+        "end": time(12),
+        "slot_minutes": 10,
+        "walk_in_slots": 2,
+    }
+    day = TeamDay.objects.create(**(defaults | fields))
+    for start, end in breaks:
+        TeamBreak.objects.create(day=day, start=start, end=end, label="Lunch")
+    return day

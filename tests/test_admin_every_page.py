@@ -9,7 +9,7 @@ in each state, emails, a selection, a delivery, a download, a failed job.
 """
 
 import io
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 from PIL import Image
 
-from bookings import deposits, waitlist
+from bookings import deposits, team_days, waitlist
 from bookings import services as bookings
 from bookings.intake import Answer
 from bookings.models import (
@@ -39,7 +39,15 @@ from galleries import delivery, photos, publishing, selection
 from galleries.models import GallerySettings, Photo
 from photostudio.models import FailedTask
 from tests.admin_pages import form_data, query_links
-from tests.factories import jpeg_bytes, local, make_gallery, make_session_type, make_user_client, open_every_day
+from tests.factories import (
+    jpeg_bytes,
+    local,
+    make_gallery,
+    make_session_type,
+    make_team_day,
+    make_user_client,
+    open_every_day,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +190,22 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
         deposits.mark_paid_by_hand(declined)
         bookings.decline_booking(declined, reason="Away that week, sorry.")
         PaymentEvent.objects.create(event_id="evt_1QxY2zNorthlight", kind="checkout.session.completed")
+
+        # A company's team day: some people with a time, one still to choose, one who walked in.
+        team_day = make_team_day(days=12, breaks=[(time(10, 30), time(10, 50))], session_type=headshot)
+        priya, tomas, _ = team_days.invite_people(
+            team_day,
+            [
+                team_days.Person("Priya Raman", "priya.raman@haldenroe.example"),
+                team_days.Person("Tomás Ó Briain", "tomas.obriain@haldenroe.example"),
+                team_days.Person("Chen Wei", "chen.wei@haldenroe.example"),
+            ],
+        ).added
+        team_days.pick_time(priya, team_days.slots(team_day)[0].start)
+        team_days.pick_time(tomas, team_days.slots(team_day)[3].start)
+        team_days.add_walk_in(
+            team_day, name="Jonas Berg", email="jonas.berg@haldenroe.example", start=team_days.slots(team_day)[-1].start
+        )
 
     # Sign-ins to the admin, one with a mistyped password: its records of attempts.
     door = Client()

@@ -103,3 +103,17 @@ def test_with_a_worker_running_seed_demo_leaves_the_demo_gallery_published(celer
     assert gallery.status == Gallery.Status.PROOFING
     assert set(Photo.objects.values_list("state", flat=True)) == {Photo.State.DONE}
     assert gallery.photos.count() == 12
+
+
+@pytest.mark.django_db
+def test_the_demo_has_one_upcoming_team_day_with_some_people_timed_and_seeding_again_adds_nothing(settings):
+    from bookings.models import TeamDay
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    (day,) = TeamDay.objects.all()
+    assert day.members.count() == 5
+    assert day.members.exclude(slot_start=None).count() == 3
+    assert day.breaks.count() == 1

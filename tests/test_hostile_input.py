@@ -26,8 +26,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bookings import links, waitlist
-from bookings.models import Availability, Booking, ContactMessage
+from bookings import links, team_days, waitlist
+from bookings.models import Availability, Booking, ContactMessage, TeamMember
 from galleries import accounts
 from galleries.models import Gallery, Photo, ZipArchive
 from tests.factories import (
@@ -39,6 +39,7 @@ from tests.factories import (
     make_gallery,
     make_ready_gallery,
     make_session_type,
+    make_team_day,
     make_user_client,
     open_every_day,
 )
@@ -119,6 +120,15 @@ def studio(settings) -> Studio:
     archive = ZipArchive.objects.create(
         gallery=delivered, state=ZipArchive.State.READY, expires_at=timezone.now() + timedelta(days=7)
     )
+    team_day = make_team_day(days=6)
+    (priya, _) = team_days.invite_people(
+        team_day,
+        [
+            team_days.Person("Priya Raman", "priya.raman@haldenroe.example"),
+            team_days.Person("Chen Wei", "chen.wei@haldenroe.example"),
+        ],
+    ).added
+    team_days.pick_time(priya, team_days.slots(team_day)[1].start)
     link = urlsplit(accounts.sign_in_url(bob))
     start = local(days=5, hour=14)
     waiting = waitlist.join_waitlist(session_type=session, days=[start.date()], name="Bob Mensah", email=bob.email)
@@ -131,6 +141,8 @@ def studio(settings) -> Studio:
             Availability.load().calendar_token,
             waitlist.entry_token(waiting),
             waitlist.offer_token(offer),
+            *TeamMember.objects.values_list("token", flat=True),
+            team_day.coordinator_token,
         ],
         "slug": [session.slug],
         "type": [session.slug],
@@ -375,6 +387,7 @@ def test_the_guard_walks_every_public_and_portal_url_but_not_the_admin():
     assert {"/", "/book/", "/book/times/", "/contact/", "/healthz", "/portal/login/"} <= routes
     assert "/portal/galleries/<public_id>/photos/<key>/download/" in routes
     assert "/bookings/<token>/reschedule/" in routes
+    assert {"/team/<token>/", "/team/day/<token>/", "/team/day/<token>/schedule.csv"} <= routes
     assert not any(r.startswith("/admin") for r in routes)
 
 

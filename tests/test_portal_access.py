@@ -160,3 +160,67 @@ def test_every_portal_url_has_an_access_case():
     names = {p.name for p in get_resolver(portal_urls).url_patterns}
 
     assert names == set(PRIVATE) | NOT_OBJECT_PAGES, "add an access case for each new portal URL"
+
+
+# --- team days: private links instead of sign-in ---
+# name -> (method, whose token: "member" or "coordinator"). A forged token is a 404 for everyone,
+# signed in or not, and one day's link never shows another day's people.
+TEAM_PRIVATE = {
+    "team_member": ("get", "member"),
+    "team_coordinator": ("get", "coordinator"),
+    "team_schedule_csv": ("get", "coordinator"),
+    "team_schedule_ics": ("get", "coordinator"),
+}
+
+
+@pytest.fixture
+def team_world(world):
+    from bookings import team_days
+    from tests.factories import make_session_type, make_team_day
+
+    make_session_type(kind="headshot", slug="headshot")
+    ours = make_team_day(company="Halden & Roe Architects")
+    theirs = make_team_day(company="Okafor Dental", coordinator_email="amara@okafordental.example")
+    (priya,) = team_days.invite_people(ours, [team_days.Person("Priya Raman", "priya.raman@haldenroe.example")]).added
+    (lena,) = team_days.invite_people(theirs, [team_days.Person("Lena Fischer", "lena@okafordental.example")]).added
+    return {"ours": ours, "theirs": theirs, "priya": priya, "lena": lena}
+
+
+def team_url(name: str, day, member, token: str | None = None) -> str:
+    kind = TEAM_PRIVATE[name][1]
+    return reverse(name, args=[token or (member.token if kind == "member" else day.coordinator_token)])
+
+
+@pytest.mark.parametrize("name", sorted(TEAM_PRIVATE))
+def test_a_team_link_opens_its_own_page_for_anyone_holding_it(client, team_world, name):
+    response = client.get(team_url(name, team_world["ours"], team_world["priya"]))
+
+    assert response.status_code == 200
+    assert b"Okafor Dental" not in response.content and b"Lena Fischer" not in response.content
+
+
+@pytest.mark.parametrize("name", sorted(TEAM_PRIVATE))
+@pytest.mark.parametrize("who", ["nobody", "alice", "staff"])
+def test_a_forged_team_link_is_404_whoever_asks(client, world, team_world, name, who):
+    if who != "nobody":
+        client.force_login(world["alice"].user if who == "alice" else world["staff"])
+    forged = secrets.token_urlsafe(24)
+
+    response = getattr(client, TEAM_PRIVATE[name][0])(team_url(name, team_world["ours"], team_world["priya"], forged))
+
+    assert response.status_code == 404
+
+
+def test_a_persons_link_is_not_their_days_coordinator_link_nor_the_other_way(client, team_world):
+    ours, priya = team_world["ours"], team_world["priya"]
+
+    assert client.get(reverse("team_coordinator", args=[priya.token])).status_code == 404
+    assert client.get(reverse("team_member", args=[ours.coordinator_token])).status_code == 404
+
+
+def test_every_team_url_has_an_access_case():
+    from bookings import urls as booking_urls
+
+    names = {p.name for p in get_resolver(booking_urls).url_patterns if p.name and p.name.startswith("team_")}
+
+    assert names == set(TEAM_PRIVATE), "add an access case for each new team day URL"

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         demo.seed_availability()
         demo.seed_bookings()
         demo.seed_gallery()
+        demo.seed_team_day()
         admin = demo.seed_demo_admin()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if admin.password:
