@@ -92,6 +92,7 @@ def test_an_uploaded_example_photo_is_kept_private_and_shown_resized_without_cam
         "photos-TOTAL_FORMS": "1", "photos-INITIAL_FORMS": "0",
         "photos-0-original": SimpleUploadedFile("IMG_0001.jpg", camera_jpeg(), "image/jpeg"),
         "photos-0-alt": "A headshot on grey", "photos-0-order": "0",
+        "intake_questions-TOTAL_FORMS": "0", "intake_questions-INITIAL_FORMS": "0",
     }  # fmt: skip
 
     with django_capture_on_commit_callbacks(execute=True):
