@@ -427,3 +427,7 @@ class DownloadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+# The team days' photos have their own admin module; importing it registers it.
+from . import team_admin  # noqa: E402, F401
