@@ -326,8 +326,12 @@ def publish_day(shoot: TeamShoot, *, by=None) -> PublishReport:
     report = PublishReport()
     context = {"day": shoot.day, "currency": settings.CURRENCY_SYMBOL}
     owned = TeamGallery.objects.filter(shoot=shoot).select_related("member", "gallery")
+    owned = owned.annotate(n_photos=Count("gallery__photos"))
     for own in owned.order_by("member__slot_start", "member__name"):
         if own.gallery.status not in (Gallery.Status.DRAFT, Gallery.Status.PROCESSING):
+            continue
+        if not own.n_photos:  # their photos went to others when the camera's clock was corrected
+            report.without_photos.append(own.member.name)
             continue
         try:
             publishing.publish_gallery(own.gallery, by=by, email="team_gallery_published", context=context)
@@ -336,7 +340,7 @@ def publish_day(shoot: TeamShoot, *, by=None) -> PublishReport:
         else:
             report.published.append(own.member.name)
     without = shoot.day.members.filter(slot_start__isnull=False, team_gallery__isnull=True)
-    report.without_photos = list(without.values_list("name", flat=True))
+    report.without_photos += list(without.values_list("name", flat=True))
     return report
 
 
