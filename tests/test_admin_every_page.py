@@ -19,17 +19,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, reverse
 from PIL import Image
 
 from bookings import services as bookings
 from bookings.models import SessionType, SessionTypePhoto, StudioProfile, TimeOff
-from galleries import delivery, photos, publishing, selection
+from galleries import delivery, photos, publishing, selection, team_split
 from galleries.models import GallerySettings, Photo
 from photostudio.models import FailedTask
 from tests.admin_pages import form_data, query_links
 from tests.factories import jpeg_bytes, local, make_gallery, make_session_type, make_user_client, open_every_day
+from tests.team_photos import add_shoot_photos, make_team_day
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +136,12 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
             [upload("IMG_20261121_0007.jpg", jpeg_bytes(seed=4)), upload("IMG_20261121_0008.CR3", b"raw" * 500)],
         )
 
+    # A team day's photos: split, one left to sort by hand.
+    team_day = make_team_day(people_count=3, lunch=None, zone="Europe/London", company="Mensah & Byrne LLP")
+    shoot = team_split.start_shoot(team_day)
+    add_shoot_photos(shoot, [m.slot_start + timedelta(minutes=4) for m in team_day.members.all()] + [None])
+    team_split.split_shoot(shoot)
+
     # Sign-ins to the admin, one with a mistyped password: its records of attempts.
     door = Client()
     door.post(reverse("admin:login"), {"username": "sam", "password": "a-test-only-password"})
@@ -145,7 +153,9 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
     FailedTask.objects.create(
         task="galleries.tasks.build_zip", task_id="5f1c", arguments="(12,)", error="OSError: disk full"
     )
-    assert Photo.objects.filter(state=Photo.State.DONE).count() == 4
+    team = Q(gallery__team_member_gallery__isnull=False) | Q(gallery__team_shoot__isnull=False)
+    assert Photo.objects.filter(state=Photo.State.DONE).exclude(team).count() == 4
+    assert Photo.objects.filter(team).count() == 4
     assert Photo.objects.filter(state=Photo.State.FAILED).exists()
     assert SessionTypePhoto.objects.exclude(image="").exists()
     return {"requested": requested, "confirmed": confirmed, "gallery": gallery, "session": headshot}
