@@ -2,6 +2,7 @@
 time, correct the camera's clock), the sorting screen for the photos no time covers, publishing
 every person's gallery. The rules are in galleries/team_split.py; this only asks and tells."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -57,6 +58,7 @@ class TeamShootAdmin(admin.ModelAdmin):
                 "unsorted": team_split.unsorted_photos(obj).count(),
                 "people": team_split.company_summary(obj.day),
                 "members": _member_choices(obj),
+                "coordinator_url": settings.SITE_URL + reverse("portal:team_photos", args=[obj.day.coordinator_token]),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -13,6 +13,7 @@ from bookings.models import Availability
 from galleries import photos, team_split
 from galleries.models import Gallery
 from tests.browser.conftest import axe_violations, has_no_horizontal_scroll
+from tests.browser.test_admin_front_page import sign_in_as_the_photographer
 from tests.imaging_samples import encode, exif, photo
 from tests.team_photos import make_team_day, member
 
@@ -69,3 +70,34 @@ def test_one_of_the_team_chooses_a_photo_in_their_own_gallery_on_a_phone(site, p
     assert coordinator.locator("main img").count() == 0
     assert has_no_horizontal_scroll(coordinator)
     assert axe_violations(coordinator) == []
+
+
+def test_the_photographer_sorts_a_photo_by_keyboard_on_a_phone(site, phone):
+    day = make_team_day(people_count=4, lunch=None, zone="Europe/Dublin")
+    shoot = team_split.start_shoot(day)
+    zone = Availability.load().tz
+    before_the_day = day.members.order_by("slot_start").first().slot_start - timedelta(minutes=25)
+    for n, taken in enumerate([before_the_day, before_the_day + timedelta(minutes=1)]):
+        stamp = f"{taken.astimezone(zone):%Y:%m:%d %H:%M:%S}"
+        data = encode(photo((900, 600), seed=70 + n), "JPEG", quality=85, exif=exif(taken=stamp))
+        photos.add_photos(shoot.gallery, [ContentFile(data, name=f"IMG_{6100 + n}.JPG")])
+    team_split.split_shoot(shoot)
+    sign_in_as_the_photographer(phone, site)
+
+    phone.goto(f"/admin/galleries/teamshoot/{shoot.pk}/change/")
+    assert axe_violations(phone) == []
+    phone.get_by_role("link", name="Sort the 2 photos").click()
+    assert phone.locator(".team-sort__photo").count() == 2
+    assert has_no_horizontal_scroll(phone)
+    assert axe_violations(phone) == []
+
+    first = phone.locator(".team-sort__photo").first
+    first.get_by_label("Who is this?").select_option(
+        label=f"{member(day, 'Chiara Rossi-Whitfield').slot_start.astimezone(zone):%H:%M} Chiara Rossi-Whitfield"
+    )
+    first.get_by_role("button", name="Give").focus()
+    phone.keyboard.press("Enter")
+    phone.locator(".messagelist", has_text="Given to Chiara Rossi-Whitfield").wait_for()
+    assert phone.locator(".team-sort__photo").count() == 1
+    chiara = member(day, "Chiara Rossi-Whitfield")
+    assert chiara.team_gallery.gallery.photos.get().original_name == "IMG_6100.JPG"
