@@ -4,7 +4,8 @@ How it works:
 
 - The photographer uploads the day into the day's shoot gallery (a `TeamShoot`'s gallery) with the
   ordinary upload and pipeline; that gallery is never published.
-- Splitting gives each processed photo to the person whose time covers its capture time (EXIF
+- Once the last photo of an upload is processed, the day is split by itself (and again whenever the
+  photographer asks). Splitting gives each processed photo to the person whose time covers its capture time (EXIF
   DateTimeOriginal, read by the pipeline), corrected by the shoot's camera clock offset:
   `slot_start <= captured_at + offset < slot_end`. The Photo row moves into the person's own
   gallery (made on first need, for their client record, found or made by email); no file is copied.
@@ -250,6 +251,16 @@ def split_shoot(shoot: TeamShoot) -> SplitReport:
     report.unsorted = unsorted_photos(shoot).count()
     report.waiting = shoot.gallery.photos.filter(state__in=(Photo.State.PENDING, Photo.State.PROCESSING)).count()
     return report
+
+
+def split_once_processed(photo_id: int) -> SplitReport | None:
+    """Split the day when the photo just processed belongs to a team day's upload and none of the
+    upload waits any more; nothing for any other photo."""
+    shoot = TeamShoot.objects.filter(gallery__photos=photo_id).first()
+    waiting = (Photo.State.PENDING, Photo.State.PROCESSING)
+    if shoot is None or Photo.objects.filter(gallery=shoot.gallery_id, state__in=waiting).exists():
+        return None
+    return split_shoot(shoot)
 
 
 def _hashes_in(gallery_ids: set[int]) -> dict[int, set[str]]:

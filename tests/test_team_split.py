@@ -195,7 +195,9 @@ def test_a_photo_on_the_edge_of_two_times_goes_to_the_later_person():
 # --- through the real pipeline ---
 
 
-def test_the_cameras_capture_time_in_real_jpegs_decides_whose_gallery_they_join(django_capture_on_commit_callbacks):
+def test_the_cameras_capture_time_in_real_jpegs_decides_whose_gallery_they_join_once_processed(
+    django_capture_on_commit_callbacks,
+):
     day = make_team_day(people_count=3, lunch=None, zone="Europe/Berlin")
     shoot = team_split.start_shoot(day)
     first, second, third = day.members.order_by("slot_start")
@@ -209,10 +211,10 @@ def test_the_cameras_capture_time_in_real_jpegs_decides_whose_gallery_they_join(
     with django_capture_on_commit_callbacks(execute=True):  # the pipeline runs as the upload commits
         report = photos.add_photos(shoot.gallery, [f for _, f in files])
     assert len(report.added) == 4
-    assert photos.progress(shoot.gallery).done == 4
+    assert team_split.shoot_photos(shoot).filter(state=Photo.State.DONE).count() == 4
+    assert not shoot.gallery.photos.exists()
 
-    team_split.split_shoot(shoot)
-
+    # The last photo processed split the day: nobody pressed anything.
     for person, upload in files:
         assert Photo.objects.get(original_name=upload.name).gallery_id == gallery_of(person.pk), upload.name
     assert Gallery.objects.get(pk=gallery_of(third.pk)).photos.count() == 2
