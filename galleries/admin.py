@@ -492,3 +492,7 @@ class SelectionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# The team days' photos have their own admin module; importing it registers it.
+from . import team_admin  # noqa: E402, F401

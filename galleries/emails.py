@@ -44,9 +44,9 @@ def _from_client(gallery: Gallery, name: str, *, admin_anchor: str = "", **conte
     )
 
 
-def tell_client(gallery: Gallery, name: str, *, count: int) -> None:
+def tell_client(gallery: Gallery, name: str, *, count: int, **context) -> None:
     """Tell the client about their gallery; the link signs them in and opens it."""
-    _to_client(gallery, name, count=count)
+    _to_client(gallery, name, count=count, **context)
 
 
 def selection_submitted(gallery: Gallery, photos, *, count, names: str, note: str = "") -> None:

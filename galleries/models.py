@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -393,3 +394,50 @@ class Download(models.Model):
 
     def __str__(self) -> str:
         return f"{self.who} downloaded {self.photo or 'the zip'}"
+
+
+class TeamShoot(models.Model):
+    """A team day's photos, uploaded at once into a gallery of their own (never published), then
+    split into each person's private gallery by capture time (galleries/team_split.py)."""
+
+    day = models.OneToOneField("bookings.TeamDay", related_name="shoot", on_delete=models.CASCADE)
+    gallery = models.OneToOneField(Gallery, related_name="team_shoot", on_delete=models.CASCADE)
+    camera_offset_seconds = models.IntegerField(
+        "camera clock correction (seconds)",
+        default=0,
+        help_text="Added to each photo's capture time: -180 when the camera's clock ran 3 minutes fast.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "team day's photos"
+        verbose_name_plural = "team days' photos"
+
+    def __str__(self) -> str:
+        return f"Photos of {self.day}"
+
+    @property
+    def offset(self) -> "timedelta":
+        return timedelta(seconds=self.camera_offset_seconds)
+
+
+class TeamGallery(models.Model):
+    """Which gallery is a person's own, among a team day's."""
+
+    shoot = models.ForeignKey(TeamShoot, related_name="galleries", on_delete=models.CASCADE)
+    member = models.OneToOneField("bookings.TeamMember", related_name="team_gallery", on_delete=models.CASCADE)
+    gallery = models.OneToOneField(Gallery, related_name="team_member_gallery", on_delete=models.CASCADE)
+
+    def __str__(self) -> str:
+        return f"{self.member.name}'s gallery"
+
+
+class TeamPhotoSortedByHand(models.Model):
+    """A photo of a team day the photographer gave to someone by hand: a new camera clock
+    correction never moves it again."""
+
+    photo = models.OneToOneField(Photo, related_name="sorted_by_hand", on_delete=models.CASCADE)
+    sorted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.photo} (sorted by hand)"

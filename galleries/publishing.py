@@ -7,7 +7,7 @@ from django.utils import timezone
 from photostudio import history
 
 from . import emails
-from .models import Gallery, Photo
+from .models import Gallery, Photo, TeamShoot
 from .photos import files_of, progress
 
 
@@ -16,8 +16,13 @@ class GalleryError(Exception):
 
 
 @transaction.atomic
-def publish_gallery(gallery: Gallery, *, by=None) -> Gallery:
+def publish_gallery(gallery: Gallery, *, by=None, email: str = "gallery_published", context=None) -> Gallery:
+    """`email`: the message telling the client (a team day's people get their own), with `context`."""
     gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
+    if TeamShoot.objects.filter(gallery=gallery).exists():
+        raise GalleryError(
+            "This is a team day's whole shoot: split it, then publish each person's gallery from its page."
+        )
     if gallery.status not in (Gallery.Status.DRAFT, Gallery.Status.PROCESSING):
         raise GalleryError("This gallery is already published.")
     state = progress(gallery)
@@ -34,7 +39,7 @@ def publish_gallery(gallery: Gallery, *, by=None) -> Gallery:
     gallery.status = Gallery.Status.PROOFING
     gallery.published_at = timezone.now()
     gallery.save(update_fields=["status", "published_at"])
-    emails.tell_client(gallery, "gallery_published", count=state.done)
+    emails.tell_client(gallery, email, count=state.done, **(context or {}))
     return gallery
 
 

@@ -3,7 +3,7 @@ from celery import shared_task
 
 from photostudio.celery import IMAGE_TIME_LIMITS, ZIP_TIME_LIMITS
 
-from . import comments, delivery, photos, retention
+from . import comments, delivery, photos, retention, team_split
 
 # What a passing fault of storage raises: a disk's errors, or object storage's (a connection
 # dropped, a timeout, the service busy).
@@ -17,8 +17,12 @@ STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 def process_photo(photo_id: int) -> bool:
     """Make one photo's renditions (images queue). Safe to run twice; a bad file marks the photo
     failed with its reason and never raises, so the worker goes on with the batch. Other failures
-    are retried, up to PHOTO_MAX_ATTEMPTS in all (then the photo is failed with the reason)."""
-    return photos.process_photo(photo_id)
+    are retried, up to PHOTO_MAX_ATTEMPTS in all (then the photo is failed with the reason).
+    The last photo of a team day's upload to be processed splits the day among its people."""
+    done = photos.process_photo(photo_id)
+    if done:
+        team_split.split_once_processed(photo_id)
+    return done
 
 
 @shared_task

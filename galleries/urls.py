@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import team_views, views
 
 app_name = "portal"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("galleries/<str:public_id>/zip/", views.request_zip, name="request_zip"),
     path("galleries/<str:public_id>/zip/<str:key>/", views.zip_status, name="zip"),
     path("galleries/<str:public_id>/zip/<str:key>/download/", views.zip_download, name="zip_download"),
+    # A team day's coordinator: the day's photos page and its CSV, by the day's own link.
+    path("team/day/<str:token>/photos/", team_views.team_photos, name="team_photos"),
+    path("team/day/<str:token>/photos/summary.csv", team_views.team_summary, name="team_summary"),
 ]

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, reverse
 from PIL import Image
@@ -35,7 +36,7 @@ from bookings.models import (
     TermsDocument,
     TimeOff,
 )
-from galleries import delivery, photos, publishing, selection
+from galleries import delivery, photos, publishing, selection, team_split
 from galleries.models import GallerySettings, Photo
 from photostudio.models import FailedTask
 from tests.admin_pages import form_data, query_links
@@ -48,6 +49,8 @@ from tests.factories import (
     make_user_client,
     open_every_day,
 )
+from tests.team_photos import add_shoot_photos
+from tests.team_photos import make_team_day as make_team_day_with_everyone_timed
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +210,14 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
             team_day, name="Jonas Berg", email="jonas.berg@haldenroe.example", start=team_days.slots(team_day)[-1].start
         )
 
+    # A team day's photos: split, one left to sort by hand.
+    photo_day = make_team_day_with_everyone_timed(
+        people_count=3, lunch=None, zone="Europe/London", company="Mensah & Byrne LLP"
+    )
+    shoot = team_split.start_shoot(photo_day)
+    add_shoot_photos(shoot, [m.slot_start + timedelta(minutes=4) for m in photo_day.members.all()] + [None])
+    team_split.split_shoot(shoot)
+
     # Sign-ins to the admin, one with a mistyped password: its records of attempts.
     door = Client()
     door.post(reverse("admin:login"), {"username": "sam", "password": "a-test-only-password"})
@@ -218,7 +229,9 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
     FailedTask.objects.create(
         task="galleries.tasks.build_zip", task_id="5f1c", arguments="(12,)", error="OSError: disk full"
     )
-    assert Photo.objects.filter(state=Photo.State.DONE).count() == 4
+    team = Q(gallery__team_member_gallery__isnull=False) | Q(gallery__team_shoot__isnull=False)
+    assert Photo.objects.filter(state=Photo.State.DONE).exclude(team).count() == 4
+    assert Photo.objects.filter(team).count() == 4
     assert Photo.objects.filter(state=Photo.State.FAILED).exists()
     assert SessionTypePhoto.objects.exclude(image="").exists()
     return {"requested": requested, "confirmed": confirmed, "gallery": gallery, "session": headshot}

@@ -36,6 +36,8 @@ PRIVATE = {
 }
 # Pages about no one gallery: checked in test_portal.py (sign-in) and below (dashboard).
 NOT_OBJECT_PAGES = {"dashboard", "sign_in", "link", "sign_out", "forget_me"}
+# A team day's coordinator pages, reached by the day's own link: checked below.
+TEAM_DAY_PAGES = {"team_photos", "team_summary"}
 
 
 @pytest.fixture
@@ -159,7 +161,7 @@ def test_public_ids_and_keys_carry_128_random_bits(world):
 def test_every_portal_url_has_an_access_case():
     names = {p.name for p in get_resolver(portal_urls).url_patterns}
 
-    assert names == set(PRIVATE) | NOT_OBJECT_PAGES, "add an access case for each new portal URL"
+    assert names == set(PRIVATE) | NOT_OBJECT_PAGES | TEAM_DAY_PAGES, "add an access case for each new portal URL"
 
 
 # --- team days: private links instead of sign-in ---
@@ -211,6 +213,35 @@ def test_a_forged_team_link_is_404_whoever_asks(client, world, team_world, name,
     assert response.status_code == 404
 
 
+# --- a team day: each person's gallery is theirs alone; the coordinator's pages need the day's link ---
+
+
+@pytest.fixture
+def team_day(db):
+    from tests.team_photos import member, published_day
+
+    day, shoot = published_day()
+    amara, bob = member(day, "Amara Okafor"), member(day, "Bob Mensah")
+    return {
+        "day": day,
+        "amara": amara.team_gallery.gallery,
+        "bobs": bob.team_gallery.gallery,
+        "amara_user": amara.team_gallery.gallery.client.user,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(PRIVATE))
+def test_one_person_of_a_team_day_gets_404_for_everything_of_a_colleagues(client, team_day, name):
+    bobs = team_day["bobs"]
+    Photo.objects.filter(gallery=bobs).update(delivered=True)
+    archive = ZipArchive.objects.create(gallery=bobs, state="ready", expires_at=timezone.now() + timedelta(days=1))
+    client.force_login(team_day["amara_user"])
+
+    response = fetch(client, name, url_for(name, bobs, bobs.photos.first(), archive))
+
+    assert response.status_code == 404
+
+
 def test_a_persons_link_is_not_their_days_coordinator_link_nor_the_other_way(client, team_world):
     ours, priya = team_world["ours"], team_world["priya"]
 
@@ -224,3 +255,37 @@ def test_every_team_url_has_an_access_case():
     names = {p.name for p in get_resolver(booking_urls).url_patterns if p.name and p.name.startswith("team_")}
 
     assert names == set(TEAM_PRIVATE), "add an access case for each new team day URL"
+
+
+@pytest.mark.parametrize("name", ["gallery", "tiles", "review", "photo", "favourite", "comment"])
+def test_a_person_of_a_team_day_reaches_their_own_gallery(client, team_day, name):
+    own = team_day["amara"]
+    client.force_login(team_day["amara_user"])
+
+    response = fetch(client, name, url_for(name, own, own.photos.first()))
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert "/login/" not in response["Location"]
+
+
+@pytest.mark.parametrize("name", sorted(TEAM_DAY_PAGES))
+def test_the_coordinators_pages_need_the_days_own_link(client, team_day, name):
+    day = team_day["day"]
+    assert client.get(reverse(f"portal:{name}", args=[day.coordinator_token])).status_code == 200
+
+    for forged in (secrets.token_urlsafe(32), day.coordinator_token[:-1], day.coordinator_token + "x", "x" * 500):
+        assert client.get(reverse(f"portal:{name}", args=[forged])).status_code == 404, forged
+
+
+def test_the_coordinator_sees_no_photo_unless_the_day_allows_it(client, team_day):
+    day = team_day["day"]
+    url = reverse("portal:team_photos", args=[day.coordinator_token])
+    thumbs = {p.thumb.url for p in Photo.objects.filter(gallery__team_member_gallery__shoot__day=day)}
+
+    hidden = client.get(url).content.decode()
+    assert "Bob Mensah" in hidden and "<img" not in hidden and not any(t in hidden for t in thumbs)
+
+    type(day).objects.filter(pk=day.pk).update(coordinator_sees_photos=True)
+    shown = client.get(url).content.decode()
+    assert all(t in shown for t in thumbs)
