@@ -410,7 +410,8 @@ def test_the_coordinator_sees_who_has_a_time_and_who_has_not_resends_and_adds_pe
     waiting = html.split('id="waiting"')[1].split('id="add-people"')[0]
     assert "Tomás Ó Briain" in waiting and "Chen Wei" in waiting and "Priya" not in waiting
     assert priya.token not in html and tomas.token not in html  # nobody's own link
-    assert "Photos and choices" not in html  # that page belongs to the photos, not yet here
+    # The day's photos and choices have a page of their own, linked from this one.
+    assert f'href="{reverse("portal:team_photos", args=[day.coordinator_token])}">Photos and choices</a>' in html
 
     mail.outbox.clear()
     resent = client.post(url, {"action": "resend", "member": tomas.pk}, follow=True)
