@@ -176,24 +176,35 @@ def make_shoot(client: Client, photos: int, *, looks=None, **fields) -> Gallery:
     no file), named as cameras name them. `looks`: (width, height, thumb width, thumb height,
     placeholder) of each photo in turn; by default a 24 MP landscape with PLACEHOLDER."""
     from galleries.models import Photo
-    from tests.browser.realistic import camera_file_name
 
     looks = looks or [(6000, 4000, 480, 320, PLACEHOLDER)]
     gallery = make_gallery(client, **({"status": Gallery.Status.PROOFING, "selection_limit": 10} | fields))
     rows = []
     for n in range(photos):
         width, height, thumb_width, thumb_height, placeholder = looks[n % len(looks)]
-        photo = Photo(
-            gallery=gallery, original_name=camera_file_name(n), content_hash=f"{gallery.pk}-{n}", state="done",
-            width=width, height=height, thumb_width=thumb_width, thumb_height=thumb_height, placeholder=placeholder,
-            order=n,
+        rows.append(
+            processed_row(gallery, n, width=width, height=height, thumb_width=thumb_width, thumb_height=thumb_height,
+                          placeholder=placeholder, order=n)
         )  # fmt: skip
-        photo.proof.name = f"proofs/{photo.key}/proof-{n:016x}.jpg"
-        photo.thumb.name = f"thumbs/{photo.key}/thumb-{n:016x}.jpg"
-        photo.thumb_2x.name = f"thumbs/{photo.key}/thumb@2x-{n:016x}.jpg"
-        rows.append(photo)
     Photo.objects.bulk_create(rows)
     return gallery
+
+
+def processed_row(gallery: Gallery, n: int, **fields):
+    """An unsaved Photo row of `gallery` as the pipeline leaves one (no file behind it): the n-th
+    camera file name, its renditions' names, and by default a 24 MP landscape with PLACEHOLDER."""
+    from galleries.models import Photo
+    from tests.browser.realistic import camera_file_name
+
+    defaults = {"width": 6000, "height": 4000, "thumb_width": 480, "thumb_height": 320, "placeholder": PLACEHOLDER}
+    photo = Photo(
+        gallery=gallery, original_name=camera_file_name(n), state="done",
+        **({"content_hash": f"{gallery.pk}-{n}"} | defaults | fields),
+    )  # fmt: skip
+    photo.proof.name = f"proofs/{photo.key}/proof-{n:016x}.jpg"
+    photo.thumb.name = f"thumbs/{photo.key}/thumb-{n:016x}.jpg"
+    photo.thumb_2x.name = f"thumbs/{photo.key}/thumb@2x-{n:016x}.jpg"
+    return photo
 
 
 def make_team_day(days: int = 10, *, breaks=(), **fields):

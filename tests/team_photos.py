@@ -9,8 +9,7 @@ from django.utils import timezone
 from bookings.models import SessionType, TeamBreak, TeamDay, TeamMember
 from galleries import team_split
 from galleries.models import Photo, TeamShoot
-from tests.browser.realistic import camera_file_name
-from tests.factories import PLACEHOLDER, make_session_type, open_every_day
+from tests.factories import make_session_type, open_every_day, processed_row
 
 FIRST_NAMES = (
     "Amara", "Bob", "Chiara", "Dan", "Elif", "Farid", "Grace", "Hiroshi", "Ines", "Jonas", "Kemi", "Lars",
@@ -76,17 +75,8 @@ def make_team_day(
 
 def add_shoot_photos(shoot: TeamShoot, captures: list[datetime | None], *, first: int = 0) -> list[Photo]:
     """Processed photos in the day's gallery taken at `captures` (the camera's clock), rows only."""
-    rows = []
-    for n, captured in enumerate(captures, start=first):
-        photo = Photo(
-            gallery=shoot.gallery, original_name=camera_file_name(n), content_hash=f"team-{shoot.pk}-{n}",
-            state="done", width=6000, height=4000, thumb_width=480, thumb_height=320, placeholder=PLACEHOLDER,
-            captured_at=captured,
-        )  # fmt: skip
-        photo.proof.name = f"proofs/{photo.key}/proof-{n:016x}.jpg"
-        photo.thumb.name = f"thumbs/{photo.key}/thumb-{n:016x}.jpg"
-        photo.thumb_2x.name = f"thumbs/{photo.key}/thumb@2x-{n:016x}.jpg"
-        rows.append(photo)
+    rows = [processed_row(shoot.gallery, n, content_hash=f"team-{shoot.pk}-{n}", captured_at=captured)
+            for n, captured in enumerate(captures, start=first)]  # fmt: skip
     return Photo.objects.bulk_create(rows)
 
 
