@@ -211,11 +211,15 @@ class TeamDayAdmin(admin.ModelAdmin):
     def links(self, day: TeamDay) -> str:
         if not day.pk:
             return "Save the day first: then invite people and open its running order from here."
+        # The day's photos are the galleries' (named by URL only: bookings never imports galleries).
         return format_html(
-            '<a href="{}">Invite people</a> · <a href="{}">Running order and check-in</a><br>'
+            '<a href="{}">Invite people</a> · <a href="{}">Running order and check-in</a> · '
+            '<a href="{}?day={}">The day\'s photos</a><br>'
             '<span class="help">The coordinator\'s page (send it to {}): <code>{}</code></span>',
             reverse("admin:bookings_teamday_invite", args=[day.pk]),
             reverse("admin:bookings_teamday_running_order", args=[day.pk]),
+            reverse("admin:galleries_teamshoot_add"),
+            day.pk,
             day.coordinator_name,
             team_days.coordinator_url(day),
         )

@@ -31,6 +31,13 @@ class TeamShootAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return ["day"] if obj is None else ["day", "shoot_gallery", "camera_offset_seconds"]
 
+    def add_view(self, request: HttpRequest, form_url="", extra_context=None):
+        """From a team day's page (`?day=`): its shoot if it has one already, else a new one for it."""
+        day = request.GET.get("day", "")
+        if request.method == "GET" and day.isdigit() and (shoot := TeamShoot.objects.filter(day_id=day).first()):
+            return HttpResponseRedirect(reverse("admin:galleries_teamshoot_change", args=[shoot.pk]))
+        return super().add_view(request, form_url, extra_context)
+
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["day", "shoot_gallery"]
 

@@ -218,3 +218,18 @@ def test_the_cameras_capture_time_in_real_jpegs_decides_whose_gallery_they_join_
     for person, upload in files:
         assert Photo.objects.get(original_name=upload.name).gallery_id == gallery_of(person.pk), upload.name
     assert Gallery.objects.get(pk=gallery_of(third.pk)).photos.count() == 2
+
+
+def test_the_team_days_admin_page_leads_to_its_photos_new_or_already_started(client, photographer):
+    day = make_team_day(people_count=3, lunch=None)
+    day_page = client.get(reverse("admin:bookings_teamday_change", args=[day.pk])).content.decode()
+    link = re.search(r'<a href="([^"]+)">The day\'s photos</a>', day_page)[1].replace("&amp;", "&")
+
+    form = client.get(link)
+    assert form.status_code == 200
+    assert f'<option value="{day.pk}" selected>' in form.content.decode()  # the day chosen already
+
+    shoot = team_split.start_shoot(day)
+    again = client.get(link)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("admin:galleries_teamshoot_change", args=[shoot.pk])
