@@ -338,3 +338,28 @@ def test_downloads_and_zips_come_through_nginx_as_what_they_are_and_only_to_thei
             assert reply.status in (302, 404) and data not in reply.body, url
             assert reply.status == 404 or is_sign_in_redirect(reply)
         assert is_sign_in_redirect(stranger.get(url))
+
+
+# --- client addresses: what the application records is the visitor's, not nginx's ---
+
+
+def test_terms_accepted_through_nginx_record_the_visitors_own_address(deployed):
+    from datetime import time as clock
+
+    from bookings.models import Booking, TermsDocument
+    from tests.factories import booking_data, local, make_session_type, open_every_day
+
+    open_every_day(clock(9), clock(17), time_zone="Europe/Lisbon")
+    headshot = make_session_type(kind="headshot", slug="headshot", name="Headshot session")
+    terms = TermsDocument.objects.create(
+        title="Booking terms", text="Moving or cancelling: until 24 hours before.", version=1
+    )
+    niamh = Visitor(deployed.port, an_address_of_its_own())
+    assert niamh.get("/book/?type=headshot").status == 200  # her CSRF cookie
+    form = booking_data(headshot, local(days=5, hour=11), name="Niamh O'Sullivan", email="niamh.osullivan@example.ie")
+
+    reply = niamh.post("/book/", form | {"accept_terms": "on", "terms_version": str(terms.pk)})
+
+    assert reply.status == 302, deployed.logs()
+    accepted = Booking.objects.get(client__email="niamh.osullivan@example.ie").terms_acceptance
+    assert (accepted.terms, accepted.accepted_from) == (terms, niamh.address)
