@@ -5,6 +5,7 @@ every person's gallery. The rules are in galleries/team_split.py; this only asks
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
@@ -41,9 +42,12 @@ class TeamShootAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["day", "shoot_gallery"]
 
-    @admin.display(description="people with photos")
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(n_people=Count("galleries"))
+
+    @admin.display(description="people with photos", ordering="n_people")
     def people_with_photos(self, obj: TeamShoot) -> int:
-        return obj.galleries.count()
+        return obj.n_people
 
     @admin.display(description="the day's gallery")
     def shoot_gallery(self, obj: TeamShoot) -> str:
@@ -137,9 +141,11 @@ class TeamShootAdmin(admin.ModelAdmin):
         seconds = int(offset.total_seconds())
         ahead = "fast" if seconds < 0 else "slow"
         minutes, rest = divmod(abs(seconds), 60)
-        self.message_user(
-            request, f"The camera's clock ran {minutes} min {rest} s {ahead}: every capture time is corrected by it."
-        )
+        if seconds:
+            text = f"The camera's clock ran {minutes} min {rest} s {ahead}: every capture time is corrected by it."
+        else:
+            text = "The camera's clock was right: no capture time needed correcting."
+        self.message_user(request, text)
         self._tell_split(request, report)
 
     def sorting_view(self, request: HttpRequest, pk: int) -> HttpResponse:

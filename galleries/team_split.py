@@ -230,7 +230,9 @@ def split_shoot(shoot: TeamShoot) -> SplitReport:
     rows = list(_movable(shoot).values_list("pk", "gallery_id", "captured_at", "content_hash", "original_name"))
     placed = split_by_time({pk: captured for pk, _, captured, _, _ in rows}, slots_of(day), shoot.offset)
     members = {m.pk: m for m in day.members.filter(pk__in={m for m in placed.values() if m})}
-    gallery_of_member = {m: member_gallery(shoot, members[m]).pk for m in members}
+    # One query for the galleries people have already; only a newcomer's is made one by one.
+    gallery_of_member = dict(TeamGallery.objects.filter(member__in=members).values_list("member_id", "gallery_id"))
+    gallery_of_member |= {m: member_gallery(shoot, members[m]).pk for m in members if m not in gallery_of_member}
     report = SplitReport()
     moves: dict[int, list[int]] = defaultdict(list)  # gallery id -> photo ids going there
     hashes = _hashes_in(set(gallery_of_member.values()) | {shoot.gallery_id})

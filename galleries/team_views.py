@@ -66,15 +66,10 @@ def team_summary(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="team-day-{day.date:%Y-%m-%d}.csv"'
     writer = csv.writer(response)
-    writer.writerow(
-        ["name", "email", "time", "photos", "chosen", "selection sent", "extras", "extras price", "delivered"]
-    )
+    writer.writerow(CSV_COLUMNS)
+    zone = timezone.get_current_timezone()
     for row in people:
-        when = (
-            row.member.slot_start.astimezone(timezone.get_current_timezone()).strftime("%H:%M")
-            if row.member.slot_start
-            else ""
-        )
+        when = f"{row.member.slot_start.astimezone(zone):%H:%M}" if row.member.slot_start else ""
         writer.writerow(
             [_csv_safe(row.member.name), _csv_safe(row.member.email), when, row.photos, row.chosen,
              "yes" if row.sent else "no", row.extras, f"{row.extras_price:.2f}", row.delivered]
