@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
+from photostudio.studio_zone import studio_zone
 
 from . import scheduling, services, slots
 from .models import Availability, Booking, SessionType, WaitlistDay, WaitlistEntry, WaitlistOffer
@@ -255,17 +256,22 @@ def decline_offer(offer: WaitlistOffer, *, now: datetime | None = None) -> bool:
 
 
 def why_offer_is_closed(offer_id: int, *, now: datetime | None = None) -> str:
-    """What to tell a client whose offer can't be taken any more."""
-    now = now or timezone.now()
+    """What to tell a client whose offer can't be taken any more, read afresh from the database."""
     offer = WaitlistOffer.objects.filter(pk=offer_id).first()
     if offer is None:
         return "This offer no longer exists."
+    return offer_closed_reason(offer, now=now)
+
+
+def offer_closed_reason(offer: WaitlistOffer, *, now: datetime | None = None) -> str:
+    """Why this offer, as loaded, can't be taken any more; "" while it is open."""
+    now = now or timezone.now()
     if offer.status == WaitlistOffer.Status.TAKEN:
         return "This time has already been booked through this offer. Look for the email with your booking request."
     if offer.status == WaitlistOffer.Status.DECLINED:
         return "You declined this time, so it has gone to the next person on the waitlist."
-    held_until = offer.expires_at.astimezone(Availability.load().tz)
     if offer.status == WaitlistOffer.Status.EXPIRED or offer.expires_at <= now:
+        held_until = offer.expires_at.astimezone(studio_zone())
         return (
             f"We kept this time for you until {held_until:%H:%M on %A %-d %B}; it has now gone to the next "
             "person on the waitlist."

@@ -158,7 +158,7 @@ def waitlist_offer(request: HttpRequest, token: str, offer: WaitlistOffer) -> Ht
         "end": offer.end.astimezone(tz),
         "held_until": offer.expires_at.astimezone(tz),
         "zone": tz.key,
-        "closed": waitlist.why_offer_is_closed(offer.pk),
+        "closed": waitlist.offer_closed_reason(offer),
         "error": error,
         "entry_token": waitlist.entry_token(offer.entry),
     }
