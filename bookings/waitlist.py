@@ -16,19 +16,18 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
+from photostudio.studio_zone import studio_zone
 
 from . import scheduling, services, slots
 from .models import Availability, Booking, SessionType, WaitlistDay, WaitlistEntry, WaitlistOffer
 
 log = logging.getLogger(__name__)
 
-MAX_DAYS = 3  # days one entry may ask for
 ENTRY_SALT = "bookings.waitlist-entry"
 OFFER_SALT = "bookings.waitlist-offer"
 ENTRY_LINK_LIFETIME = timedelta(days=400)  # longer than any horizon: an entry expires after its last day anyway
@@ -63,15 +62,16 @@ def why_day_cannot_wait(session_type: SessionType, day: date, *, now: datetime |
     if scheduling.free_starts(session_type, day, day, rules=rules, now=now):
         return f"{day:%A %-d %B} still has free times: you can book one now instead of waiting."
     # Full only because of bookings (and offers): with none, would the day have had a time?
-    if not slots.free_starts(scheduling.session_shape(session_type), rules, day, day, now=now):
+    if not day_has_sessions(session_type, day, rules, now=now):
         return f"We have no sessions to offer on {day:%A %-d %B} (the studio is closed or it is too soon)."
     return None
 
 
-def day_has_sessions(session_type: SessionType, day: date, rules: slots.Rules) -> bool:
+def day_has_sessions(session_type: SessionType, day: date, rules: slots.Rules, *, now: datetime | None = None) -> bool:
     """Whether the studio would have a time for this session on `day` if nothing were booked (no
     queries): a day with no free time that passes this is full, and worth waiting for."""
-    return bool(slots.free_starts(scheduling.session_shape(session_type), rules, day, day, now=timezone.now()))
+    now = now or timezone.now()
+    return bool(slots.free_starts(scheduling.session_shape(session_type), rules, day, day, now=now))
 
 
 @transaction.atomic
@@ -99,9 +99,13 @@ def leave_waitlist(entry: WaitlistEntry) -> bool:
         left = WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistEntry.Status.WAITING).update(
             status=WaitlistEntry.Status.LEFT
         )
-        open_offers = WaitlistOffer.objects.filter(entry=entry, status=WaitlistOffer.Status.OFFERED)
-        for offer in open_offers.select_for_update():
-            WaitlistOffer.objects.filter(pk=offer.pk).update(status=WaitlistOffer.Status.DECLINED, answered_at=now)
+        open_offers = list(
+            WaitlistOffer.objects.filter(entry=entry, status=WaitlistOffer.Status.OFFERED).select_for_update()
+        )
+        WaitlistOffer.objects.filter(pk__in=[offer.pk for offer in open_offers]).update(
+            status=WaitlistOffer.Status.DECLINED, answered_at=now
+        )
+        for offer in open_offers:
             _pass_on_after_commit(offer)
     return bool(left)
 
@@ -252,17 +256,22 @@ def decline_offer(offer: WaitlistOffer, *, now: datetime | None = None) -> bool:
 
 
 def why_offer_is_closed(offer_id: int, *, now: datetime | None = None) -> str:
-    """What to tell a client whose offer can't be taken any more."""
-    now = now or timezone.now()
+    """What to tell a client whose offer can't be taken any more, read afresh from the database."""
     offer = WaitlistOffer.objects.filter(pk=offer_id).first()
     if offer is None:
         return "This offer no longer exists."
+    return offer_closed_reason(offer, now=now)
+
+
+def offer_closed_reason(offer: WaitlistOffer, *, now: datetime | None = None) -> str:
+    """Why this offer, as loaded, can't be taken any more; "" while it is open."""
+    now = now or timezone.now()
     if offer.status == WaitlistOffer.Status.TAKEN:
         return "This time has already been booked through this offer. Look for the email with your booking request."
     if offer.status == WaitlistOffer.Status.DECLINED:
         return "You declined this time, so it has gone to the next person on the waitlist."
-    held_until = offer.expires_at.astimezone(Availability.load().tz)
     if offer.status == WaitlistOffer.Status.EXPIRED or offer.expires_at <= now:
+        held_until = offer.expires_at.astimezone(studio_zone())
         return (
             f"We kept this time for you until {held_until:%H:%M on %A %-d %B}; it has now gone to the next "
             "person on the waitlist."
@@ -340,7 +349,7 @@ def _booked_since_joining(entry: WaitlistEntry) -> bool:
 
 def _end_overdue_offers(now: datetime, *, day: date) -> int:
     """Open offers on `day` whose hold ran out become expired, freeing their time for the next."""
-    return WaitlistOffer.objects.filter(Q(day=day), status=WaitlistOffer.Status.OFFERED, expires_at__lte=now).update(
+    return WaitlistOffer.objects.filter(day=day, status=WaitlistOffer.Status.OFFERED, expires_at__lte=now).update(
         status=WaitlistOffer.Status.EXPIRED, answered_at=now
     )
 

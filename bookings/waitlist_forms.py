@@ -60,8 +60,8 @@ class WaitlistForm(HoneypotMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if sessions is not None:
             self.fields["session_type"].choices = [(s.slug, s.name) for s in sessions]
-        for name in DAY_FIELDS:
-            if min_day and max_day:
+        if min_day and max_day:
+            for name in DAY_FIELDS:
                 self.fields[name].widget.attrs.update(min=min_day.isoformat(), max=max_day.isoformat())
         for field in self.fields.values():  # Bootstrap's classes, as on the booking form
             bootstrap = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

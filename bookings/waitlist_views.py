@@ -12,8 +12,10 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
+from photostudio.studio_zone import studio_zone
+
 from . import links, scheduling, services, waitlist
-from .models import Availability, SessionType, WaitlistEntry, WaitlistOffer
+from .models import SessionType, WaitlistEntry, WaitlistOffer
 from .waitlist_forms import WaitlistForm
 
 # Joining sends an email, so few may be sent: per client address and per email (any case).
@@ -77,7 +79,7 @@ def _is_day(value: str) -> bool:
 
 
 def _render_form(request: HttpRequest, form: WaitlistForm, *, status: int = 200) -> HttpResponse:
-    context = {"form": form, "zone": Availability.load().tz.key}
+    context = {"form": form, "zone": studio_zone().key}
     return render(request, "bookings/waitlist_join.html", context, status=status)
 
 
@@ -132,9 +134,7 @@ def waitlist_offer(request: HttpRequest, token: str, offer: WaitlistOffer) -> Ht
         if action == "take":
             try:
                 booking = waitlist.take_offer(offer)
-            except services.BookingError as exc:
-                error, status = str(exc), 409
-            except waitlist.WaitlistError as exc:
+            except (services.BookingError, waitlist.WaitlistError) as exc:
                 error, status = str(exc), 409
             else:
                 return redirect("booking_requested", token=links.manage_token(booking))
@@ -148,7 +148,7 @@ def waitlist_offer(request: HttpRequest, token: str, offer: WaitlistOffer) -> Ht
         offer = WaitlistOffer.objects.select_related("entry__session_type").filter(pk=offer.pk).first()
         if offer is None:  # its entry was deleted a moment ago
             raise Http404("Nothing here any more.")
-    tz = Availability.load().tz
+    tz = studio_zone()
     context = {
         "offer": offer,
         "token": token,
@@ -158,7 +158,7 @@ def waitlist_offer(request: HttpRequest, token: str, offer: WaitlistOffer) -> Ht
         "end": offer.end.astimezone(tz),
         "held_until": offer.expires_at.astimezone(tz),
         "zone": tz.key,
-        "closed": waitlist.why_offer_is_closed(offer.pk),
+        "closed": waitlist.offer_closed_reason(offer),
         "error": error,
         "entry_token": waitlist.entry_token(offer.entry),
     }
