@@ -14,14 +14,13 @@ from django.utils.crypto import constant_time_compare
 from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
-from django_ratelimit.exceptions import Ratelimited
 from payments import PaymentStatus
 from payments.urls import process_data
 
 from photostudio.cache import BOOKING_RULES_KEY, SESSION_TYPES_KEY, remembered
 from photostudio.client_address import client_ip
+from photostudio.rate_limits import count_submission
 
 from . import (
     calendar,
@@ -132,18 +131,9 @@ REQUESTS_PER_ADDRESS = "5/h"
 REQUESTS_PER_EMAIL = "3/d"
 
 
-def _email_key(group: str, request: HttpRequest) -> str:
-    return request.POST.get("email", "").strip().lower()
-
-
 def _limit_booking_requests(request: HttpRequest) -> None:
     """Count a booking request about to be stored; over either limit, the plain 429 page."""
-    for group, key, rate in (
-        ("book-per-address", "ip", REQUESTS_PER_ADDRESS),
-        ("book-per-email", _email_key, REQUESTS_PER_EMAIL),
-    ):
-        if is_ratelimited(request, group=group, key=key, rate=rate, increment=True):
-            raise Ratelimited
+    count_submission(request, "book", per_address=REQUESTS_PER_ADDRESS, per_email=REQUESTS_PER_EMAIL)
 
 
 def _picked_time(request: HttpRequest, tz, first_day: date, last_day: date) -> datetime | None:

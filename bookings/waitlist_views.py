@@ -8,10 +8,9 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
-from django_ratelimit.exceptions import Ratelimited
 
+from photostudio.rate_limits import count_submission
 from photostudio.studio_zone import studio_zone
 
 from . import links, scheduling, services, waitlist
@@ -23,18 +22,9 @@ JOINS_PER_ADDRESS = "5/h"
 JOINS_PER_EMAIL = "3/d"
 
 
-def _email_key(group: str, request: HttpRequest) -> str:
-    return request.POST.get("email", "").strip().lower()
-
-
 def _limit_joins(request: HttpRequest) -> None:
     """Count a waitlist entry about to be stored; over either limit, the plain 429 page."""
-    for group, key, rate in (
-        ("waitlist-per-address", "ip", JOINS_PER_ADDRESS),
-        ("waitlist-per-email", _email_key, JOINS_PER_EMAIL),
-    ):
-        if is_ratelimited(request, group=group, key=key, rate=rate, increment=True):
-            raise Ratelimited
+    count_submission(request, "waitlist", per_address=JOINS_PER_ADDRESS, per_email=JOINS_PER_EMAIL)
 
 
 @require_http_methods(["GET", "POST"])
