@@ -574,7 +574,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def pay_deposit(request: HttpRequest, token: str, booking: Booking) -> HttpResponse:
     """What the deposit is, the cancellation rule, then the provider's form (the dummy provider's,
     on this page) or its own page (Stripe's checkout)."""
-    if booking.deposit_status != DepositStatus.PENDING or booking.status != Booking.Status.REQUESTED:
+    if not deposits.awaiting_deposit(booking):
         return redirect("manage_booking", token=token)  # paid, waived or released: that page says which
     try:
         payment = deposits.deposit_payment(booking)
