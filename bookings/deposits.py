@@ -135,8 +135,8 @@ def settle_on_cancel(booking: Booking, *, by_client: bool, now: datetime | None 
     if booking.deposit_status != DepositStatus.PAID:
         return
     payment = _paid_deposit(booking)
-    hours = booking.session_type.refund_until_hours
-    if by_client and not refund_due(booking.start, now=now or timezone.now(), refund_until_hours=hours):
+    if by_client and not will_refund_on_cancel(booking, now=now):
+        hours = booking.session_type.refund_until_hours
         refusal = paying.refuse_refund(payment, reason=f"cancelled less than {hours} hours before the session")
         booking.deposit_status = DepositStatus.KEPT
         booking.save(update_fields=["deposit_status", "updated_at"])
