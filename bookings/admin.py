@@ -1,4 +1,5 @@
 import calendar
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -414,16 +415,18 @@ class BookingAdmin(admin.ModelAdmin):
                 return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
-    def _apply(self, request: HttpRequest, queryset, step, done: str) -> None:
+    def _apply(
+        self, request: HttpRequest, queryset, step, done: str, *, noun="booking", refused=services.BookingError
+    ) -> None:
         changed = 0
         for booking in queryset:
             try:
                 step(booking)
                 changed += 1
-            except services.BookingError as exc:
+            except refused as exc:
                 self.message_user(request, str(exc), messages.WARNING)
         if changed:
-            self.message_user(request, f"{changed} booking{'s' if changed != 1 else ''} {done}.")
+            self.message_user(request, f"{changed} {noun}{pluralize(changed)} {done}.")
 
     @admin.action(description="Confirm the selected requests")
     def confirm_selected(self, request: HttpRequest, queryset) -> None:
@@ -474,15 +477,8 @@ class BookingAdmin(admin.ModelAdmin):
         self._apply_to_deposits(request, queryset, deposits.waive_deposit, "waived")
 
     def _apply_to_deposits(self, request: HttpRequest, queryset, step, done: str) -> None:
-        changed = 0
-        for booking in queryset:
-            try:
-                step(booking, by=request.user)
-                changed += 1
-            except deposits.DepositError as exc:
-                self.message_user(request, str(exc), messages.WARNING)
-        if changed:
-            self.message_user(request, f"{changed} deposit{pluralize(changed)} {done}.")
+        by_user = partial(step, by=request.user)
+        self._apply(request, queryset, by_user, done, noun="deposit", refused=deposits.DepositError)
 
     @admin.display(description="payments")
     def deposit_payments(self, obj: Booking) -> str:

@@ -56,14 +56,19 @@ def ask_for_deposit(booking: Booking, *, now: datetime | None = None) -> None:
     booking.lapses_at = min(booking.lapses_at or booking.start, (now or timezone.now()) + hold)
 
 
+def awaiting_deposit(booking: Booking) -> bool:
+    """Whether the booking is a request whose deposit is still to be paid."""
+    return booking.status == Booking.Status.REQUESTED and booking.deposit_status == DepositStatus.PENDING
+
+
 def deposit_payment(booking: Booking) -> Payment:
     """The deposit payment the client is paying: the one still open, or a new one."""
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("client", "session_type").get(pk=booking.pk)
-        if booking.deposit_status != DepositStatus.PENDING or booking.status != Booking.Status.REQUESTED:
+        booking = _locked(booking.pk)
+        if not awaiting_deposit(booking):
             raise DepositError("This booking has no deposit waiting to be paid.")
         open_payment = booking.payments.filter(
-            purpose=Payment.Purpose.DEPOSIT, status__in=paying.OPEN, variant=_variant()
+            purpose=Payment.Purpose.DEPOSIT, status__in=paying.OPEN, variant=settings.PAYMENT_VARIANT
         ).first()
         if open_payment is not None:
             return open_payment
@@ -92,7 +97,7 @@ def settle_payment(payment_id: int, *, now: datetime | None = None) -> bool:
         payment.save(update_fields=["paid_at", "captured_amount", "modified"])
         if payment.purpose == Payment.Purpose.DEPOSIT and payment.booking_id:
             booking = _locked(payment.booking_id)
-            if booking.status == Booking.Status.REQUESTED and booking.deposit_status == DepositStatus.PENDING:
+            if awaiting_deposit(booking):
                 _deposit_paid(booking, by=history.client(booking.client), how="paid online")
             else:
                 emails.payment_receipt(payment)
@@ -106,8 +111,7 @@ def release_unpaid(booking: Booking) -> None:
     """The hold ran out before the deposit was paid (called as the request lapses): no payment may
     finish now, and the client is told the time is free again."""
     _close_open_payments(booking)
-    booking.deposit_status = DepositStatus.UNPAID
-    booking.save(update_fields=["deposit_status", "updated_at"])
+    _mark_unpaid(booking)
     emails.deposit_released(booking)
 
 
@@ -115,8 +119,7 @@ def settle_on_decline(booking: Booking) -> None:
     """A declined request gives back its whole deposit (called inside the decline's transaction)."""
     _close_open_payments(booking)
     if booking.deposit_status == DepositStatus.PENDING:
-        booking.deposit_status = DepositStatus.UNPAID
-        booking.save(update_fields=["deposit_status", "updated_at"])
+        _mark_unpaid(booking)
     elif booking.deposit_status == DepositStatus.PAID:
         _refund_whole(booking, _paid_deposit(booking), reason="the photographer declined the booking")
 
@@ -127,14 +130,13 @@ def settle_on_cancel(booking: Booking, *, by_client: bool, now: datetime | None 
     refused with the reason."""
     _close_open_payments(booking)
     if booking.deposit_status == DepositStatus.PENDING:
-        booking.deposit_status = DepositStatus.UNPAID
-        booking.save(update_fields=["deposit_status", "updated_at"])
+        _mark_unpaid(booking)
         return
     if booking.deposit_status != DepositStatus.PAID:
         return
     payment = _paid_deposit(booking)
-    hours = booking.session_type.refund_until_hours
-    if by_client and not refund_due(booking.start, now=now or timezone.now(), refund_until_hours=hours):
+    if by_client and not will_refund_on_cancel(booking, now=now):
+        hours = booking.session_type.refund_until_hours
         refusal = paying.refuse_refund(payment, reason=f"cancelled less than {hours} hours before the session")
         booking.deposit_status = DepositStatus.KEPT
         booking.save(update_fields=["deposit_status", "updated_at"])
@@ -159,7 +161,7 @@ def mark_paid_by_hand(booking: Booking, *, by=None, now: datetime | None = None)
     payment, the client sent a receipt, and the booking held until answered."""
     with transaction.atomic():
         booking = _locked(booking.pk)
-        if booking.deposit_status != DepositStatus.PENDING or booking.status != Booking.Status.REQUESTED:
+        if not awaiting_deposit(booking):
             raise DepositError(f"{booking.reference} has no deposit waiting to be paid.")
         _close_open_payments(booking)
         payment = Payment.objects.create(
@@ -184,7 +186,7 @@ def waive_deposit(booking: Booking, *, by=None) -> Booking:
     """No deposit after all: the booking is held until answered, like a paid one."""
     with transaction.atomic():
         booking = _locked(booking.pk)
-        if booking.deposit_status != DepositStatus.PENDING or booking.status != Booking.Status.REQUESTED:
+        if not awaiting_deposit(booking):
             raise DepositError(f"{booking.reference} has no deposit waiting to be paid.")
         _close_open_payments(booking)
         _set_deposit(booking, DepositStatus.WAIVED, by=by, reason="deposit waived")
@@ -194,10 +196,6 @@ def waive_deposit(booking: Booking, *, by=None) -> Booking:
 
 
 # --- helpers ---
-
-
-def _variant() -> str:
-    return settings.PAYMENT_VARIANT
 
 
 def _locked(booking_id: int) -> Booking:
@@ -228,6 +226,11 @@ def _refund_whole(booking: Booking, payment: Payment, *, reason: str) -> None:
         booking.deposit_status = DepositStatus.REFUNDED
         booking.save(update_fields=["deposit_status", "updated_at"])
     emails.deposit_refund(booking, payment=payment, refund=refund)
+
+
+def _mark_unpaid(booking: Booking) -> None:
+    booking.deposit_status = DepositStatus.UNPAID
+    booking.save(update_fields=["deposit_status", "updated_at"])
 
 
 def _close_open_payments(booking: Booking) -> None:

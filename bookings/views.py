@@ -564,7 +564,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def pay_deposit(request: HttpRequest, token: str, booking: Booking) -> HttpResponse:
     """What the deposit is, the cancellation rule, then the provider's form (the dummy provider's,
     on this page) or its own page (Stripe's checkout)."""
-    if booking.deposit_status != DepositStatus.PENDING or booking.status != Booking.Status.REQUESTED:
+    if not deposits.awaiting_deposit(booking):
         return redirect("manage_booking", token=token)  # paid, waived or released: that page says which
     try:
         payment = deposits.deposit_payment(booking)
@@ -574,13 +574,15 @@ def pay_deposit(request: HttpRequest, token: str, booking: Booking) -> HttpRespo
         return redirect("manage_booking", token=token)
     if step.redirect_url and request.method == "POST":
         return redirect(step.redirect_url)
-    context = _manage_context(booking, token) | {
+    context = _manage_context(booking, token)
+    studio_tz = context["start"].tzinfo  # the studio's zone, already loaded for the booking's times
+    context |= {
         "payment": payment,
         "form": step.form,
         "on_provider_page": bool(step.redirect_url),
         "what": f"A deposit of {settings.CURRENCY_SYMBOL}{payment.total} reserves this time.",
         "rule": deposits.refund_rule(booking.session_type),
-        "hold_until": booking.lapses_at.astimezone(Availability.load().tz) if booking.lapses_at else None,
+        "hold_until": booking.lapses_at.astimezone(studio_tz) if booking.lapses_at else None,
         "back_url": reverse("manage_booking", args=[token]),
     }
     return render(request, "bookings/pay.html", context, status=400 if request.method == "POST" else 200)
