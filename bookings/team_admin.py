@@ -376,10 +376,7 @@ class WalkInForm(forms.Form):
     notes = forms.CharField(max_length=300, required=False)
 
     def clean_start(self) -> datetime:
-        try:
-            moment = datetime.fromisoformat(self.cleaned_data["start"])
-        except ValueError:
-            raise ValidationError("Choose one of the free times.") from None
-        if moment.utcoffset() is None:
+        moment = team_days.parse_start(self.cleaned_data["start"])
+        if moment is None:
             raise ValidationError("Choose one of the free times.")
         return moment

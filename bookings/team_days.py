@@ -123,6 +123,21 @@ def free_slots(day: TeamDay, *, walk_ins: bool = False, ignoring: TeamMember | N
     ]
 
 
+def parse_start(value: str) -> datetime | None:
+    """A chosen time as sent by a form (ISO, with its offset), in UTC; None for anything else
+    (junk, a wall time without zone, a year out of range)."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except (ValueError, OverflowError):
+        return None
+    if moment.utcoffset() is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 def reminder_day_numbers(text: str) -> list[int]:
     """ "3,1" as [3, 1]: the days before the day to remind people. Raises ValueError with a reason."""
     parts = [p.strip() for p in re.split(r"[,\s]+", text.strip()) if p.strip()]

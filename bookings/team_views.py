@@ -2,7 +2,7 @@
 coordinator's page of who has picked what. No sign-in: the unguessable token is the key, and a
 token that names nothing is a 404."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,20 +24,6 @@ def _day_or_404(token: str) -> TeamDay:
     return get_object_or_404(TeamDay, coordinator_token=token)
 
 
-def _parse_start(value: str) -> datetime | None:
-    """An aware time from the form, or None for anything else (junk, a wall time without zone)."""
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except (ValueError, OverflowError):
-        return None
-    if moment.utcoffset() is None:
-        return None
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        return None
-
-
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=True)
 def member_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -52,7 +38,7 @@ def member_page(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("team_member", token=token)
             if action != "pick":
                 raise team_days.TeamDayError("Unknown action.")
-            start = _parse_start(request.POST.get("start", ""))
+            start = team_days.parse_start(request.POST.get("start", ""))
             if start is None:
                 raise team_days.TeamDayError("Please choose one of the times shown.")
             team_days.pick_time(member, start)
