@@ -281,6 +281,7 @@ def invite_people(day: TeamDay, people: list[Person], *, now: datetime | None = 
     """Adds each person not on the day yet (email in any case) and emails them their link."""
     now = now or timezone.now()
     result = Invited()
+    tz, where = studio_zone(), place(day)  # the same for everyone on the list
     with transaction.atomic():
         TeamDay.objects.select_for_update().get(pk=day.pk)  # two lists pasted at once never both add someone
         existing = set(day.members.annotate(lower=Lower("email")).values_list("lower", flat=True))
@@ -290,7 +291,7 @@ def invite_people(day: TeamDay, people: list[Person], *, now: datetime | None = 
                 continue
             existing.add(person.email.lower())
             member = TeamMember.objects.create(day=day, name=person.name, email=person.email, invited_at=now)
-            _invitation(member)
+            _invitation(member, tz=tz, where=where)
             result.added.append(member)
     return result
 
@@ -302,8 +303,8 @@ def send_invitation(member: TeamMember, *, now: datetime | None = None) -> None:
         _invitation(member)
 
 
-def _invitation(member: TeamMember) -> None:
-    _to_member("team_invitation", member)
+def _invitation(member: TeamMember, **day_parts) -> None:
+    _to_member("team_invitation", member, **day_parts)
 
 
 # --- picking, moving, cancelling ---
@@ -408,6 +409,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
         latest = max(due)
         if not free_slots(day, now=now):
             continue  # nothing left to pick: a reminder would only frustrate
+        where = place(day)
         waiting = day.members.filter(slot_start=None, walk_in=False, invited_at__lt=latest, checked_in_at=None)
         for member in waiting.exclude(reminded_at__gte=latest):
             with transaction.atomic():
@@ -418,7 +420,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
                     .update(reminded_at=now)
                 )
                 if claimed:
-                    _to_member("team_reminder", member)
+                    _to_member("team_reminder", member, tz=tz, where=where)
                     sent += 1
     return sent
 
@@ -560,9 +562,11 @@ def _ics_attachment(member: TeamMember) -> tuple[str, str, bytes]:
     return ("headshot.ics", "text/calendar", ics)
 
 
-def _to_member(name: str, member: TeamMember, *, attachments=(), **extra) -> None:
+def _to_member(name: str, member: TeamMember, *, attachments=(), tz=None, where: str | None = None, **extra) -> None:
+    """Queues one email to them; `tz` and `where`, when given, save looking them up per person
+    when a whole list is emailed."""
     day = member.day
-    tz = studio_zone()
+    tz = tz or studio_zone()
     start, end = day_span(day, tz)
     queue_email(
         name,
@@ -576,7 +580,7 @@ def _to_member(name: str, member: TeamMember, *, attachments=(), **extra) -> Non
             "start": member.slot_start.astimezone(tz) if member.slot_start else None,
             "end": member.slot_end.astimezone(tz) if member.slot_start else None,
             "zone": tz.key,
-            "where": place(day),
+            "where": place(day) if where is None else where,
             "link": member_url(member),
             **extra,
         },
