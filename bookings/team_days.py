@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from photostudio.outbox import queue_email
+from photostudio.studio_zone import studio_zone
 
 from . import calendar
-from .models import Availability, Booking, TeamDay, TeamMember
+from .models import Booking, TeamDay, TeamMember
 
 MAX_PEOPLE_PER_LIST = 500  # a pasted list longer than a company's headcount is a mistake
 
@@ -45,10 +46,6 @@ class Slot:
 
 
 # --- the day's times ---
-
-
-def studio_zone():
-    return Availability.load().tz
 
 
 def day_span(day: TeamDay, tz=None) -> tuple[datetime, datetime]:
