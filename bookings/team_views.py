@@ -14,6 +14,7 @@ from . import team_days
 from .models import TeamDay, TeamMember
 
 MAX_PASTE = 100_000  # characters: a few thousand lines of names
+UNREADABLE_FORM = "That form could not be read. Please reload the page and try again."  # a form not sent by our pages
 
 
 def _member_or_404(token: str) -> TeamMember:
@@ -37,7 +38,7 @@ def member_page(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(request, "Your time is cancelled. Choose another below if you'd still like a photo.")
                 return redirect("team_member", token=token)
             if action != "pick":
-                raise team_days.TeamDayError("Unknown action.")
+                raise team_days.TeamDayError(UNREADABLE_FORM)
             start = team_days.parse_start(request.POST.get("start", ""))
             if start is None:
                 raise team_days.TeamDayError("Please choose one of the times shown.")
@@ -100,9 +101,9 @@ def coordinator_page(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("team_coordinator", token=token)
             status = 400
             if not problems:
-                problems = ["Paste at least one person: a name and email address a line."]
+                problems = ["Paste at least one person: a name and an email address on each line."]
         else:
-            status, problems = 400, ["Unknown action."]
+            status, problems = 400, [UNREADABLE_FORM]
     return render(request, "bookings/team/coordinator.html", _coordinator_context(day, problems, pasted), status=status)
 
 
@@ -115,7 +116,8 @@ def _day_member_or_404(day: TeamDay, member_id: str) -> TeamMember:
 def _report_invited(request: HttpRequest, invited: team_days.Invited, parsed: team_days.PeopleList) -> None:
     if invited.added:
         count = len(invited.added)
-        messages.success(request, f"Invited {count} {'person' if count == 1 else 'people'}: each has their link.")
+        people = "person" if count == 1 else "people"
+        messages.success(request, f"Invited {count} {people}: we've emailed each their own link.")
     if invited.already:
         messages.info(request, f"Already invited, so left as they were: {', '.join(invited.already)}.")
     if parsed.repeated:
