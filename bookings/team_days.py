@@ -459,13 +459,18 @@ class ScheduleRow:
     walk_in: bool
 
 
+def in_running_order(members) -> list[TeamMember]:
+    """Those with a time, earliest first, then those without; by name where that leaves a tie."""
+    return sorted(
+        members, key=lambda m: (m.slot_start is None, m.slot_start.timestamp() if m.slot_start else 0, m.name)
+    )
+
+
 def schedule(day: TeamDay) -> list[ScheduleRow]:
     """Everyone on the day: those with a time in order, then those without."""
     tz = studio_zone()
     minutes = timedelta(minutes=day.slot_minutes)
-    members = sorted(
-        day.members.all(), key=lambda m: (m.slot_start is None, m.slot_start.timestamp() if m.slot_start else 0, m.name)
-    )
+    members = in_running_order(day.members.all())
     return [
         ScheduleRow(
             start=m.slot_start.astimezone(tz) if m.slot_start else None,
