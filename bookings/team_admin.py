@@ -322,9 +322,7 @@ class TeamDayAdmin(admin.ModelAdmin):
     def running_order_view(self, request: HttpRequest, pk: int, *, status: int = 200, error: str = ""):
         day = self._day(request, pk)
         tz = team_days.studio_zone()
-        members = sorted(
-            day.members.all(), key=lambda m: (m.slot_start is None, m.slot_start.timestamp() if m.slot_start else 0)
-        )
+        members = team_days.in_running_order(day.members.all())
         # Any free time of the day, even one gone by: a walk-in fills whatever gap the day has.
         free = team_days.free_slots(day, walk_ins=True, now=datetime.min.replace(tzinfo=UTC))
         return self._page(
@@ -376,10 +374,7 @@ class WalkInForm(forms.Form):
     notes = forms.CharField(max_length=300, required=False)
 
     def clean_start(self) -> datetime:
-        try:
-            moment = datetime.fromisoformat(self.cleaned_data["start"])
-        except ValueError:
-            raise ValidationError("Choose one of the free times.") from None
-        if moment.utcoffset() is None:
+        moment = team_days.parse_start(self.cleaned_data["start"])
+        if moment is None:
             raise ValidationError("Choose one of the free times.")
         return moment

@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from photostudio.outbox import queue_email
+from photostudio.studio_zone import studio_zone
 
 from . import calendar
-from .models import Availability, Booking, TeamDay, TeamMember
+from .models import Booking, TeamDay, TeamMember
 
 MAX_PEOPLE_PER_LIST = 500  # a pasted list longer than a company's headcount is a mistake
 
@@ -45,10 +46,6 @@ class Slot:
 
 
 # --- the day's times ---
-
-
-def studio_zone():
-    return Availability.load().tz
 
 
 def day_span(day: TeamDay, tz=None) -> tuple[datetime, datetime]:
@@ -121,6 +118,21 @@ def free_slots(day: TeamDay, *, walk_ins: bool = False, ignoring: TeamMember | N
         for s in slots(day)
         if (walk_ins or not s.for_walk_ins) and s.start.astimezone(UTC) not in taken and s.start > now
     ]
+
+
+def parse_start(value: str) -> datetime | None:
+    """A chosen time as sent by a form (ISO, with its offset), in UTC; None for anything else
+    (junk, a wall time without zone, a year out of range)."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except (ValueError, OverflowError):
+        return None
+    if moment.utcoffset() is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def reminder_day_numbers(text: str) -> list[int]:
@@ -266,6 +278,7 @@ def invite_people(day: TeamDay, people: list[Person], *, now: datetime | None = 
     """Adds each person not on the day yet (email in any case) and emails them their link."""
     now = now or timezone.now()
     result = Invited()
+    tz, where = studio_zone(), place(day)  # the same for everyone on the list
     with transaction.atomic():
         TeamDay.objects.select_for_update().get(pk=day.pk)  # two lists pasted at once never both add someone
         existing = set(day.members.annotate(lower=Lower("email")).values_list("lower", flat=True))
@@ -275,7 +288,7 @@ def invite_people(day: TeamDay, people: list[Person], *, now: datetime | None = 
                 continue
             existing.add(person.email.lower())
             member = TeamMember.objects.create(day=day, name=person.name, email=person.email, invited_at=now)
-            _invitation(member)
+            _invitation(member, tz=tz, where=where)
             result.added.append(member)
     return result
 
@@ -287,8 +300,8 @@ def send_invitation(member: TeamMember, *, now: datetime | None = None) -> None:
         _invitation(member)
 
 
-def _invitation(member: TeamMember) -> None:
-    _to_member("team_invitation", member)
+def _invitation(member: TeamMember, **day_parts) -> None:
+    _to_member("team_invitation", member, **day_parts)
 
 
 # --- picking, moving, cancelling ---
@@ -393,6 +406,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
         latest = max(due)
         if not free_slots(day, now=now):
             continue  # nothing left to pick: a reminder would only frustrate
+        where = place(day)
         waiting = day.members.filter(slot_start=None, walk_in=False, invited_at__lt=latest, checked_in_at=None)
         for member in waiting.exclude(reminded_at__gte=latest):
             with transaction.atomic():
@@ -403,7 +417,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
                     .update(reminded_at=now)
                 )
                 if claimed:
-                    _to_member("team_reminder", member)
+                    _to_member("team_reminder", member, tz=tz, where=where)
                     sent += 1
     return sent
 
@@ -445,13 +459,18 @@ class ScheduleRow:
     walk_in: bool
 
 
+def in_running_order(members) -> list[TeamMember]:
+    """Those with a time, earliest first, then those without; by name where that leaves a tie."""
+    return sorted(
+        members, key=lambda m: (m.slot_start is None, m.slot_start.timestamp() if m.slot_start else 0, m.name)
+    )
+
+
 def schedule(day: TeamDay) -> list[ScheduleRow]:
     """Everyone on the day: those with a time in order, then those without."""
     tz = studio_zone()
     minutes = timedelta(minutes=day.slot_minutes)
-    members = sorted(
-        day.members.all(), key=lambda m: (m.slot_start is None, m.slot_start.timestamp() if m.slot_start else 0, m.name)
-    )
+    members = in_running_order(day.members.all())
     return [
         ScheduleRow(
             start=m.slot_start.astimezone(tz) if m.slot_start else None,
@@ -545,9 +564,11 @@ def _ics_attachment(member: TeamMember) -> tuple[str, str, bytes]:
     return ("headshot.ics", "text/calendar", ics)
 
 
-def _to_member(name: str, member: TeamMember, *, attachments=(), **extra) -> None:
+def _to_member(name: str, member: TeamMember, *, attachments=(), tz=None, where: str | None = None, **extra) -> None:
+    """Queues one email to them; `tz` and `where`, when given, save looking them up per person
+    when a whole list is emailed."""
     day = member.day
-    tz = studio_zone()
+    tz = tz or studio_zone()
     start, end = day_span(day, tz)
     queue_email(
         name,
@@ -561,7 +582,7 @@ def _to_member(name: str, member: TeamMember, *, attachments=(), **extra) -> Non
             "start": member.slot_start.astimezone(tz) if member.slot_start else None,
             "end": member.slot_end.astimezone(tz) if member.slot_start else None,
             "zone": tz.key,
-            "where": place(day),
+            "where": place(day) if where is None else where,
             "link": member_url(member),
             **extra,
         },

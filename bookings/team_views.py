@@ -2,7 +2,7 @@
 coordinator's page of who has picked what. No sign-in: the unguessable token is the key, and a
 token that names nothing is a 404."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +14,7 @@ from . import team_days
 from .models import TeamDay, TeamMember
 
 MAX_PASTE = 100_000  # characters: a few thousand lines of names
+UNREADABLE_FORM = "That form could not be read. Please reload the page and try again."  # a form not sent by our pages
 
 
 def _member_or_404(token: str) -> TeamMember:
@@ -22,20 +23,6 @@ def _member_or_404(token: str) -> TeamMember:
 
 def _day_or_404(token: str) -> TeamDay:
     return get_object_or_404(TeamDay, coordinator_token=token)
-
-
-def _parse_start(value: str) -> datetime | None:
-    """An aware time from the form, or None for anything else (junk, a wall time without zone)."""
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except (ValueError, OverflowError):
-        return None
-    if moment.utcoffset() is None:
-        return None
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        return None
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,8 +38,8 @@ def member_page(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(request, "Your time is cancelled. Choose another below if you'd still like a photo.")
                 return redirect("team_member", token=token)
             if action != "pick":
-                raise team_days.TeamDayError("Unknown action.")
-            start = _parse_start(request.POST.get("start", ""))
+                raise team_days.TeamDayError(UNREADABLE_FORM)
+            start = team_days.parse_start(request.POST.get("start", ""))
             if start is None:
                 raise team_days.TeamDayError("Please choose one of the times shown.")
             team_days.pick_time(member, start)
@@ -114,9 +101,9 @@ def coordinator_page(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("team_coordinator", token=token)
             status = 400
             if not problems:
-                problems = ["Paste at least one person: a name and email address a line."]
+                problems = ["Paste at least one person: a name and an email address on each line."]
         else:
-            status, problems = 400, ["Unknown action."]
+            status, problems = 400, [UNREADABLE_FORM]
     return render(request, "bookings/team/coordinator.html", _coordinator_context(day, problems, pasted), status=status)
 
 
@@ -129,7 +116,8 @@ def _day_member_or_404(day: TeamDay, member_id: str) -> TeamMember:
 def _report_invited(request: HttpRequest, invited: team_days.Invited, parsed: team_days.PeopleList) -> None:
     if invited.added:
         count = len(invited.added)
-        messages.success(request, f"Invited {count} {'person' if count == 1 else 'people'}: each has their link.")
+        people = "person" if count == 1 else "people"
+        messages.success(request, f"Invited {count} {people}: we've emailed each their own link.")
     if invited.already:
         messages.info(request, f"Already invited, so left as they were: {', '.join(invited.already)}.")
     if parsed.repeated:
