@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from photostudio.outbox import queue_email
+from photostudio.spreadsheets import inert_cell
 from photostudio.studio_zone import studio_zone
 
 from . import calendar
@@ -494,17 +495,12 @@ def schedule_csv(day: TeamDay) -> str:
                 day.date.isoformat(),
                 f"{row.start:%H:%M}" if row.start else "",
                 f"{row.end:%H:%M}" if row.end else "",
-                _safe_cell(row.name),
-                _safe_cell(row.email),
+                inert_cell(row.name),
+                inert_cell(row.email),
                 "yes" if row.walk_in else "",
             ]
         )
     return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (a name typed as "=HYPERLINK(...)")."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def schedule_ics(day: TeamDay) -> bytes:

@@ -13,6 +13,7 @@ from bookings.models import Booking
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin, file_name
 from photostudio.admin_one_row import OneRowAdmin
+from photostudio.spreadsheets import inert_cell
 from photostudio.studio_zone import studio_zone
 
 from . import accounts, delivery, extras, from_booking, photos, publishing, selection, watermark_preview
@@ -245,7 +246,7 @@ class GalleryAdmin(GalleryCommentsAdmin, admin.ModelAdmin):
         writer.writerow(["file name", "comments", "chosen at"])
         for fav in gallery.favourites.select_related("photo").prefetch_related("photo__comments"):
             comments = " | ".join(c.text for c in fav.photo.comments.all())
-            writer.writerow([_csv_safe(fav.photo.original_name), _csv_safe(comments), fav.created_at.isoformat()])
+            writer.writerow([inert_cell(fav.photo.original_name), inert_cell(comments), fav.created_at.isoformat()])
         return response
 
     def deliver_view(self, request: HttpRequest, pk: int):
@@ -405,11 +406,6 @@ class PhotoAdmin(admin.ModelAdmin):
 
 def _is_id(value) -> bool:
     return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: keep client text inert."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @admin.register(Download)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
 from bookings.models import TeamDay
+from photostudio.spreadsheets import inert_cell
 
 from . import team_split
 from .models import Photo
@@ -71,7 +72,7 @@ def team_summary(request: HttpRequest, token: str) -> HttpResponse:
     for row in people:
         when = f"{row.member.slot_start.astimezone(zone):%H:%M}" if row.member.slot_start else ""
         writer.writerow(
-            [_csv_safe(row.member.name), _csv_safe(row.member.email), when, row.photos, row.chosen,
+            [inert_cell(row.member.name), inert_cell(row.member.email), when, row.photos, row.chosen,
              "yes" if row.sent else "no", row.extras, f"{row.extras_price:.2f}", row.delivered]
         )  # fmt: skip
     return response
@@ -85,8 +86,3 @@ def _totals(people) -> dict:
         "extras_price": sum((r.extras_price for r in people), start=0),
         "delivered": sum(r.delivered for r in people),
     }
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: keep people's text inert."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
