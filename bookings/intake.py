@@ -48,23 +48,17 @@ def field_name(question: IntakeQuestion) -> str:
 def form_field(question: IntakeQuestion) -> forms.Field:
     """The question as a form field: its text the label, its help text escaped (the page prints help as HTML)."""
     common = {"label": question.text, "required": question.required, "help_text": escape(question.help_text)}
-    if question.kind == Kind.LONG_TEXT:
-        return forms.CharField(
-            max_length=3000,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            error_messages={"required": "Please answer this question.", "max_length": TOO_LONG},
-            **common,
-        )
+    choices = [(choice, choice) for choice in question.choice_list]
     if question.kind == Kind.ONE_CHOICE:
         return forms.ChoiceField(
-            choices=[(choice, choice) for choice in question.choice_list],
+            choices=choices,
             widget=forms.RadioSelect,
             error_messages={"required": "Please choose an answer.", "invalid_choice": NOT_OFFERED},
             **common,
         )
     if question.kind == Kind.SEVERAL_CHOICES:
         return forms.MultipleChoiceField(
-            choices=[(choice, choice) for choice in question.choice_list],
+            choices=choices,
             widget=forms.CheckboxSelectMultiple,
             error_messages={
                 "required": "Please choose at least one answer.",
@@ -80,8 +74,10 @@ def form_field(question: IntakeQuestion) -> forms.Field:
             error_messages={"required": "Please answer yes or no.", "invalid_choice": "Please answer yes or no."},
             **common,
         )
+    long = question.kind == Kind.LONG_TEXT
     return forms.CharField(
-        max_length=300,
+        max_length=3000 if long else 300,
+        widget=forms.Textarea(attrs={"rows": 3}) if long else None,
         error_messages={"required": "Please answer this question.", "max_length": TOO_LONG},
         **common,
     )

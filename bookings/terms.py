@@ -31,9 +31,5 @@ def next_version_number(session_type_id: int | None) -> int:
 
 def newer_version(terms: TermsDocument) -> TermsDocument | None:
     """The newest version of the same document, when `terms` is no longer it."""
-    newest = (
-        TermsDocument.objects.filter(session_type_id=terms.session_type_id, version__gt=terms.version)
-        .order_by("-version")
-        .first()
-    )
-    return newest
+    newer = TermsDocument.objects.filter(session_type_id=terms.session_type_id, version__gt=terms.version)
+    return newer.order_by("-version").first()
