@@ -100,6 +100,12 @@ class SessionType(models.Model):
         validators=[MinValueValidator(0)],
         help_text="Paid online to reserve the time, right after the request. 0 for none.",
     )
+    turnaround_days = models.PositiveSmallIntegerField(
+        "delivery within (working days)",
+        default=10,
+        help_text="Working days from the client's selection to the finished photos, skipping weekends and time off: "
+        "the delivery date the client is promised.",
+    )
     refund_until_hours = models.PositiveSmallIntegerField(
         "deposit refunded until (hours before)",
         default=48,

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -218,6 +219,20 @@ class Photo(models.Model):
     # The web-size copy of a delivered photo (long edge 2048, sRGB JPEG, no mark, no metadata), made
     # by a task at delivery; private like the rest.
     web = models.FileField(storage=private_storage, max_length=200, blank=True, editable=False)
+    # Near-identical frames: a perceptual hash of the proof (16 hex digits), and the key of the first
+    # photo of the group of close frames taken seconds apart it belongs to (its own key when alone).
+    phash = models.CharField(max_length=16, blank=True, editable=False)
+    group_key = models.CharField(max_length=32, blank=True, editable=False)
+    # An edited final: the proof it was made from (the crops the client ordered of that proof are
+    # cut from this file).
+    final_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        related_name="finals",
+        on_delete=models.SET_NULL,
+        limit_choices_to={"is_final": False},
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # The order of a shoot: as the photographer arranged it, else as taken, else by file name.
@@ -305,6 +320,107 @@ class Comment(models.Model):
         return self.text[:60]
 
 
+class CropOption(models.Model):
+    """A crop the studio offers of a chosen photo, e.g. LinkedIn 1:1, profile 4:5, banner 4:1."""
+
+    name = models.CharField(max_length=60)
+    ratio_width = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    ratio_height = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    price = models.DecimalField(max_digits=8, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    is_active = models.BooleanField("offered", default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ratio_width}:{self.ratio_height})"
+
+
+class RetouchLevel(models.Model):
+    """A level of retouching the studio offers of a chosen photo, each with its price."""
+
+    name = models.CharField(max_length=60)
+    description = models.CharField(max_length=200, blank=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2, default=0, validators=[MinValueValidator(0)])
+    is_active = models.BooleanField("offered", default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CropOrder(models.Model):
+    """A crop the client placed on a chosen photo: a rectangle relative to the image (0 to 1 of its
+    width and height, from its top left), so it fits a final of any size."""
+
+    photo = models.ForeignKey(Photo, related_name="crop_orders", on_delete=models.CASCADE)
+    option = models.ForeignKey(CropOption, related_name="orders", on_delete=models.PROTECT)
+    left = models.FloatField()
+    top = models.FloatField()
+    width = models.FloatField()
+    height = models.FloatField()
+    price = models.DecimalField(max_digits=8, decimal_places=2, default=0, help_text="As offered when ordered.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["option__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "option"], name="one_crop_of_a_kind_per_photo"),
+            models.CheckConstraint(
+                condition=models.Q(left__gte=0, top__gte=0, width__gt=0, height__gt=0)
+                & models.Q(left__lte=1 - models.F("width") + 1e-9, top__lte=1 - models.F("height") + 1e-9),
+                name="crop_inside_the_image",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.option.name} of {self.photo}"
+
+
+class RetouchOrder(models.Model):
+    """The retouching the client asked for on a chosen photo."""
+
+    photo = models.OneToOneField(Photo, related_name="retouch_order", on_delete=models.CASCADE)
+    level = models.ForeignKey(RetouchLevel, related_name="orders", on_delete=models.PROTECT)
+    price = models.DecimalField(max_digits=8, decimal_places=2, default=0, help_text="As offered when ordered.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.level.name} of {self.photo}"
+
+
+class FinishedCrop(models.Model):
+    """An ordered crop cut from the photographer's edited final, full size and web size, delivered
+    with it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    order = models.ForeignKey(CropOrder, related_name="finished", on_delete=models.CASCADE)
+    final = models.ForeignKey(Photo, related_name="finished_crops", on_delete=models.CASCADE)
+    file = models.FileField(storage=private_storage, max_length=200, blank=True, editable=False)
+    web = models.FileField(storage=private_storage, max_length=200, blank=True, editable=False)
+    file_name = models.CharField(max_length=255, blank=True, help_text="As the client's download names it.")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["final", "order__option__order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["order", "final"], name="one_finished_crop_per_final")]
+
+    def __str__(self) -> str:
+        return self.file_name or f"{self.order}"
+
+
 class Selection(models.Model):
     """The client's submitted choice: a record that stays as it was sent."""
 
@@ -317,6 +433,23 @@ class Selection(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     reopened_at = models.DateTimeField(null=True, blank=True)
+    # Crops and retouching ordered per photo, totalled when sent (part of what the extras cost).
+    orders_price = models.DecimalField(max_digits=9, decimal_places=2, default=0)
+
+    # The work after the choice, as the client sees it: received, in editing, ready, delivered; the
+    # date promised from the session type's turnaround; when each stage began.
+    class Stage(models.TextChoices):
+        RECEIVED = "received", "Received"
+        EDITING = "editing", "In editing"
+        READY = "ready", "Ready"
+        DELIVERED = "delivered", "Delivered"
+
+    stage = models.CharField(max_length=10, choices=Stage, default=Stage.RECEIVED)
+    promised_on = models.DateField("delivery promised by", null=True, blank=True)
+    editing_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ready_at = models.DateTimeField(null=True, blank=True, editable=False)
+    delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     # The payment asked for the extras (none when within the package, or free).
     payment = models.OneToOneField(
         "bookings.Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="selection"
