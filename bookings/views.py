@@ -20,6 +20,7 @@ from payments.urls import process_data
 
 from photostudio.cache import BOOKING_RULES_KEY, SESSION_TYPES_KEY, remembered
 from photostudio.client_address import client_ip
+from photostudio.page_cache import rendered_once
 from photostudio.rate_limits import count_submission
 
 from . import (
@@ -267,6 +268,10 @@ class _BookingPage:
 
     def context(self) -> dict:
         """What the month, the day's times and the session's summary need (the page and its fragment)."""
+        return self._context
+
+    @cached_property
+    def _context(self) -> dict:
         return {
             "session": self.session,
             "day": self.day,
@@ -282,6 +287,26 @@ class _BookingPage:
             "can_wait": bool(self.session and self.day and not self.times)
             and waitlist.day_has_sessions(self.session, self.day, self.rules),
         }
+
+    def shows(self, form: BookingForm, details_key: str) -> str:
+        """Everything an untyped form's page shows beyond the shared details, as one string: the
+        session, the month and its free days, the day and its free times, what follows a full day,
+        the form's preset values and its "your details" part."""
+        context = self.context()
+        session = context["session"]
+        return repr(
+            (
+                session.pk if session else None,
+                context["month_key"],
+                context["times"],
+                context["horizon_days"],
+                context["zone"],
+                context["next_day"],
+                context["can_wait"],
+                sorted((name, str(value)) for name, value in form.initial.items()),
+                details_key,
+            )
+        )
 
     def render(
         self, request: HttpRequest, form: BookingForm, *, status: int = 200, nearest=(), details_key: str = ""
@@ -316,7 +341,11 @@ def _show_booking_form(request: HttpRequest) -> HttpResponse:
     form = page.form(typed=_preselected(request.GET, page.session))
     # Nothing typed yet: the details differ only by the place preselected and where the session can be.
     details_key = f"{form['location'].value()}|{page.session.location if page.session else ''}|{page.intake_key}"
-    return page.render(request, form, details_key=details_key)
+    # The same page for everyone who would see the same free times: drawn once, each visitor's CSRF
+    # token put in (the free times themselves are worked out afresh above, on every visit).
+    return rendered_once(
+        request, page.shows(form, details_key), lambda: page.render(request, form, details_key=details_key)
+    )
 
 
 def _preselected(query: QueryDict, session: SessionType | None) -> dict:

@@ -127,17 +127,20 @@ BOOKING_RULES_KEY = "public:booking-rules:v1"
 # Each session type's intake questions, and the current version of each terms document.
 INTAKE_QUESTIONS_KEY = "public:intake-questions:v1"
 CURRENT_TERMS_KEY = "public:current-terms:v1"
+# A token naming the current state of all of the above: whole pages rendered from them are kept under
+# it (photostudio.page_cache), so forgetting it retires every such page at once.
+PUBLIC_PAGES_KEY = "public:pages-generation:v1"
 
 # Which cached values each model's rows make up. A new model's facts join here, or stay uncached.
 FORGET_ON_CHANGE = {
-    "bookings.StudioProfile": (STUDIO_PROFILE_KEY,),
-    "bookings.SessionType": (SESSION_TYPES_KEY,),
-    "bookings.Availability": (BOOKING_RULES_KEY,),
-    "bookings.WorkingHours": (BOOKING_RULES_KEY,),
-    "bookings.TimeOff": (BOOKING_RULES_KEY,),
-    "bookings.IntakeQuestion": (INTAKE_QUESTIONS_KEY,),
-    "bookings.TermsDocument": (CURRENT_TERMS_KEY,),
-    "bookings.TeamDay": (BOOKING_RULES_KEY,),
+    "bookings.StudioProfile": (STUDIO_PROFILE_KEY, PUBLIC_PAGES_KEY),
+    "bookings.SessionType": (SESSION_TYPES_KEY, PUBLIC_PAGES_KEY),
+    "bookings.Availability": (BOOKING_RULES_KEY, PUBLIC_PAGES_KEY),
+    "bookings.WorkingHours": (BOOKING_RULES_KEY, PUBLIC_PAGES_KEY),
+    "bookings.TimeOff": (BOOKING_RULES_KEY, PUBLIC_PAGES_KEY),
+    "bookings.IntakeQuestion": (INTAKE_QUESTIONS_KEY, PUBLIC_PAGES_KEY),
+    "bookings.TermsDocument": (CURRENT_TERMS_KEY, PUBLIC_PAGES_KEY),
+    "bookings.TeamDay": (BOOKING_RULES_KEY, PUBLIC_PAGES_KEY),
 }
 # A safety net only (a change made around the signals, with QuerySet.update): saves forget at once.
 SHARED_SECONDS = 10 * 60

@@ -1,5 +1,6 @@
 """Small helpers shared by tests."""
 
+import re
 import socket
 import time
 
@@ -102,3 +103,12 @@ def wait_until(condition, timeout: float = 90, every: float = 0.2):
             return value
         time.sleep(every)
     raise AssertionError(f"gave up waiting after {timeout} s")
+
+
+def booking_page_shows(response) -> tuple[str | None, str | None]:
+    """The session and the day a booking page shows, read from its HTML (a page from the cache has
+    no template context to read them from)."""
+    html = response.content.decode()
+    session = re.search(r'<option value="([^"]*)" selected>', html)
+    day = re.search(r'<input type="date" name="date" value="([^"]*)"', html)
+    return (session[1] if session else None, day[1] if day else None)

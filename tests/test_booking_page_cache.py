@@ -15,14 +15,19 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.forms.renderers import DjangoTemplates
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from bookings.forms import BookingForm
 from bookings.models import Availability, SessionType, StudioProfile
 from tests.admin_pages import form_data
 from tests.factories import local, make_booking, make_session_type, open_every_day
+from tests.helpers import booking_page_shows
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +135,7 @@ def test_a_session_type_withdrawn_or_added_shows_on_the_booking_page_at_once(cli
     html = client.get("/book/").content.decode()
     assert 'value="portrait"' not in html
     assert '<option value="team-day">Team headshots and portraits</option>' in html
-    assert client.get("/book/?type=portrait").context["session"] == studio["headshot"]  # the first one offered
+    assert booking_page_shows(client.get("/book/?type=portrait"))[0] == "headshot"  # the first one offered
 
 
 def test_the_studios_new_phone_number_shows_at_once(client, photographer, studio):
@@ -188,6 +193,39 @@ def test_a_time_taken_by_another_client_leaves_the_page_and_a_full_day_leaves_th
     assert time_labels(html) == []  # one session a day: the day is full
     assert f'data-day="{day:%Y-%m-%d}"' not in html
     assert f'data-day="{day + timedelta(days=1):%Y-%m-%d}"' in html
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_a_page_kept_for_everyone_carries_each_visitors_own_csrf_token(studio):
+    alice, bob = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    url = "/book/?type=headshot"
+    first = alice.get(url).content.decode()
+    second = bob.get(url).content.decode()  # from the cache
+
+    alice_token, bob_token = TOKEN.search(first)[1], TOKEN.search(second)[1]
+    assert alice_token != bob_token
+    assert TOKEN.sub("", first) == TOKEN.sub("", second)
+    day = local(days=4).date().isoformat()
+    show_times = {"session_type": "headshot", "date": day, "show_times": "1"}
+    assert bob.post("/book/", show_times | {"csrfmiddlewaretoken": bob_token}).status_code == 200
+    assert alice.post("/book/", show_times | {"csrfmiddlewaretoken": alice_token}).status_code == 200
+    # A token is worth nothing with another visitor's cookie: the kept page shared no secret.
+    assert alice.post("/book/", show_times | {"csrfmiddlewaretoken": bob_token}).status_code == 403
+
+
+def test_a_message_waiting_for_one_visitor_is_shown_to_them_and_to_nobody_else(client, studio):
+    url = "/book/?type=headshot"
+    client.get(url)  # the page is kept
+    visitor = Client()
+    request = RequestFactory().get(url)
+    notice = "Your booking request was withdrawn. Choose another time whenever you like."
+    visitor.cookies["messages"] = CookieStorage(request)._encode([Message(constants.INFO, notice)])
+
+    assert notice in visitor.get(url).content.decode()
+    assert notice not in visitor.get(url).content.decode()  # shown once
+    assert notice not in client.get(url).content.decode()
 
 
 def test_what_one_visitor_typed_is_never_shown_to_the_next(client, studio):
