@@ -315,3 +315,28 @@ def test_bob_sees_nothing_of_alices_work_on_his_page(client, gallery, clock):
 
     assert "Mensah Architects team" in html
     assert "Canal Works" not in html and "11 December" not in html and "work-steps" not in html
+
+
+# --- upgrading a studio with selections sent before the stages ---
+
+
+def test_the_upgrade_gives_old_selections_their_stage_and_a_promise(alice, portrait, clock):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    studio_works_weekdays()
+    done = make_ready_gallery(alice, photos=1, status=Gallery.Status.DELIVERED, title="Delivered in November")
+    Gallery.objects.filter(pk=done.pk).update(delivered_at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+    waiting = make_ready_gallery(alice, photos=1, status=Gallery.Status.SELECTION_SUBMITTED, booking=portrait)
+    clock(FRIDAY_AFTERNOON)
+    old_done, old_waiting = Selection.objects.create(gallery=done), Selection.objects.create(gallery=waiting)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("galleries", "0011_near_duplicates_orders_and_progress")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    old_done.refresh_from_db()
+    old_waiting.refresh_from_db()
+    assert (old_done.stage, old_done.delivered_at) == ("delivered", datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+    assert old_done.promised_on is None
+    assert (old_waiting.stage, old_waiting.promised_on) == ("received", date(2026, 12, 11))
