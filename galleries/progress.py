@@ -37,6 +37,14 @@ STAGE_WORDS = {
     Stage.DELIVERED: "delivered",
 }
 
+# Where the work is, when a move is refused.
+WHERE_IT_IS = {
+    Stage.RECEIVED: "not in editing yet",
+    Stage.EDITING: "already in editing",
+    Stage.READY: "already ready",
+    Stage.DELIVERED: "already delivered",
+}
+
 
 class ProgressError(Exception):
     """A move the work can't make now; the message says why, for the photographer."""
@@ -104,18 +112,24 @@ def set_promise(selection: Selection) -> Selection:
 
 def start_editing(selection: Selection, *, by=None) -> bool:
     """Received -> in editing, telling the client. True if it moved now (False: it already had)."""
-    return _move(selection, Stage.RECEIVED, Stage.EDITING, at="editing_at", email=emails.selection_editing, by=by)
+    return _move(
+        selection, Stage.RECEIVED, Stage.EDITING, at="editing_at", email=emails.selection_editing, by=by,
+        refusal="only a selection just received can go into editing",
+    )  # fmt: skip
 
 
 def mark_ready(selection: Selection, *, by=None) -> bool:
     """In editing -> ready (being prepared for delivery), telling the client. True if it moved now."""
-    return _move(selection, Stage.EDITING, Stage.READY, at="ready_at", email=emails.selection_ready, by=by)
+    return _move(
+        selection, Stage.EDITING, Stage.READY, at="ready_at", email=emails.selection_ready, by=by,
+        refusal="start editing it first, then mark it ready",
+    )  # fmt: skip
 
 
 MOVES = {Stage.EDITING: start_editing, Stage.READY: mark_ready}
 
 
-def _move(selection: Selection, after: str, to: str, *, at: str, email, by) -> bool:
+def _move(selection: Selection, after: str, to: str, *, at: str, email, by, refusal: str) -> bool:
     with transaction.atomic():
         selection = Selection.objects.select_for_update().select_related("gallery__client").get(pk=selection.pk)
         gallery = selection.gallery
@@ -124,10 +138,7 @@ def _move(selection: Selection, after: str, to: str, *, at: str, email, by) -> b
         if selection.reopened_at is not None or gallery.status != Gallery.Status.SELECTION_SUBMITTED:
             raise ProgressError(f"“{gallery.title}”: this selection is no longer the one being worked on.")
         if selection.stage != after:
-            raise ProgressError(
-                f"“{gallery.title}” is {STAGE_WORDS[selection.stage]}: it can only be marked "
-                f"{STAGE_WORDS[to]} once it is {STAGE_WORDS[after]}."
-            )
+            raise ProgressError(f"“{gallery.title}” is {WHERE_IT_IS[selection.stage]}: {refusal}.")
         before = selection.stage
         selection.stage = to
         setattr(selection, at, timezone.now())

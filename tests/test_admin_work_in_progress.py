@@ -126,7 +126,7 @@ def test_the_gallery_page_carries_the_button_and_pressing_it_emails_the_client(c
 def test_a_move_out_of_order_comes_back_with_the_reason_and_nothing_sent(client, alices):
     response = client.post(reverse("admin:galleries_selection_move", args=[alices.pk]), {"to": "ready"}, follow=True)
 
-    assert "it can only be marked ready once it is in editing" in response.content.decode()
+    assert "is not in editing yet: start editing it first, then mark it ready." in response.content.decode()
     alices.refresh_from_db()
     assert alices.stage == Selection.Stage.RECEIVED
     assert not OutgoingEmail.objects.filter(kind="selection_ready").exists()
@@ -173,7 +173,7 @@ def test_the_selection_list_moves_several_at_once_and_says_which_it_could_not(cl
 
     html = response.content.decode()
     assert sorted(m.to[0] for m in mail.outbox) == ["alice.byrne@byrne-cole.example", "priya.raman@example.org"]
-    assert "“Mensah Architects” is ready: it can only be marked in editing once it is selection received." in html
+    assert "“Mensah Architects” is already ready: only a selection just received can go into editing." in html
     assert set(Selection.objects.values_list("stage", flat=True)) == {"editing", "ready"}
 
     client.post(

@@ -167,7 +167,7 @@ def test_starting_the_editing_twice_changes_nothing_and_sends_one_email(gallery,
 def test_marking_it_ready_before_the_editing_began_is_refused(gallery, clock):
     chosen = sent(gallery, clock)
 
-    with pytest.raises(progress.ProgressError, match="once it is in editing"):
+    with pytest.raises(progress.ProgressError, match="not in editing yet: start editing it first, then mark it ready"):
         progress.mark_ready(chosen)
 
     chosen.refresh_from_db()
@@ -195,7 +195,7 @@ def test_going_back_from_ready_to_editing_is_refused(gallery, clock):
     progress.start_editing(chosen)
     progress.mark_ready(chosen)
 
-    with pytest.raises(progress.ProgressError, match="is ready"):
+    with pytest.raises(progress.ProgressError, match="already ready: only a selection just received can go into"):
         progress.start_editing(chosen)
 
 
@@ -303,6 +303,25 @@ def test_while_the_client_is_choosing_there_are_no_steps(client, alice, gallery)
     client.force_login(alice.user)
 
     assert "work-steps" not in client.get(reverse("portal:dashboard")).content.decode()
+
+
+def test_the_clients_page_reads_the_work_of_five_galleries_in_the_queries_of_one(client, alice, gallery, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sent(gallery, clock)
+    client.force_login(alice.user)
+    counts = []
+    for n in range(2):
+        client.get(reverse("portal:dashboard"))  # warm-up: the studio's zone read once, then cached
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("portal:dashboard")).content.decode()
+        counts.append(len(queries))
+        for k in range(4):
+            more = make_ready_gallery(alice, photos=1, status=Gallery.Status.SELECTION_SUBMITTED, title=f"Team {n}{k}")
+            Selection.objects.create(gallery=more, promised_on=date(2026, 12, 18))
+    assert html.count("work-steps") == 5
+    assert counts[0] == counts[1]
 
 
 def test_bob_sees_nothing_of_alices_work_on_his_page(client, gallery, clock):
