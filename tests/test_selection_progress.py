@@ -359,3 +359,30 @@ def test_the_upgrade_gives_old_selections_their_stage_and_a_promise(alice, portr
     assert (old_done.stage, old_done.delivered_at) == ("delivered", datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
     assert old_done.promised_on is None
     assert (old_waiting.stage, old_waiting.promised_on) == ("received", date(2026, 12, 11))
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_editing_email_once_however_often_the_button_is_pressed(
+    celery_worker, mail_sink, gallery
+):
+    from email.header import decode_header, make_header
+
+    from photostudio.celery import EMAIL_QUEUE
+    from photostudio.tasks import ping
+    from tests.helpers import wait_until
+
+    def editing(m) -> bool:
+        return str(make_header(decode_header(m["Subject"]))) == subject
+
+    chosen = selection.submit_selection(gallery)
+
+    progress.start_editing(chosen)
+    progress.start_editing(chosen)
+
+    subject = "We're editing your photos from “Portraits at the Canal Works”"
+    wait_until(lambda: any(editing(m) for m in mail_sink.messages), timeout=30)
+    ping.apply_async(queue=EMAIL_QUEUE).get(timeout=60)  # a duplicate would have arrived by now
+    (message,) = [m for m in mail_sink.messages if editing(m)]
+    assert message["To"] == ALICE_EMAIL
+    assert OutgoingEmail.objects.get(kind="selection_editing").status == OutgoingEmail.Status.SENT
