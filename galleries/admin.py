@@ -1,11 +1,20 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Q, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from payments import PaymentStatus
 
@@ -16,7 +25,7 @@ from photostudio.admin_one_row import OneRowAdmin
 from photostudio.spreadsheets import inert_cell
 from photostudio.studio_zone import studio_zone
 
-from . import accounts, delivery, extras, from_booking, photos, publishing, selection, watermark_preview
+from . import accounts, delivery, extras, from_booking, photos, progress, publishing, selection, watermark_preview
 from .admin_comments import GalleryCommentsAdmin
 from .models import Download, Gallery, GallerySettings, Photo, Selection
 
@@ -449,15 +458,79 @@ class ExtrasPaidFilter(admin.SimpleListFilter):
 
 @admin.register(Selection)
 class SelectionAdmin(admin.ModelAdmin):
-    """The selections clients sent, as they sent them, with whether their extras are paid."""
+    """The selections clients sent, as they sent them, with whether their extras are paid, and the
+    work on each: its stage (moved on with the buttons or the actions) and the date it is promised by,
+    the one thing here the photographer may change."""
 
-    list_display = ["submitted_at", "gallery", "client", "photo_count", "extras", "extras_price", "extras_paid"]
-    list_filter = [ExtrasPaidFilter, ("submitted_at", admin.DateFieldListFilter)]
+    change_form_template = "admin/galleries/selection/change_form.html"
+    list_display = [
+        "submitted_at", "gallery", "client", "photo_count", "extras", "extras_price", "extras_paid", "stage",
+        "promised_on",
+    ]  # fmt: skip
+    list_filter = ["stage", ExtrasPaidFilter, ("submitted_at", admin.DateFieldListFilter)]
     search_fields = ["gallery__title", "gallery__client__name", "gallery__client__email"]
     list_select_related = ["gallery__client", "payment"]
     date_hierarchy = "submitted_at"
-    fields = ["gallery", "submitted_at", "reopened_at", "extras", "extras_price", "extras_paid", "payment_link", "note"]
-    readonly_fields = fields
+    actions = ["start_editing_selected", "mark_ready_selected"]
+    fields = [
+        "gallery", "submitted_at", "reopened_at", "extras", "extras_price", "extras_paid", "payment_link", "note",
+        "stage", "promised_on", "editing_at", "ready_at", "delivered_at",
+    ]  # fmt: skip
+    readonly_fields = [f for f in fields if f != "promised_on"]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/move/", wrap(self.move_view), name="galleries_selection_move"),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request: HttpRequest, obj: Selection, form, change: bool) -> None:
+        # Only the promised date can change here: through the service, so the gallery's history keeps it.
+        if change and "promised_on" in form.changed_data:
+            progress.change_promise(obj, form.cleaned_data["promised_on"], by=request.user)
+
+    def move_view(self, request: HttpRequest, pk: int):
+        """A button on the selection's or the gallery's page: move the work to the stage posted in `to`."""
+
+        def move(request):
+            chosen = get_object_or_404(Selection.objects.select_related("gallery__client"), pk=pk)
+            if not self.has_change_permission(request, chosen):
+                raise PermissionDenied
+            mover = progress.MOVES.get(request.POST.get("to", ""))
+            if mover is None:
+                return HttpResponseBadRequest("Say which stage to move the work to: editing or ready.")
+            self._move(request, mover, chosen)
+            back = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = reverse("admin:galleries_selection_change", args=[chosen.pk])
+            return HttpResponseRedirect(back)
+
+        return require_POST(move)(request)
+
+    def _move(self, request: HttpRequest, mover, chosen: Selection) -> None:
+        gallery = chosen.gallery
+        try:
+            moved = mover(chosen, by=request.user)
+        except progress.ProgressError as exc:
+            self.message_user(request, str(exc), messages.WARNING)
+            return
+        chosen.refresh_from_db(fields=["stage"])
+        stage = progress.STAGE_WORDS[chosen.stage]
+        if moved:
+            self.message_user(request, f"“{gallery.title}” is {stage}; {gallery.client.name} has been emailed.")
+        else:
+            self.message_user(request, f"“{gallery.title}” was already {stage}.")
+
+    @admin.action(description="Start editing (emails each client)")
+    def start_editing_selected(self, request: HttpRequest, queryset) -> None:
+        for chosen in queryset.select_related("gallery__client"):
+            self._move(request, progress.start_editing, chosen)
+
+    @admin.action(description="Mark ready: edited, being prepared for delivery (emails each client)")
+    def mark_ready_selected(self, request: HttpRequest, queryset) -> None:
+        for chosen in queryset.select_related("gallery__client"):
+            self._move(request, progress.mark_ready, chosen)
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(chosen=Count("photos"))

@@ -21,7 +21,7 @@ from photostudio import history, imaging
 from photostudio.queueing import send_after_commit
 from photostudio.storage import reading_by_ranges, writing
 
-from . import emails
+from . import emails, progress
 from .models import Download, Gallery, Photo, Size, ZipArchive, zip_path
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ def deliver(gallery: Gallery, *, by=None) -> int:
         gallery.status = Gallery.Status.DELIVERED
         gallery.delivered_at = timezone.now()
         gallery.save(update_fields=["status", "delivered_at"])
+        progress.mark_delivered(gallery)
         emails.tell_client(gallery, "gallery_delivered", count=delivered)
         return delivered
 

@@ -62,9 +62,33 @@ def selection_submitted(gallery: Gallery, photos, *, count, names: str, note: st
     )
 
 
-def selection_receipt(gallery: Gallery, photos, *, count, note: str = "") -> None:
-    """Send the client a record of the selection they sent: the file names, any extras and their price."""
-    _to_client(gallery, "selection_receipt", photos=photos, count=count, note=note, currency=settings.CURRENCY_SYMBOL)
+def selection_receipt(gallery: Gallery, photos, *, count, note: str = "", promised_on=None) -> None:
+    """Send the client a record of the selection they sent: the file names, any extras and their
+    price, and the date their finished photos are promised by."""
+    _to_client(
+        gallery,
+        "selection_receipt",
+        photos=photos,
+        count=count,
+        note=note,
+        currency=settings.CURRENCY_SYMBOL,
+        promised_on=promised_on,
+    )
+
+
+def selection_editing(gallery: Gallery, *, selection, late: bool) -> None:
+    """Tell the client their photos are being edited now, and by when they are promised."""
+    _to_client(gallery, "selection_editing", selection=selection, late=late, url=_dashboard_url(gallery))
+
+
+def selection_ready(gallery: Gallery, *, selection, late: bool) -> None:
+    """Tell the client their edited photos are being prepared for delivery."""
+    _to_client(gallery, "selection_ready", selection=selection, late=late, url=_dashboard_url(gallery))
+
+
+def _dashboard_url(gallery: Gallery) -> str:
+    """The link signs the client in on their page, where the work's progress shows."""
+    return accounts.sign_in_url(gallery.client, next_url=reverse("portal:dashboard"))
 
 
 def new_comments(gallery: Gallery, comments) -> None:

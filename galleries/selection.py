@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from photostudio import history
 
-from . import comments, emails
+from . import comments, emails, progress
 from .models import Comment, Favourite, Gallery, Photo, Selection
 
 
@@ -130,6 +130,7 @@ def submit_selection(gallery: Gallery, *, by=None, note: str = "") -> Selection:
         )
         photos = list(Photo.objects.filter(favourite__gallery=gallery).prefetch_related("comments"))
         selection.photos.set(photos)
+        progress.set_promise(selection)
         history.record_change(
             gallery,
             before=gallery.status,
@@ -141,7 +142,7 @@ def submit_selection(gallery: Gallery, *, by=None, note: str = "") -> Selection:
         gallery.status = Gallery.Status.SELECTION_SUBMITTED
         gallery.save(update_fields=["status"])
         emails.selection_submitted(gallery, photos, count=current, names=search_names(photos), note=note)
-        emails.selection_receipt(gallery, photos, count=current, note=note)
+        emails.selection_receipt(gallery, photos, count=current, note=note, promised_on=selection.promised_on)
         return selection
 
 

@@ -22,7 +22,7 @@ from bookings.models import Booking
 from photostudio.context_processors import studio_profile
 from photostudio.storage import presigned_url, protected_uri
 
-from . import accounts, delivery, emails, extras, gallery_pages, selection
+from . import accounts, delivery, emails, extras, gallery_pages, progress, selection
 from .gallery_pages import delivered_of, proofs_of
 from .models import Comment, Favourite, Gallery, Photo, Size, ZipArchive
 
@@ -126,7 +126,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "client": client,
         "upcoming": [(b, links.manage_token(b)) for b in bookings if b.start >= now and b.holds_time],
         "past": [b for b in bookings if b.start < now or not b.holds_time][::-1],
-        "galleries": galleries,
+        "galleries": progress.with_progress(galleries),
     }
     return render(request, "galleries/dashboard.html", context)
 

@@ -7,6 +7,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from bookings.models import Booking
+from galleries import progress
 from galleries.models import Gallery
 from photostudio.studio_zone import studio_zone
 
@@ -33,4 +34,5 @@ def studio_day() -> dict:
         **{name: [(b.start.astimezone(tz), b) for b in bookings] for name, bookings in lists.items()},
         "galleries_with_client": galleries.filter(status=Gallery.Status.PROOFING),
         "galleries_to_deliver": galleries.filter(status=Gallery.Status.SELECTION_SUBMITTED),
+        "work": progress.work_in_progress(),
     }
