@@ -19,9 +19,10 @@ from django.utils import timezone
 from payments import PaymentStatus
 
 from photostudio import history
+from photostudio.queueing import send_after_commit
 
 from . import emails, links, paying
-from .models import Availability, Booking, DepositStatus, Payment, SessionType
+from .models import Availability, Booking, DepositStatus, Payment, Refund, SessionType
 
 
 class DepositError(Exception):
@@ -221,11 +222,40 @@ def _paid_deposit(booking: Booking) -> Payment:
 
 
 def _refund_whole(booking: Booking, payment: Payment, *, reason: str) -> None:
-    refund = paying.refund(payment, amount=payment.captured_amount, reason=reason)
+    """Give the whole payment back: by hand, recorded and told now; through the provider, by a task
+    once this change is saved (`send_refund`), so no request waits on the provider or fails with it."""
+    refund = paying.queue_refund(payment, amount=payment.captured_amount, reason=reason)
     if payment.booking_id == booking.pk and booking.deposit_status in (DepositStatus.PAID, DepositStatus.PENDING):
         booking.deposit_status = DepositStatus.REFUNDED
         booking.save(update_fields=["deposit_status", "updated_at"])
-    emails.deposit_refund(booking, payment=payment, refund=refund)
+    if refund.status == Refund.Status.PENDING:
+        send_after_commit("bookings.tasks.send_refund", refund.pk)
+    else:
+        emails.deposit_refund(booking, payment=payment, refund=refund)
+
+
+def send_refund(refund_id: int) -> bool:
+    """Make a waiting refund through the provider and tell the client how their money comes back;
+    a refusal is paid back by hand, and the studio is told why. True if it was sent now."""
+    refund = paying.send_refund(refund_id)
+    if refund is None:
+        return False
+    payment = refund.payment
+    booking = payment.booking
+    with transaction.atomic():
+        if booking is not None:
+            emails.deposit_refund(booking, payment=payment, refund=refund)
+            if refund.status == Refund.Status.BY_HAND:
+                emails.refund_refused_by_provider(booking, refund=refund)
+    return True
+
+
+def send_waiting_refunds(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Refunds whose task was lost (the broker down when their change was saved): sent now. Those
+    left *sending* by a worker that died are not sent again: only the provider's records can say
+    whether they went through, so the admin shows them for the photographer to check."""
+    waiting = Refund.objects.filter(status=Refund.Status.PENDING, created_at__lt=timezone.now() - older_than)
+    return sum(send_refund(pk) for pk in waiting.values_list("pk", flat=True))
 
 
 def _mark_unpaid(booking: Booking) -> None:

@@ -226,3 +226,8 @@ def deposit_refund(booking: Booking, *, payment, refund) -> None:
         by_hand=refund.status == Refund.Status.BY_HAND,
         currency_symbol=settings.CURRENCY_SYMBOL,
     )
+
+
+def refund_refused_by_provider(booking: Booking, *, refund) -> None:
+    """The studio's note that a deposit must be paid back by hand: the provider refused the refund."""
+    _to_studio("refund_refused", booking, refund=refund, currency_symbol=settings.CURRENCY_SYMBOL)

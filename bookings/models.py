@@ -753,6 +753,10 @@ class Refund(models.Model):
     """Money given back on a payment, or a refund refused under the cancellation rule (with why)."""
 
     class Status(models.TextChoices):
+        # Asked of the provider by a Celery task after the change that caused it is saved, never
+        # inside the photographer's or the client's request.
+        PENDING = "pending", "Waiting to be sent to the provider"
+        SENDING = "sending", "Sent to the provider, no answer recorded"
         REFUNDED = "refunded", "Refunded through the provider"
         BY_HAND = "by_hand", "To be paid back by hand"
         REFUSED = "refused", "Refused"

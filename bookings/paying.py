@@ -113,6 +113,35 @@ def refund(payment: Payment, *, amount: Decimal, reason: str) -> Refund:
     )
 
 
+def queue_refund(payment: Payment, *, amount: Decimal, reason: str) -> Refund:
+    """Record a refund to be made: by hand at once for a payment recorded by hand, else waiting for
+    `send_refund` (a Celery task, after the change that caused it is saved)."""
+    if payment.is_manual:
+        return refund(payment, amount=amount, reason=reason)
+    return Refund.objects.create(payment=payment, amount=amount, status=Refund.Status.PENDING, reason=reason)
+
+
+def send_refund(refund_id: int) -> Refund | None:
+    """Ask the provider for a waiting refund, once: claimed by a conditional UPDATE, so a second run
+    (or a second worker) finds nothing to send. A refusal leaves it to be paid back by hand, with the
+    provider's words. None when there was nothing to send."""
+    if not Refund.objects.filter(pk=refund_id, status=Refund.Status.PENDING).update(status=Refund.Status.SENDING):
+        return None
+    queued = Refund.objects.select_related("payment").get(pk=refund_id)
+    payment = queued.payment
+    try:
+        payment.refund(queued.amount)
+    except (PaymentError, ValueError, OSError, stripe.StripeError) as exc:  # refused, or not reached
+        queued.status = Refund.Status.BY_HAND
+        queued.reason = f"{queued.reason}; the provider refused: {exc}"[:300]
+        queued.save(update_fields=["status", "reason"])
+        return queued
+    queued.status = Refund.Status.REFUNDED
+    queued.transaction_id = _provider_refund_id(payment)
+    queued.save(update_fields=["status", "transaction_id"])
+    return queued
+
+
 def refuse_refund(payment: Payment, *, reason: str) -> Refund:
     """Record that nothing is given back, and why (the cancellation rule)."""
     return Refund.objects.create(payment=payment, amount=Decimal(0), status=Refund.Status.REFUSED, reason=reason)

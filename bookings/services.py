@@ -15,7 +15,7 @@ from photostudio import history, imaging
 from photostudio.outbox import queue_email
 from photostudio.queueing import send_after_commit
 
-from . import deposits, emails, paying, scheduling, slots
+from . import deposits, emails, scheduling, slots
 from .models import (
     Availability,
     Booking,
@@ -404,10 +404,11 @@ def _why_lapsed(booking: Booking) -> str:
 
 @contextmanager
 def _deposit_errors():
-    """A refund the provider refused stops the change, saying why."""
+    """A deposit that can't be changed now stops the change, saying why. (Refunds no longer can: the
+    provider is asked by a task once the change is saved.)"""
     try:
         yield
-    except (paying.PaymentFailed, deposits.DepositError) as exc:
+    except deposits.DepositError as exc:
         raise BookingError(str(exc)) from exc
 
 

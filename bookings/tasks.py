@@ -3,7 +3,7 @@ from datetime import datetime
 
 from celery import shared_task
 
-from . import services, team_days, waitlist
+from . import deposits, services, team_days, waitlist
 
 
 @shared_task
@@ -41,3 +41,15 @@ def tidy_waitlist() -> dict:
 def remind_team_members() -> int:
     """Hourly (Celery beat): people of a team day who haven't picked a time, on its reminder days."""
     return team_days.send_reminders()
+
+
+@shared_task(acks_late=True)
+def send_refund(refund_id: int) -> bool:
+    """A refund recorded by a decline or a cancellation, asked of the provider; safe to run twice."""
+    return deposits.send_refund(refund_id)
+
+
+@shared_task
+def send_waiting_refunds() -> int:
+    """Every few minutes (Celery beat): refunds whose task was lost, sent."""
+    return deposits.send_waiting_refunds()

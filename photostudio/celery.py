@@ -42,6 +42,8 @@ TASK_QUEUES: dict[str, str] = {
     "bookings.tasks.lapse_overdue_requests": DEFAULT_QUEUE,
     "bookings.tasks.prepare_example_photo": IMAGES_QUEUE,
     "bookings.tasks.offer_freed_time": DEFAULT_QUEUE,
+    "bookings.tasks.send_refund": DEFAULT_QUEUE,
+    "bookings.tasks.send_waiting_refunds": DEFAULT_QUEUE,
     "bookings.tasks.tidy_waitlist": DEFAULT_QUEUE,
     "galleries.tasks.process_photo": IMAGES_QUEUE,
     "galleries.tasks.prepare_download": IMAGES_QUEUE,
@@ -94,6 +96,7 @@ app.conf.update(
         "send-booking-reminders": {"task": "bookings.tasks.send_booking_reminders", "schedule": 3600.0},
         # Unanswered booking requests lapse (their time is freed) within minutes of their deadline.
         "lapse-overdue-requests": {"task": "bookings.tasks.lapse_overdue_requests", "schedule": 300.0},
+        "send-waiting-refunds": {"task": "bookings.tasks.send_waiting_refunds", "schedule": 300.0},
         # Photos whose worker died, or whose task never reached the broker, are processed again.
         "requeue-stalled-photos": {"task": "galleries.tasks.requeue_stalled_photos", "schedule": 300.0},
         "remove-expired-zips": {"task": "galleries.tasks.remove_expired_zips", "schedule": 3600.0},
