@@ -277,6 +277,8 @@ class BookingAdminForm(BookingRequestMixin, forms.ModelForm):
             ignoring = self.instance if self.instance.pk else None
             if scheduling.overlaps_holding(session, start, ignoring=ignoring):
                 self.add_error("start", "This time (with the session's buffers) overlaps another booking.")
+            elif team_day := scheduling.team_day_during(session, start):
+                self.add_error("start", services.team_day_clash(team_day))
         return data
 
 

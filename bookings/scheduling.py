@@ -158,6 +158,19 @@ def overlaps_holding(session_type: SessionType, start: datetime, *, ignoring: Bo
     )
 
 
+def team_day_during(session_type: SessionType, start: datetime) -> TeamDay | None:
+    """The team day whose hours a session starting then (with its buffers) would overlap: the
+    photographer is at that company then, whoever books."""
+    held = slots.held(start, session_shape(session_type))
+    tz = Availability.load().tz
+    first, last = held.start.astimezone(tz).date(), held.end.astimezone(tz).date()
+    for day in TeamDay.objects.filter(date__range=(first, last)).order_by("date", "start"):
+        starts, ends = datetime.combine(day.date, day.start, tz), datetime.combine(day.date, day.end, tz)
+        if starts < held.end and ends > held.start:
+            return day
+    return None
+
+
 def holding_during(time_off: TimeOff) -> models.QuerySet[Booking]:
     """Requested and confirmed sessions that overlap time off (its days, or its hours)."""
     start, end = time_off.span(Availability.load().tz)

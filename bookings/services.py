@@ -25,6 +25,7 @@ from .models import (
     IntakeAnswer,
     SessionType,
     SessionTypePhoto,
+    TeamDay,
     TermsAcceptance,
     TermsDocument,
 )
@@ -84,8 +85,8 @@ def request_booking(request: BookingRequest, *, by_studio: bool = False, by=None
             # its start; on PostgreSQL the exclusion constraint catches a race the check cannot see.
             if not by_studio and not scheduling.is_free(request.session_type, request.start):
                 raise _not_free(request.session_type, request.start)
-            if by_studio and scheduling.overlaps_holding(request.session_type, request.start):
-                raise _time_taken(request.session_type, request.start)
+            if by_studio:
+                _refuse_time_the_studio_is_busy(request.session_type, request.start)
             client = _client_for(request)
             booking = Booking(
                 client=client,
@@ -273,8 +274,7 @@ def reschedule_booking(booking: Booking, *, new_start: datetime, by_client: bool
             # hours, but never onto another booking.
             if by_client and not scheduling.is_free(booking.session_type, new_start, ignoring=booking):
                 raise _not_free(booking.session_type, new_start, ignoring=booking)
-            if scheduling.overlaps_holding(booking.session_type, new_start, ignoring=booking):
-                raise _time_taken(booking.session_type, new_start, ignoring=booking)
+            _refuse_time_the_studio_is_busy(booking.session_type, new_start, ignoring=booking)
             old_start = booking.start
             _set_times(booking, new_start)
             if booking.lapses_at:
@@ -423,6 +423,26 @@ def _check_change_window(booking: Booking, now: datetime | None) -> None:
             f"Sessions can be changed online until {hours} hours before they start. "
             f"Please call or email the studio instead."
         )
+
+
+def _refuse_time_the_studio_is_busy(
+    session_type: SessionType, start: datetime, *, ignoring: Booking | None = None
+) -> None:
+    """The studio may book outside its hours, but never onto another booking or a team day."""
+    if scheduling.overlaps_holding(session_type, start, ignoring=ignoring):
+        raise _time_taken(session_type, start, ignoring=ignoring)
+    team_day = scheduling.team_day_during(session_type, start)
+    if team_day is not None:
+        raise TimeTaken(
+            team_day_clash(team_day), nearest=scheduling.nearest_free_starts(session_type, start, ignoring=ignoring)
+        )
+
+
+def team_day_clash(team_day: TeamDay) -> str:
+    return (
+        f"That time overlaps the team day at {team_day.company} on {team_day.date:%A %-d %B} "
+        f"({team_day.start:%H:%M} to {team_day.end:%H:%M}). Please choose another time."
+    )
 
 
 def _time_taken(session_type: SessionType, start: datetime, ignoring: Booking | None = None) -> TimeTaken:

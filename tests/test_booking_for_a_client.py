@@ -12,7 +12,7 @@ from bookings import services
 from bookings.forms import BookingForm
 from bookings.models import Booking, Client
 from photostudio.models import OutgoingEmail
-from tests.factories import booking_data, make_booking, make_session_type, open_every_day
+from tests.factories import booking_data, make_booking, make_session_type, make_team_day, open_every_day
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,32 @@ def test_the_photographer_cannot_book_a_client_onto_another_booking(client, phot
     assert response.status_code == 200
     assert "overlaps another booking" in response.content.decode()
     assert list(Booking.objects.all()) == [held]
+
+
+def test_the_photographer_cannot_book_a_client_into_a_team_day_nor_move_a_session_onto_one(
+    client, photographer, portrait, bob
+):
+    team_day = make_team_day(7, session_type=portrait, start=time(9), end=time(12), company="Halden & Roe Architects")
+    clash = (
+        f"That time overlaps the team day at Halden &amp; Roe Architects on {team_day.date:%A %-d %B} (09:00 to 12:00)."
+    )
+
+    response = admin_add(
+        client, client=bob.pk, session_type=portrait.pk, start_0=f"{team_day.date:%Y-%m-%d}", start_1="12:10:00"
+    )  # its 15 minutes of set-up reach back into the team day's last minutes
+
+    assert response.status_code == 200
+    assert clash in response.content.decode()
+    assert not Booking.objects.exists()
+    # After the team day, buffers included, the photographer may.
+    after = admin_add(
+        client, client=bob.pk, session_type=portrait.pk, start_0=f"{team_day.date:%Y-%m-%d}", start_1="12:15:00"
+    )
+    assert after.status_code == 302, after.content.decode()[:2000]
+    # Moving a session onto it from the studio's side is refused the same way, saying why.
+    booking = Booking.objects.get()
+    with pytest.raises(services.TimeTaken, match="overlaps the team day at Halden & Roe Architects"):
+        services.reschedule_booking(booking, new_start=in_a_week(10), by_client=False)
 
 
 def test_the_public_form_asks_for_what_the_client_typed_and_nothing_else(portrait):
