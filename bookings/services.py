@@ -341,17 +341,26 @@ def _set_times(booking: Booking, start: datetime) -> None:
     booking.held_start, booking.held_end = held.start, held.end
 
 
+def find_or_make_client(*, email: str, name: str, phone: str = "", company: str = "") -> tuple[Client, bool]:
+    """The client with this email (any case), and whether they were made just now (a first booking,
+    a first team day)."""
+    client = Client.objects.filter(email__iexact=email).first()
+    if client is not None:
+        return client, False
+    try:
+        with transaction.atomic():
+            return Client.objects.create(name=name, email=email, phone=phone, company=company), True
+    except IntegrityError:  # the same person's other request made them a moment ago
+        return Client.objects.get(email__iexact=email), False
+
+
 def _client_for(request: BookingRequest) -> Client:
     """The client with this email (any case), made on their first booking; details kept up to date."""
-    client = Client.objects.filter(email__iexact=request.email).first()
-    if client is None:
-        try:
-            with transaction.atomic():
-                return Client.objects.create(
-                    name=request.name, email=request.email, phone=request.phone, company=request.company
-                )
-        except IntegrityError:  # the same person's other request made it a moment ago
-            client = Client.objects.get(email__iexact=request.email)
+    client, made = find_or_make_client(
+        email=request.email, name=request.name, phone=request.phone, company=request.company
+    )
+    if made:
+        return client
     changed = {
         k: v for k, v in (("phone", request.phone), ("company", request.company)) if v and v != getattr(client, k)
     }

@@ -32,10 +32,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 
-from bookings.models import Client, TeamDay, TeamMember
+from bookings.models import TeamDay, TeamMember
+from bookings.services import find_or_make_client
 
 from . import accounts, publishing
 from .models import Gallery, Photo, TeamGallery, TeamPhotoSortedByHand, TeamShoot
@@ -148,24 +149,12 @@ def start_shoot(day: TeamDay) -> TeamShoot:
 def new_shoot_gallery(day: TeamDay) -> Gallery:
     """The gallery the whole day is uploaded into. It belongs to the company's coordinator, who never
     sees it: a shoot's gallery can't be published (galleries/publishing.py)."""
-    coordinator = client_for(day.coordinator_email, name=day.coordinator_name, company=day.company)
+    coordinator = find_or_make_client(email=day.coordinator_email, name=day.coordinator_name, company=day.company)[0]
     return Gallery.objects.create(
         client=coordinator,
         title=f"{day.company}, {day.date:%d %b %Y}: the whole day (to split)",
         selection_limit=0,
     )
-
-
-def client_for(email: str, *, name: str, company: str) -> Client:
-    """The client with this email (any case), made when new."""
-    client = Client.objects.filter(email__iexact=email).first()
-    if client is None:
-        try:
-            with transaction.atomic():
-                client = Client.objects.create(name=name, email=email, company=company)
-        except IntegrityError:  # made a moment ago by another request
-            client = Client.objects.get(email__iexact=email)
-    return client
 
 
 def gallery_terms(day: TeamDay) -> dict:
@@ -188,7 +177,7 @@ def member_gallery(shoot: TeamShoot, member: TeamMember) -> Gallery:
     if own:
         return own.gallery
     day = shoot.day
-    client = member.client or client_for(member.email, name=member.name, company=day.company)
+    client = member.client or find_or_make_client(email=member.email, name=member.name, company=day.company)[0]
     accounts.ensure_user(client)  # so the gallery's email can sign them in
     TeamMember.objects.filter(pk=member.pk).update(client=client)
     member.client = client
