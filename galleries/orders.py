@@ -61,9 +61,8 @@ def save_orders(gallery: Gallery, photo: Photo, form: OrderForm) -> None:
                 raise OrderRejected(f"{option.name}: {exc}") from None
         level = None
         if form.retouch:
-            level = RetouchLevel.objects.filter(
-                is_active=True, pk=form.retouch if form.retouch.isdigit() else 0
-            ).first()
+            is_id = form.retouch.isascii() and form.retouch.isdigit() and len(form.retouch) < 10
+            level = RetouchLevel.objects.filter(is_active=True, pk=form.retouch if is_id else 0).first()
             if level is None:
                 raise OrderRejected("That retouching isn't offered any more. Please choose from the list.")
         CropOrder.objects.filter(photo=photo).exclude(option__in=list(frames)).delete()

@@ -257,6 +257,10 @@ def remove_photos(photos) -> int:
     for photo in photos:
         for f in files_of(photo):
             f.delete(save=False)
+        for crop in photo.finished_crops.all():  # the crops cut from a final go with it
+            for f in (crop.file, crop.web):
+                if f:
+                    f.delete(save=False)
         photo.delete()
         removed += 1
     return removed

@@ -167,7 +167,7 @@ def test_a_hostile_frame_is_refused_with_a_message_and_nothing_is_stored(signed_
     assert not CropOrder.objects.exists()
 
 
-@pytest.mark.parametrize("value", ["999999", "LinkedIn", "-1", "1 OR 1=1", "１"])
+@pytest.mark.parametrize("value", ["999999", "99999999999999999999", "LinkedIn", "-1", "1 OR 1=1", "１"])
 def test_an_unknown_crop_or_retouch_is_refused_with_a_message(signed_in, gallery, studio, value):
     url = orders_url(gallery, chosen(gallery))
 

@@ -193,3 +193,17 @@ def test_the_delivery_zip_has_the_crops_in_their_own_folder(delivered, size):
         assert f"crops/{crop.file_name}" in names
         assert_holds_columns_one_to_four(zf.read(f"crops/{crop.file_name}"))
     assert archive.files_total == archive.files_done == len(names) == 2
+
+
+@pytest.mark.django_db
+def test_removing_a_final_removes_the_crops_cut_from_it_and_their_files(alice):
+    gallery, proof, order = chosen_with_a_square(alice)
+    final = upload(gallery, FINAL_NAME, jpeg(grid((1200, 800))))
+    finished_crops.make_finished_crops(final.pk)
+    crop = FinishedCrop.objects.get()
+    paths = [Path(crop.file.path), Path(crop.web.path)]
+
+    photos.remove_photos([final])
+
+    assert not FinishedCrop.objects.exists()
+    assert not any(p.exists() for p in paths)
