@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, F, Q, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
@@ -493,10 +493,11 @@ class ExtrasPaidFilter(admin.SimpleListFilter):
         paid = Q(payment__status__in=[PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED])
         if self.value() == "paid":
             return queryset.filter(paid)
+        asked = F("extras_price") + F("orders_price")  # extra photos, crops and retouching
         if self.value() == "unpaid":
-            return queryset.filter(extras_price__gt=0).exclude(paid)
+            return queryset.alias(asked=asked).filter(asked__gt=0).exclude(paid)
         if self.value() == "none":
-            return queryset.filter(extras_price__lte=0)
+            return queryset.alias(asked=asked).filter(asked__lte=0)
         return queryset
 
 

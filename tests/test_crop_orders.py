@@ -338,3 +338,18 @@ def test_the_studios_crops_and_retouching_are_listed_for_editing(photographer, s
         and "Polished" in response.content.decode()
         or "LinkedIn" in response.content.decode()
     )
+
+
+def test_a_selection_owing_only_for_crops_is_listed_as_unpaid_in_the_admin(photographer, alice, studio):
+    gallery = make_ready_gallery(alice, photos=2, limit=2, title="Byrne-Okonkwo, portraits")
+    Favourite.objects.create(photo=chosen(gallery), gallery=gallery)
+    CropOrder.objects.create(
+        photo=chosen(gallery), option=studio["banner"], left=0, top=0.4, width=1, height=1 / 6, price=15
+    )
+    selection.submit_selection(gallery)
+    changelist = reverse("admin:galleries_selection_changelist")
+
+    unpaid = photographer.get(changelist + "?extras=unpaid").content.decode()
+    none = photographer.get(changelist + "?extras=none").content.decode()
+
+    assert "Byrne-Okonkwo, portraits" in unpaid and "Byrne-Okonkwo, portraits" not in none
