@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, F, Q, When
 from django.http import (
     FileResponse,
     Http404,
@@ -13,7 +13,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from payments import PaymentStatus
@@ -25,9 +25,21 @@ from photostudio.admin_one_row import OneRowAdmin
 from photostudio.spreadsheets import inert_cell
 from photostudio.studio_zone import studio_zone
 
-from . import accounts, delivery, extras, from_booking, photos, progress, publishing, selection, watermark_preview
+from . import (
+    accounts,
+    delivery,
+    extras,
+    finished_crops,
+    from_booking,
+    photo_orders,
+    photos,
+    progress,
+    publishing,
+    selection,
+    watermark_preview,
+)
 from .admin_comments import GalleryCommentsAdmin
-from .models import Download, Gallery, GallerySettings, Photo, Selection
+from .models import CropOption, Download, Gallery, GallerySettings, Photo, RetouchLevel, Selection
 
 
 @admin.register(GallerySettings)
@@ -243,7 +255,7 @@ class GalleryAdmin(GalleryCommentsAdmin, admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def selection_csv(self, request: HttpRequest, pk: int):
-        """The client's choice as a spreadsheet: file name, comments, when chosen."""
+        """The client's choice as a spreadsheet: file name, comments, when chosen, crops and retouching ordered."""
         import csv
 
         from django.http import HttpResponse
@@ -252,10 +264,17 @@ class GalleryAdmin(GalleryCommentsAdmin, admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="selection-{gallery.public_id}.csv"'
         writer = csv.writer(response)
-        writer.writerow(["file name", "comments", "chosen at"])
-        for fav in gallery.favourites.select_related("photo").prefetch_related("photo__comments"):
+        writer.writerow(["file name", "comments", "chosen at", "crops", "retouching", "orders price"])
+        favourites = list(gallery.favourites.select_related("photo").prefetch_related("photo__comments"))
+        ordered = photo_orders.orders_of([fav.photo for fav in favourites])
+        for fav in favourites:
             comments = " | ".join(c.text for c in fav.photo.comments.all())
-            writer.writerow([inert_cell(fav.photo.original_name), inert_cell(comments), fav.created_at.isoformat()])
+            orders = ordered.get(fav.photo.pk)
+            writer.writerow([
+                inert_cell(fav.photo.original_name), inert_cell(comments), fav.created_at.isoformat(),
+                inert_cell(orders.crop_names if orders else ""), inert_cell(orders.retouch_name if orders else ""),
+                f"{orders.total:.2f}" if orders else "",
+            ])  # fmt: skip
         return response
 
     def deliver_view(self, request: HttpRequest, pk: int):
@@ -383,9 +402,44 @@ class PhotoAdmin(admin.ModelAdmin):
         (None, {"fields": ["large_preview", "original_name", "gallery", "state", "error"]}),
         ("Files", {"fields": ["original_file", "size_bytes", "width", "height", "captured_at", "content_hash"]}),
         ("Processing", {"fields": ["attempts", "claimed_at", "processed_at", "order", "is_final", "delivered"]}),
+        ("Edited final", {"fields": ["final_of", "crops_made"]}),
         ("History", {"fields": ["key", "created_at"]}),
     ]
-    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
+    # Only which proof an edited final was made from can be changed (found by file name at upload).
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"] if name != "final_of"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Photo | None = None):
+        if obj is not None and obj.is_final:
+            return self.readonly_fields
+        return [*self.readonly_fields, "final_of"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "final_of":
+            # The proofs of the final's own gallery, by file name.
+            photo_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            gallery_id = (
+                Photo.objects.filter(pk=photo_id).values_list("gallery_id", flat=True).first()
+                if _is_id(photo_id)
+                else None
+            )
+            kwargs["queryset"] = Photo.objects.filter(gallery_id=gallery_id, is_final=False).order_by("original_name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Photo, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "final_of" in form.changed_data and finished_crops.queue_for(obj.pk):
+            self.message_user(request, "The crops ordered of that proof are being cut from this final.")
+
+    @admin.display(description="crops cut from it")
+    def crops_made(self, obj: Photo) -> str:
+        crops = list(obj.finished_crops.select_related("order__option")) if obj.pk else []
+        if not crops:
+            return "—"
+        return format_html_join(
+            "",
+            "<div>{} ({}{})</div>",
+            ((c.file_name, c.get_state_display(), f": {c.error}" if c.error else "") for c in crops),
+        )
 
     @admin.display(description="")
     def preview(self, obj: Photo) -> str:
@@ -449,10 +503,11 @@ class ExtrasPaidFilter(admin.SimpleListFilter):
         paid = Q(payment__status__in=[PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED])
         if self.value() == "paid":
             return queryset.filter(paid)
+        asked = F("extras_price") + F("orders_price")  # extra photos, crops and retouching
         if self.value() == "unpaid":
-            return queryset.filter(extras_price__gt=0).exclude(paid)
+            return queryset.alias(asked=asked).filter(asked__gt=0).exclude(paid)
         if self.value() == "none":
-            return queryset.filter(extras_price__lte=0)
+            return queryset.alias(asked=asked).filter(asked__lte=0)
         return queryset
 
 
@@ -464,8 +519,8 @@ class SelectionAdmin(admin.ModelAdmin):
 
     change_form_template = "admin/galleries/selection/change_form.html"
     list_display = [
-        "submitted_at", "gallery", "client", "photo_count", "extras", "extras_price", "extras_paid", "stage",
-        "promised_on",
+        "submitted_at", "gallery", "client", "photo_count", "extras", "extras_price", "orders_price", "extras_paid",
+        "stage", "promised_on",
     ]  # fmt: skip
     list_filter = ["stage", ExtrasPaidFilter, ("submitted_at", admin.DateFieldListFilter)]
     search_fields = ["gallery__title", "gallery__client__name", "gallery__client__email"]
@@ -473,8 +528,8 @@ class SelectionAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     actions = ["start_editing_selected", "mark_ready_selected"]
     fields = [
-        "gallery", "submitted_at", "reopened_at", "extras", "extras_price", "extras_paid", "payment_link", "note",
-        "stage", "promised_on", "editing_at", "ready_at", "delivered_at",
+        "gallery", "submitted_at", "reopened_at", "extras", "extras_price", "orders_price", "extras_paid",
+        "payment_link", "note", "photo_orders", "stage", "promised_on", "editing_at", "ready_at", "delivered_at",
     ]  # fmt: skip
     readonly_fields = [f for f in fields if f != "promised_on"]
 
@@ -532,6 +587,18 @@ class SelectionAdmin(admin.ModelAdmin):
         for chosen in queryset.select_related("gallery__client"):
             self._move(request, progress.mark_ready, chosen)
 
+    @admin.display(description="each file's orders")
+    def photo_orders(self, obj: Selection) -> str:
+        """Each chosen file with the crops and retouching the client ordered of it."""
+        photos = list(obj.photos.order_by("original_name"))
+        ordered = photo_orders.orders_of(photos)
+        rows = [
+            (p.original_name, ordered[p.pk].summary if p.pk in ordered else "no crops or retouching") for p in photos
+        ]
+        if not rows:
+            return "—"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", rows))
+
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(chosen=Count("photos"))
 
@@ -545,7 +612,7 @@ class SelectionAdmin(admin.ModelAdmin):
 
     @admin.display(description="extras paid")
     def extras_paid(self, obj: Selection) -> str:
-        if obj.extras_price <= 0:
+        if extras.amount_asked(obj) <= 0:
             return "-"
         if extras.is_paid(obj):
             return format_html('<span class="status-pill status-confirmed">{}</span>', "Paid")
@@ -561,6 +628,26 @@ class SelectionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(CropOption)
+class CropOptionAdmin(admin.ModelAdmin):
+    """The crops clients can order of a chosen photo, in the order they are offered."""
+
+    list_display = ["name", "ratio_width", "ratio_height", "price", "is_active", "order"]
+    list_editable = ["price", "is_active", "order"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(RetouchLevel)
+class RetouchLevelAdmin(admin.ModelAdmin):
+    """The levels of retouching clients can ask for on a chosen photo, in the order they are offered."""
+
+    list_display = ["name", "description", "price", "is_active", "order"]
+    list_editable = ["price", "is_active", "order"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
 
 
 # The team days' photos have their own admin module; importing it registers it.

@@ -21,7 +21,7 @@ from photostudio import history, imaging
 from photostudio.queueing import send_after_commit
 from photostudio.storage import reading_by_ranges, writing
 
-from . import emails, progress
+from . import emails, finished_crops, progress
 from .models import Download, Gallery, Photo, Size, ZipArchive, zip_path
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ def deliver(gallery: Gallery, *, by=None) -> int:
         for pk in gallery.photos.filter(delivered=True).values_list("pk", flat=True):
             send_after_commit("galleries.tasks.prepare_download", pk)
             send_after_commit("galleries.tasks.make_web_size", pk)
+            finished_crops.queue_for(pk)  # in case a final's crops were lost on the way (a rerun does nothing)
         history.record_change(
             gallery,
             before=gallery.status,
@@ -79,7 +80,7 @@ def request_zip(gallery: Gallery, *, size: str = Size.FULL) -> ZipArchive:
             gallery=gallery,
             size=size,
             expires_at=timezone.now() + ZIP_LIFETIME,
-            files_total=gallery.photos.filter(delivered=True).count(),
+            files_total=gallery.photos.filter(delivered=True).count() + len(finished_crops.delivered_crops(gallery)),
         )
         send_after_commit("galleries.tasks.build_zip", archive.pk)
         return archive
@@ -172,6 +173,7 @@ def _build_zip(archive: ZipArchive) -> bool:
             photo.refresh_from_db(fields=["web"])
         if not web and not keep_location and not photo.download and prepare_download(photo.pk):
             photo.refresh_from_db(fields=["download"])
+    crops = finished_crops.delivered_crops(archive.gallery)
     name = zip_path(archive, "")
     with writing(archive.file.storage, name) as stream:
         written = _Counted(stream)
@@ -188,8 +190,15 @@ def _build_zip(archive: ZipArchive) -> bool:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         dst.write(chunk)
                 ZipArchive.objects.filter(pk=archive.pk).update(files_done=n)
+            # The crops the client ordered, cut from the finals, in a folder of their own.
+            for n, crop in enumerate(crops, len(photos) + 1):
+                source = crop.web if web else crop.file
+                with source.open("rb") as src, zf.open("crops/" + _unique(crop.file_name, names), "w") as dst:
+                    for chunk in iter(lambda: src.read(1 << 20), b""):
+                        dst.write(chunk)
+                ZipArchive.objects.filter(pk=archive.pk).update(files_done=n)
     ZipArchive.objects.filter(pk=archive.pk).update(
-        file=name, state=ZipArchive.State.READY, size_bytes=written.size, files_done=len(photos)
+        file=name, state=ZipArchive.State.READY, size_bytes=written.size, files_done=len(photos) + len(crops)
     )
     return True
 

@@ -49,7 +49,7 @@ def tell_client(gallery: Gallery, name: str, *, count: int, **context) -> None:
     _to_client(gallery, name, count=count, **context)
 
 
-def selection_submitted(gallery: Gallery, photos, *, count, names: str, note: str = "") -> None:
+def selection_submitted(gallery: Gallery, photos, *, count, names: str, note: str = "", orders_price=0) -> None:
     """Tell the photographer which photos the client chose and what they wrote (a reply goes to the client)."""
     _from_client(
         gallery,
@@ -58,19 +58,22 @@ def selection_submitted(gallery: Gallery, photos, *, count, names: str, note: st
         count=count,
         names=names,
         note=note,
+        orders_price=orders_price,
         currency=settings.CURRENCY_SYMBOL,
     )
 
 
-def selection_receipt(gallery: Gallery, photos, *, count, note: str = "", promised_on=None) -> None:
-    """Send the client a record of the selection they sent: the file names, any extras and their
-    price, and the date their finished photos are promised by."""
+def selection_receipt(gallery: Gallery, photos, *, count, note: str = "", orders_price=0, promised_on=None) -> None:
+    """Send the client a record of the selection they sent: the file names, their crops and
+    retouching, any extras and their price, and the date their finished photos are promised by.
+    `photos` were read with `photo_orders.with_orders`."""
     _to_client(
         gallery,
         "selection_receipt",
         photos=photos,
         count=count,
         note=note,
+        orders_price=orders_price,
         currency=settings.CURRENCY_SYMBOL,
         promised_on=promised_on,
     )

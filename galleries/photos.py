@@ -21,6 +21,7 @@ from photostudio.celery import IMAGE_TIME_LIMITS
 from photostudio.queueing import send_after_commit, send_now_or_later
 from photostudio.storage import remove_folder
 
+from . import finished_crops
 from .models import Gallery, GallerySettings, Photo, ZipArchive
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,8 @@ def add_photos(gallery: Gallery, files, *, queue: bool = True, by=None) -> Uploa
                     # Photos added once the client has chosen are the edited finals to deliver.
                     is_final=status == Gallery.Status.SELECTION_SUBMITTED,
                 )
+                if photo.is_final:  # the proof it was made from, by its file name (the admin can change it)
+                    photo.final_of_id = finished_crops.match_final(photo)
                 photo.original.save(name, upload, save=False)
                 photo.save()
                 if status == Gallery.Status.DRAFT and Gallery.objects.filter(
@@ -254,6 +257,10 @@ def remove_photos(photos) -> int:
     for photo in photos:
         for f in files_of(photo):
             f.delete(save=False)
+        for crop in photo.finished_crops.all():  # the crops cut from a final go with it
+            for f in (crop.file, crop.web):
+                if f:
+                    f.delete(save=False)
         photo.delete()
         removed += 1
     return removed

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from photostudio import history
 
-from . import comments, emails, progress
-from .models import Comment, Favourite, Gallery, Photo, Selection
+from . import comments, emails, photo_orders, progress
+from .models import Comment, CropOrder, Favourite, Gallery, Photo, RetouchOrder, Selection
 
 
 class SelectionError(Exception):
@@ -72,6 +72,9 @@ def set_favourite(gallery: Gallery, photo: Photo, *, chosen: bool) -> SelectionC
                     pass  # chosen a moment ago in another tab: the state is what was asked
         else:
             Favourite.objects.filter(photo=photo).delete()
+            # A photo no longer chosen keeps no crops or retouching: they would not be made.
+            CropOrder.objects.filter(photo=photo).delete()
+            RetouchOrder.objects.filter(photo=photo).delete()
         return count(gallery)
 
 
@@ -125,10 +128,15 @@ def submit_selection(gallery: Gallery, *, by=None, note: str = "") -> Selection:
             raise SelectionError("Choose at least one photo with the heart before you send your selection.")
         if current.extras and not gallery.allows_extras:
             raise SelectionError(f"Your package includes {current.limit} photos: remove {current.extras} first.")
+        photos = photo_orders.with_orders(Photo.objects.filter(favourite__gallery=gallery).prefetch_related("comments"))
+        orders_price = photo_orders.orders_total_of(photos)
         selection = Selection.objects.create(
-            gallery=gallery, extras=current.extras, extras_price=current.extras_price, note=note
+            gallery=gallery,
+            extras=current.extras,
+            extras_price=current.extras_price,
+            orders_price=orders_price,
+            note=note,
         )
-        photos = list(Photo.objects.filter(favourite__gallery=gallery).prefetch_related("comments"))
         selection.photos.set(photos)
         progress.set_promise(selection)
         history.record_change(
@@ -141,8 +149,12 @@ def submit_selection(gallery: Gallery, *, by=None, note: str = "") -> Selection:
         )
         gallery.status = Gallery.Status.SELECTION_SUBMITTED
         gallery.save(update_fields=["status"])
-        emails.selection_submitted(gallery, photos, count=current, names=search_names(photos), note=note)
-        emails.selection_receipt(gallery, photos, count=current, note=note, promised_on=selection.promised_on)
+        emails.selection_submitted(
+            gallery, photos, count=current, names=search_names(photos), note=note, orders_price=orders_price
+        )
+        emails.selection_receipt(
+            gallery, photos, count=current, note=note, orders_price=orders_price, promised_on=selection.promised_on
+        )
         return selection
 
 

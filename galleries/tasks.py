@@ -3,7 +3,7 @@ from celery import shared_task
 
 from photostudio.celery import IMAGE_TIME_LIMITS, ZIP_TIME_LIMITS
 
-from . import comments, delivery, photos, retention, team_split
+from . import comments, delivery, finished_crops, photos, retention, team_split
 
 # What a passing fault of storage raises: a disk's errors, or object storage's (a connection
 # dropped, a timeout, the service busy).
@@ -18,11 +18,19 @@ def process_photo(photo_id: int) -> bool:
     """Make one photo's renditions (images queue). Safe to run twice; a bad file marks the photo
     failed with its reason and never raises, so the worker goes on with the batch. Other failures
     are retried, up to PHOTO_MAX_ATTEMPTS in all (then the photo is failed with the reason).
-    The last photo of a team day's upload to be processed splits the day among its people."""
+    The last photo of a team day's upload to be processed splits the day among its people; an
+    edited final has the crops ordered of its proof cut from it."""
     done = photos.process_photo(photo_id)
     if done:
         team_split.split_once_processed(photo_id)
+        finished_crops.queue_for(photo_id)
     return done
+
+
+@shared_task(autoretry_for=STORAGE_ERRORS, retry_backoff=5, max_retries=5, **IMAGE_TIME_LIMITS)
+def make_finished_crops(photo_id: int) -> int:
+    """Cut the crops ordered of a final's proof from the final (images queue). Safe to run twice."""
+    return finished_crops.make_finished_crops(photo_id)
 
 
 @shared_task

@@ -22,9 +22,20 @@ from bookings.models import Booking
 from photostudio.context_processors import studio_profile
 from photostudio.storage import presigned_url, protected_uri
 
-from . import accounts, delivery, emails, extras, gallery_pages, progress, selection
+from . import (
+    accounts,
+    delivery,
+    emails,
+    extras,
+    finished_crops,
+    gallery_pages,
+    orders,
+    photo_orders,
+    progress,
+    selection,
+)
 from .gallery_pages import delivered_of, proofs_of
-from .models import Comment, Favourite, Gallery, Photo, Size, ZipArchive
+from .models import Comment, CropOption, Favourite, FinishedCrop, Gallery, Photo, RetouchLevel, Size, ZipArchive
 
 # --- signing in ---
 
@@ -182,7 +193,10 @@ def _gallery_page(request: HttpRequest, public_id: str, *, fragment: bool) -> Ht
     count = selection.count(gallery)
     studio = studio_profile()  # the shared cache's copy
     get_token(request)  # the CSRF secret the page's tokens are made with (a new one if none came)
-    etag = gallery_pages.etag_for(request, gallery, page, count=count, studio=studio, extra=(fragment,))
+    # The crops cut from the delivered finals, listed under them (on the whole page, not a fragment).
+    crops = finished_crops.delivered_crops(gallery) if page.kind == "final" and not fragment else []
+    shown_crops = tuple((c.pk, c.file_name) for c in crops)
+    etag = gallery_pages.etag_for(request, gallery, page, count=count, studio=studio, extra=(fragment, shown_crops))
     # A message waiting to be shown is shown: never a 304 then.
     if not len(messages.get_messages(request)) and (response := get_conditional_response(request, etag=etag)):
         return _private(response)
@@ -198,6 +212,7 @@ def _gallery_page(request: HttpRequest, public_id: str, *, fragment: bool) -> Ht
         "gallery_url": gallery_url,
         "sizes": Size.choices,
         "studio": studio,
+        "crops": crops,
     }
     response = render(request, "galleries/_tiles_page.html" if fragment else "galleries/gallery.html", context)
     response["ETag"] = etag
@@ -249,6 +264,7 @@ def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
         "total": len(keys),
         "delivered": delivered,
         "count": selection.count(gallery),
+        "crops": [c for c in finished_crops.delivered_crops(gallery) if c.final_id == current.pk] if delivered else [],
     }
     return render(request, "galleries/photo.html", context)
 
@@ -305,6 +321,58 @@ def comment(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     return redirect("portal:photo", public_id=gallery.public_id, key=target.key)
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def crops_and_retouching(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    """A chosen photo's crops (each frame placed on the proof) and retouching. Without JavaScript
+    each crop is the largest centred frame of its ratio; crops.js lets the client move it."""
+    gallery = _client_gallery_or_404(request, public_id)
+    if response := _expired_gallery_page(request, gallery):
+        return response
+    target = _photo_or_404(gallery, key, is_final=False)
+    if request.method == "POST":
+        crops = {
+            option_id: {side: request.POST.get(f"crop-{option_id}-{side}", "") for side in orders.SIDES}
+            for option_id in request.POST.getlist("crop")
+        }
+        form = orders.OrderForm(crops=crops, retouch=request.POST.get("retouch") or None)
+        try:
+            orders.save_orders(gallery, target, form)
+        except orders.OrderRejected as exc:
+            return _orders_page(request, gallery, target, error=str(exc), posted=form, status=400)
+        except selection.SelectionError as exc:
+            return _orders_page(request, gallery, target, error=str(exc), status=409)
+        messages.success(request, f"Crops and retouching saved for {target.original_name}.")
+        return redirect("portal:review", public_id=gallery.public_id)
+    return _orders_page(request, gallery, target)
+
+
+def _orders_page(request, gallery: Gallery, target: Photo, *, error: str = "", posted=None, status: int = 200):
+    chosen = Favourite.objects.filter(photo=target).exists()
+    saved = {c.option_id: c for c in target.crop_orders.all()}
+    retouch = getattr(target, "retouch_order", None)
+    choices = []
+    for option in CropOption.objects.filter(is_active=True):
+        frame = saved.get(option.pk) or orders.default_frame(option, target)
+        checked = option.pk in saved
+        if posted is not None:  # what the client sent, so nothing they chose is lost
+            checked = str(option.pk) in posted.crops
+        choices.append({"option": option, "frame": frame, "checked": checked})
+    chosen_level = (posted.retouch if posted is not None else str(retouch.level_id) if retouch else "") or ""
+    context = {
+        "gallery": gallery,
+        "photo": target,
+        "chosen": chosen,
+        "editable": chosen and gallery.is_open_for_selection,
+        "choices": choices,
+        "levels": RetouchLevel.objects.filter(is_active=True),
+        "chosen_level": chosen_level,
+        "orders": photo_orders.orders_of([target]).get(target.pk),
+        "error": error,
+    }
+    return render(request, "galleries/orders.html", context, status=status)
+
+
 @require_GET
 @login_required
 def review(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -315,8 +383,17 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _review_page(request: HttpRequest, gallery: Gallery, *, note: str = "", error: str = "", status: int = 200):
-    chosen = proofs_of(gallery).filter(is_favourite=True).prefetch_related("comments")
-    context = {"gallery": gallery, "photos": chosen, "count": selection.count(gallery), "note": note, "error": error}
+    chosen = photo_orders.with_orders(proofs_of(gallery).filter(is_favourite=True).prefetch_related("comments"))
+    context = {
+        "gallery": gallery,
+        "photos": chosen,
+        "count": selection.count(gallery),
+        "orders_price": photo_orders.orders_total_of(chosen),
+        "offers_orders": CropOption.objects.filter(is_active=True).exists()
+        or RetouchLevel.objects.filter(is_active=True).exists(),
+        "note": note,
+        "error": error,
+    }
     return render(request, "galleries/review.html", context, status=status)
 
 
@@ -411,6 +488,30 @@ def web_image(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     target = _photo_or_404(gallery, key, delivered=True)
     return _send(target.web or target.proof, "image/jpeg")
+
+
+@require_GET
+@login_required
+def download_crop(request: HttpRequest, public_id: str, crop_id: int) -> HttpResponse:
+    """A crop cut from a delivered final: full size (the default) or web size (`?size=web`)."""
+    gallery = _client_gallery_or_404(request, public_id)
+    crop = (
+        FinishedCrop.objects.filter(
+            pk=crop_id, final__gallery=gallery, final__delivered=True, state=FinishedCrop.State.DONE
+        )
+        .select_related("final")
+        .first()
+    )
+    if crop is None:
+        raise Http404("No such crop.")
+    size = request.GET.get("size", Size.FULL)
+    if size not in Size.values:
+        return _unknown_size()
+    web = size == Size.WEB
+    name = f"{crop.file_name.rsplit('.', 1)[0]}-web.jpg" if web else crop.file_name
+    file = crop.web if web else crop.file
+    delivery.record_download(gallery, request.user, photo=crop.final, file=file, file_name=name, size=size)
+    return _send(file, "image/jpeg", filename=name)
 
 
 @require_POST

@@ -49,6 +49,7 @@ TASK_QUEUES: dict[str, str] = {
     "galleries.tasks.prepare_download": IMAGES_QUEUE,
     "galleries.tasks.make_web_size": IMAGES_QUEUE,
     "galleries.tasks.build_zip": IMAGES_QUEUE,
+    "galleries.tasks.make_finished_crops": IMAGES_QUEUE,
     "galleries.tasks.requeue_stalled_photos": DEFAULT_QUEUE,
     "galleries.tasks.remove_expired_zips": DEFAULT_QUEUE,
     "galleries.tasks.remind_expiring_galleries": DEFAULT_QUEUE,

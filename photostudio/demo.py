@@ -32,7 +32,7 @@ from bookings.models import (
     WorkingHours,
 )
 from galleries import photos, publishing
-from galleries.models import Gallery, Photo
+from galleries.models import CropOption, Gallery, Photo, RetouchLevel
 
 from . import history
 from .demo_drawings import drawn_jpeg
@@ -435,6 +435,32 @@ def seed_intake_and_terms() -> None:
             )  # fmt: skip
     if not TermsDocument.objects.filter(session_type=None).exists():
         TermsDocument.objects.create(title=DEFAULT_TERMS_TITLE, text=DEFAULT_TERMS_TEXT, version=1)
+
+
+# --- Crops and retouching a client can order of a chosen photo ---
+
+DEMO_CROPS = [("LinkedIn 1:1", 1, 1, Decimal("0")), ("Profile 4:5", 4, 5, Decimal("0")),
+              ("Website banner 4:1", 4, 1, Decimal("15.00"))]  # fmt: skip
+DEMO_RETOUCH = [
+    ("Natural", "Skin and stray hairs tidied; you still look like you on a good day.", Decimal("0")),
+    ("Polished", "Natural, plus even skin tone, brighter eyes and creases smoothed from clothes.", Decimal("20.00")),
+    ("Background cleaned", "Polished, plus a clean, even background for a consistent team look.", Decimal("35.00")),
+]
+
+
+@transaction.atomic
+def seed_orders() -> None:
+    """The studio's crops and retouching levels, each added once (by name): the photographer's own
+    changes to them are never undone."""
+    for order, (name, ratio_width, ratio_height, price) in enumerate(DEMO_CROPS, start=1):
+        CropOption.objects.get_or_create(
+            name=name,
+            defaults={"ratio_width": ratio_width, "ratio_height": ratio_height, "price": price, "order": order},
+        )
+    for order, (name, description, price) in enumerate(DEMO_RETOUCH, start=1):
+        RetouchLevel.objects.get_or_create(
+            name=name, defaults={"description": description, "price": price, "order": order}
+        )
 
 
 # --- A company's team headshot day, a fortnight ahead ---

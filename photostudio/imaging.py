@@ -178,6 +178,69 @@ def make_renditions(source: Source, *, watermark: Watermark | None = None) -> Re
             raise ImageRejected(UNEXPECTED_ERROR) from exc
 
 
+@dataclass(frozen=True)
+class Crop:
+    """One crop cut from a final: full resolution and web size (long edge PROOF_LONG_EDGE), sRGB JPEGs."""
+
+    full: bytes = field(repr=False)
+    web: bytes = field(repr=False)
+    size: tuple[int, int] = (0, 0)  # of the full-resolution crop
+    web_size: tuple[int, int] = (0, 0)
+
+
+CROP_QUALITY = 92  # a delivered file, not a proof: kept close to the final
+
+
+def cut_crops(source: Source, frames: list[tuple[float, float, float, float]]) -> list[Crop]:
+    """Cut each frame (left, top, width, height, each 0..1 of the upright image) from `source` at
+    full resolution, decoding it once. The frames are relative, so a final of any size (or turned by
+    its EXIF orientation) gives the crop the client placed on the proof. The crops carry an sRGB
+    profile and no other metadata (no location). Raises ImageRejected for a file it can't use."""
+    with _opened(source) as fp:
+        im = _identify(fp)
+        try:
+            _check_decode_budget(im.size, im.mode)
+            _load(im)
+            exif = _exif(im)
+            work = _workable(im)
+            source_profile = _source_profile(work.mode, im.info.get("icc_profile") or None, exif)
+            frame = _to_srgb(_flatten(work), source_profile)
+            orientation = _orientation(exif)
+            if orientation in _TRANSPOSE:
+                frame = frame.transpose(_TRANSPOSE[orientation])
+            crops = []
+            for rect in frames:
+                piece = frame.crop(_pixel_box(rect, frame.size))
+                web = _resize(piece, _fit(piece.size, PROOF_LONG_EDGE))
+                crops.append(
+                    Crop(full=_encode(piece, CROP_QUALITY), web=_encode(web, PROOF_QUALITY), size=piece.size,
+                         web_size=web.size)
+                )  # fmt: skip
+            return crops
+        except ImageRejected:
+            raise
+        except Image.DecompressionBombError as exc:
+            raise ImageRejected("too large") from exc
+        except _DATA_ERRORS as exc:
+            logger.info("could not crop a %s image", im.format, exc_info=True)
+            raise ImageRejected("damaged file") from exc
+        except _OUR_ERRORS as exc:
+            logger.warning("unexpected error cropping a %s image", im.format, exc_info=True)
+            raise ImageRejected(UNEXPECTED_ERROR) from exc
+
+
+def _pixel_box(rect: tuple[float, float, float, float], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A relative (left, top, width, height) on an image of `size`: Pillow's (left, upper, right,
+    lower), at least a pixel and never beyond the image."""
+    left, top, width, height = rect
+    image_w, image_h = size
+    x0 = min(max(round(left * image_w), 0), image_w - 1)
+    y0 = min(max(round(top * image_h), 0), image_h - 1)
+    x1 = min(max(round((left + width) * image_w), x0 + 1), image_w)
+    y1 = min(max(round((top + height) * image_h), y0 + 1), image_h)
+    return x0, y0, x1, y1
+
+
 def identify(source: Source) -> tuple[str, int, int]:
     """(format, width, height) of an image we accept, from its header alone (nothing is decoded).
     Raises ImageRejected with the reason for anything else, as `make_renditions()` would."""

@@ -36,8 +36,9 @@ from bookings.models import (
     TermsDocument,
     TimeOff,
 )
-from galleries import delivery, photos, publishing, selection, team_split
-from galleries.models import GallerySettings, Photo
+from galleries import delivery, finished_crops, orders, photos, publishing, selection, team_split
+from galleries.models import CropOption, FinishedCrop, GallerySettings, Photo, RetouchLevel
+from photostudio import demo
 from photostudio.models import FailedTask
 from tests.admin_pages import form_data, query_links
 from tests.factories import (
@@ -163,7 +164,20 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
         for photo in chosen:
             selection.set_favourite(gallery, photo, chosen=True)
         selection.add_comment(gallery, chosen[0], author=client.user, text="Could you soften the shadow, please?")
+        # Crops and retouching ordered of the first; its edited final has the crops cut from it.
+        demo.seed_orders()
+        linkedin, banner = CropOption.objects.order_by("order")[0], CropOption.objects.order_by("order")[2]
+        orders.save_orders(
+            gallery,
+            chosen[0],
+            orders.OrderForm(
+                crops={str(linkedin.pk): {}, str(banner.pk): {}}, retouch=str(RetouchLevel.objects.last().pk)
+            ),
+        )
         selection.submit_selection(gallery)
+        with django_capture_on_commit_callbacks(execute=True):  # the final and its crops are made
+            final = photos.add_photos(gallery, [upload("IMG_20261120_0142-edit.jpg", jpeg_bytes(seed=5))]).added[0]
+        finished_crops.queue_for(final.pk)
         delivery.deliver(gallery)
         delivery.record_download(gallery, client.user, photo=chosen[0])
         with django_capture_on_commit_callbacks(execute=True):  # the zip is built
@@ -230,7 +244,8 @@ def studio(photographer, django_capture_on_commit_callbacks) -> dict:
         task="galleries.tasks.build_zip", task_id="5f1c", arguments="(12,)", error="OSError: disk full"
     )
     team = Q(gallery__team_member_gallery__isnull=False) | Q(gallery__team_shoot__isnull=False)
-    assert Photo.objects.filter(state=Photo.State.DONE).exclude(team).count() == 4
+    assert Photo.objects.filter(state=Photo.State.DONE).exclude(team).count() == 5
+    assert FinishedCrop.objects.filter(state="done").count() == 2
     assert Photo.objects.filter(team).count() == 4
     assert Photo.objects.filter(state=Photo.State.FAILED).exists()
     assert SessionTypePhoto.objects.exclude(image="").exists()

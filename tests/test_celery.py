@@ -63,6 +63,7 @@ IMAGE_JOBS = {
     "galleries.tasks.prepare_download",
     "galleries.tasks.make_web_size",
     "galleries.tasks.build_zip",
+    "galleries.tasks.make_finished_crops",
     "bookings.tasks.prepare_example_photo",
 }
 

@@ -388,7 +388,7 @@ def test_the_photographer_sees_the_selection_copies_names_and_exports_csv(client
 
     assert "=HYPERLINK(evil) OR DSC_0000" in page
     assert 'id="copy-names"' in page
-    assert csv.splitlines()[0] == "file name,comments,chosen at"
+    assert csv.splitlines()[0] == "file name,comments,chosen at,crops,retouching,orders price"
     assert "'=HYPERLINK(evil).jpg" in csv  # a spreadsheet won't run it
 
 

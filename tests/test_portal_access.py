@@ -12,12 +12,12 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from galleries import urls as portal_urls
-from galleries.models import Comment, Favourite, Gallery, Photo, ZipArchive
+from galleries.models import Comment, CropOption, CropOrder, Favourite, FinishedCrop, Gallery, Photo, ZipArchive
 from tests.factories import make_ready_gallery, make_user_client
 
 pytestmark = pytest.mark.django_db
 
-# name -> (method, what the URL needs): "gallery", "photo" or "zip".
+# name -> (method, what the URL needs): "gallery", "photo", "zip" or "crop".
 PRIVATE = {
     "gallery": ("get", "gallery"),
     "tiles": ("get", "gallery"),
@@ -30,6 +30,8 @@ PRIVATE = {
     "comment": ("post", "photo"),
     "download": ("get", "photo"),
     "web": ("get", "photo"),
+    "orders": ("get", "photo"),
+    "crop_download": ("get", "crop"),
     "request_zip": ("post", "gallery"),
     "zip": ("get", "zip"),
     "zip_download": ("get", "zip"),
@@ -55,12 +57,30 @@ def world(db):
     )
     archive.file.save("x.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
     staff = get_user_model().objects.create_user("sam", "sam@example.com", "pw", is_staff=True)
-    return {"alice": alice, "bob": bob, "alices": alices, "bobs": bobs, "photo": photo, "zip": archive, "staff": staff}
+    crop = delivered_crop(alices, photo)  # a crop she ordered of it, cut from its edited final
+    return {
+        "alice": alice, "bob": bob, "alices": alices, "bobs": bobs, "photo": photo, "zip": archive, "staff": staff,
+        "crop": crop,
+    }  # fmt: skip
 
 
-def url_for(name: str, gallery: Gallery, photo: Photo | None = None, archive=None) -> str:
+def delivered_crop(gallery: Gallery, photo: Photo) -> FinishedCrop:
+    """A crop ordered of `photo`, cut from its edited final (another photo of the gallery)."""
+    linkedin = CropOption.objects.get_or_create(name="LinkedIn 1:1", ratio_width=1, ratio_height=1)[0]
+    order = CropOrder.objects.create(photo=photo, option=linkedin, left=0.2, top=0, width=2 / 3, height=1)
+    final = gallery.photos.exclude(pk=photo.pk).first()
+    Photo.objects.filter(pk=final.pk).update(is_final=True, final_of=photo)
+    crop = FinishedCrop(order=order, final=final, file_name="DSC_0001 - LinkedIn 1-1.jpg", state="done")
+    crop.file.save("c.jpg", ContentFile(b"\xff\xd8\xff"), save=False)
+    crop.web.save("c-web.jpg", ContentFile(b"\xff\xd8\xff"), save=False)
+    crop.save()
+    return crop
+
+
+def url_for(name: str, gallery: Gallery, photo: Photo | None = None, archive=None, crop=None) -> str:
     needs = PRIVATE[name][1]
     args = [gallery.public_id] + ([photo.key] if needs == "photo" else []) + ([archive.key] if needs == "zip" else [])
+    args += [crop.pk] if needs == "crop" else []
     return reverse(f"portal:{name}", args=args)
 
 
@@ -74,7 +94,7 @@ def fetch(client, name: str, url: str):
 def test_alice_reaches_her_own(client, world, name):
     client.force_login(world["alice"].user)
 
-    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"]))
+    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"], world["crop"]))
 
     assert response.status_code in (200, 302), response.status_code
     if response.status_code == 302:
@@ -85,7 +105,7 @@ def test_alice_reaches_her_own(client, world, name):
 def test_the_studio_reaches_every_gallery(client, world, name):
     client.force_login(world["staff"])
 
-    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"]))
+    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"], world["crop"]))
 
     assert response.status_code in (200, 302)
 
@@ -94,7 +114,7 @@ def test_the_studio_reaches_every_gallery(client, world, name):
 def test_bob_gets_404_for_everything_of_alices(client, world, name):
     client.force_login(world["bob"].user)
 
-    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"]))
+    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"], world["crop"]))
 
     assert response.status_code == 404
     assert b"Softer background" not in response.content
@@ -102,7 +122,7 @@ def test_bob_gets_404_for_everything_of_alices(client, world, name):
 
 @pytest.mark.parametrize("name", sorted(PRIVATE))
 def test_someone_signed_out_is_sent_to_sign_in(client, world, name):
-    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"]))
+    response = fetch(client, name, url_for(name, world["alices"], world["photo"], world["zip"], world["crop"]))
 
     assert response.status_code == 302
     assert response["Location"].startswith("/portal/login/?next=")
@@ -116,12 +136,15 @@ def test_altered_ids_are_404_even_for_alice(client, world, name):
     fake_photo = Photo(key=secrets.token_hex(16))
     fake_zip = ZipArchive(key=secrets.token_hex(16))
 
-    attempts = [url_for(name, fake_gallery, photo, archive)]
+    attempts = [url_for(name, fake_gallery, photo, archive, world["crop"])]
     if PRIVATE[name][1] == "photo":
         attempts += [url_for(name, alices, fake_photo), url_for(name, bobs, bobs.photos.first())]
         attempts += [url_for(name, bobs, photo)]  # her photo under someone else's gallery
     if PRIVATE[name][1] == "zip":
         attempts += [url_for(name, alices, archive=fake_zip), url_for(name, bobs, archive=archive)]
+    if PRIVATE[name][1] == "crop":
+        attempts = [url_for(name, fake_gallery, crop=world["crop"]), url_for(name, bobs, crop=world["crop"])]
+        attempts += [url_for(name, alices, crop=FinishedCrop(pk=world["crop"].pk + 1000))]
     for url in attempts:
         assert fetch(client, name, url).status_code == 404, url
 
@@ -237,7 +260,9 @@ def test_one_person_of_a_team_day_gets_404_for_everything_of_a_colleagues(client
     archive = ZipArchive.objects.create(gallery=bobs, state="ready", expires_at=timezone.now() + timedelta(days=1))
     client.force_login(team_day["amara_user"])
 
-    response = fetch(client, name, url_for(name, bobs, bobs.photos.first(), archive))
+    crop = delivered_crop(bobs, bobs.photos.first())
+
+    response = fetch(client, name, url_for(name, bobs, bobs.photos.first(), archive, crop))
 
     assert response.status_code == 404
 

@@ -22,6 +22,7 @@ class Command(BaseCommand):
         demo.seed_studio_profile()
         demo.seed_session_types()
         demo.seed_intake_and_terms()
+        demo.seed_orders()
         demo.seed_availability()
         demo.seed_bookings()
         demo.seed_gallery()
