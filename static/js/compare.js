@@ -84,7 +84,7 @@
       start = { x: first.x, y: first.y, panX, panY, zoom, distance: pointers.size > 1 ? distance() : 0 };
     };
     view.addEventListener("pointerdown", (event) => {
-      view.setPointerCapture(event.pointerId);
+      try { view.setPointerCapture(event.pointerId); } catch (err) { /* a pointer already gone */ }
       pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
       begin();
     });
