@@ -176,10 +176,7 @@ def counted_galleries(galleries: QuerySet, *, favourites_only: bool) -> QuerySet
     favourite = f"EXISTS (SELECT 1 FROM {Favourite._meta.db_table} f WHERE f.photo_id = p.id)"
     photo, gallery = Photo._meta.db_table, Gallery._meta.db_table
     # All the proofs: one tile per group of near-identical frames (as tiles_of_groups).
-    first_of_group = (
-        f"(p.group_key = p.key OR NOT EXISTS (SELECT 1 FROM {photo} q WHERE q.gallery_id = p.gallery_id"
-        " AND q.key = p.group_key AND q.state = %s AND NOT q.is_final))"
-    )
+    first_of_group = "p.group_key IN (p.key, '')"
     shown = (
         f"CASE WHEN {gallery}.status = %s "
         f"THEN (SELECT COUNT(*) FROM {photo} p WHERE p.gallery_id = {gallery}.id AND p.state = %s AND p.delivered) "
@@ -188,19 +185,25 @@ def counted_galleries(galleries: QuerySet, *, favourites_only: bool) -> QuerySet
     )
     chosen = f"(SELECT COUNT(*) FROM {Favourite._meta.db_table} f WHERE f.gallery_id = {gallery}.id)"
     done = Photo.State.DONE.value
-    params = (Gallery.Status.DELIVERED.value, done, done) + (() if favourites_only else (done,))
-    return galleries.annotate(n_shown=RawSQL(shown, params), n_chosen=RawSQL(chosen, ()))
+    return galleries.annotate(
+        n_shown=RawSQL(shown, (Gallery.Status.DELIVERED.value, done, done)), n_chosen=RawSQL(chosen, ())
+    )
 
 
 def tiles_of_groups(proofs: QuerySet) -> QuerySet:
     """The proofs as the grid shows them all: each group of near-identical frames (Photo.group_key,
-    frame_groups) by its first frame only, annotated with `similar`, the frames it stands for when
-    more than one. A frame whose group's first frame is not shown (being made again, say) shows on
-    its own. The favourites' list shows every frame: a favourite is never hidden in a group."""
-    group = Photo.objects.filter(gallery_id=OuterRef("gallery_id"), state=Photo.State.DONE, is_final=False)
-    first_shown = Exists(group.filter(key=OuterRef("group_key")))
-    frames = group.filter(group_key=OuterRef("key")).order_by().values("group_key").annotate(n=Count("pk"))
-    return proofs.filter(Q(group_key=F("key")) | ~first_shown).annotate(
+    stored by photos.regroup_frames) by its first frame only, annotated with `similar`, the frames
+    it stands for. Read from the photos' own columns, plus one look-up in the group's index for each
+    tile sent (not each photo of the gallery). The favourites' list shows every frame instead: a
+    favourite is never hidden in a group."""
+    frames = (
+        Photo.objects.filter(gallery_id=OuterRef("gallery_id"), group_key=OuterRef("key"))
+        .filter(state=Photo.State.DONE, is_final=False)
+        .order_by()
+        .values("group_key")
+        .annotate(n=Count("pk"))
+    )
+    return proofs.filter(Q(group_key=F("key")) | Q(group_key="")).annotate(
         similar=Coalesce(Subquery(frames.values("n"), output_field=IntegerField()), Value(0))
     )
 

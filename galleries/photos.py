@@ -168,9 +168,10 @@ def process_photo(photo_id: int) -> bool:
 
 
 def regroup_frames(gallery_id: int) -> int:
-    """Store which near-identical frames of the gallery's proofs go together (frame_groups), so its
-    page reads them with the photos. Run after each photo is processed or removed: idempotent, and
-    it writes only the photos whose group changed. The gallery's row is locked meanwhile, so two
+    """Store which near-identical frames of the gallery's processed proofs go together
+    (frame_groups), so its page reads them with the photos, without working them out. Run whenever
+    a proof is processed, made again, removed or moved to another gallery: idempotent, and it writes
+    only the photos whose group changed. The gallery's row is locked meanwhile, so two
     workers finishing photos of one shoot at once regroup one after the other, the second seeing
     the first's photo. Returns how many photos changed group."""
     with transaction.atomic():
@@ -220,6 +221,9 @@ def reprocess(photos) -> int:
     with transaction.atomic():
         # A fresh set of attempts: the photographer may have fixed what made it fail.
         Photo.objects.filter(pk__in=ids).update(state=Photo.State.PENDING, claimed_at=None, error="", attempts=0)
+        # Meanwhile the frames of their groups show without them (each regrouped again once done).
+        for gallery_id in sorted(set(Photo.objects.filter(pk__in=ids).values_list("gallery_id", flat=True))):
+            regroup_frames(gallery_id)
         for pk in ids:
             send_after_commit("galleries.tasks.process_photo", pk)
     return len(ids)

@@ -180,10 +180,11 @@ def test_while_a_groups_first_frame_is_made_again_its_other_frames_still_show(br
     frames = list(shoot.photos.order_by("order"))
     photos.reprocess(Photo.objects.filter(pk=frames[0].pk))
 
-    keys = tile_keys(page(browser, shoot))
+    html = page(browser, shoot)
 
-    assert frames[0].key not in keys
-    assert frames[1].key in keys and frames[2].key in keys
+    assert frames[0].key not in tile_keys(html)
+    assert tile_keys(html)[0] == frames[1].key
+    assert f'href="{reverse("portal:similar", args=[shoot.public_id, frames[1].key])}">2 similar frames</a>' in html
 
 
 def test_groups_follow_the_order_taken_whatever_order_the_photographer_gives(browser, shoot):
@@ -214,6 +215,18 @@ def test_bob_gets_404_for_alices_group(shoot):
     first = shoot.photos.order_by("order")[0]
 
     assert browser.get(reverse("portal:similar", args=[shoot.public_id, first.key])).status_code == 404
+
+
+def test_a_burst_split_between_two_galleries_is_a_group_in_each(browser, alice, shoot):
+    frames = list(shoot.photos.order_by("order"))
+    other = make_shoot(alice, 1)
+    Photo.objects.filter(pk__in=[frames[0].pk, frames[1].pk]).update(gallery=other)  # as a team day's split does
+
+    for gallery in (shoot, other):
+        photos.regroup_frames(gallery.pk)
+
+    assert tile_keys(page(browser, shoot))[0] == frames[2].key
+    assert "2 similar frames" in page(browser, other)
 
 
 def test_the_counts_read_with_the_gallery_match_the_grouped_tiles(shoot):
