@@ -94,6 +94,10 @@ def test_a_burst_opens_into_its_frames_and_compares_them_zoomed_together_on_a_la
     # On a phone: two at a time, each side swapped by its buttons or a swipe.
     phone = new_phone()
     sign_in(phone, site, client)
+    phone.goto(f"/portal/galleries/{gallery.public_id}/")  # the grid's tiles and the group's page fit too
+    phone.get_by_role("link", name="4 similar frames").click()
+    phone.wait_for_url(f"**/photos/{frames[0].key}/similar/")
+    assert axe_violations(phone) == []
     phone.goto(page.url)
     shown = phone.locator(".compare-pane:not([hidden])")
     assert shown.count() == 2
