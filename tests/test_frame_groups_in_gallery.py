@@ -254,3 +254,23 @@ def test_a_page_with_groups_runs_the_same_queries_at_10_and_200_photos(browser, 
         assert gallery.photos.exclude(group_key=F("key")).count() == n * 3 // 5
 
     assert counts[0] == counts[1], counts
+
+
+def test_a_frame_given_to_someone_on_a_team_day_leaves_its_burst_and_the_rest_regroup():
+    from galleries import team_split
+    from tests.team_photos import add_shoot_photos, make_team_day
+
+    day = make_team_day(people_count=2, lunch=None)
+    shoot = team_split.start_shoot(day)
+    made = add_shoot_photos(shoot, [TAKEN + timedelta(seconds=n) for n in range(3)])
+    Photo.objects.filter(pk__in=[p.pk for p in made]).update(phash=POSE)
+    photos.regroup_frames(shoot.gallery_id)
+    first, second, third = (Photo.objects.get(pk=p.pk) for p in made)
+    assert {second.group_key, third.group_key} == {first.key}
+    person = day.members.order_by("slot_start").first()
+
+    gallery = team_split.give_by_hand(shoot, photo_id=first.pk, member_id=person.pk)
+
+    assert Photo.objects.get(pk=first.pk).group_key == first.key  # alone in the person's gallery
+    assert Photo.objects.get(pk=third.pk).group_key == second.key  # the burst goes on without it
+    assert gallery.pk != shoot.gallery_id
