@@ -18,8 +18,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils import timezone
@@ -49,7 +50,8 @@ def _template_digest() -> str:
     folder = Path(settings.BASE_DIR) / "templates"
     names = [
         "base.html", "galleries/gallery.html", "galleries/_count.html", "galleries/_tiles.html",
-        "galleries/_more.html", "galleries/_tiles_page.html", *_TILE_TEMPLATES.values(),
+        "galleries/_more.html", "galleries/_tiles_page.html", "galleries/_compare_form.html",
+        *_TILE_TEMPLATES.values(),
     ]  # fmt: skip
     digest = hashlib.sha256()
     for name in names:
@@ -106,6 +108,7 @@ class Tile:
     chosen: bool = False
     comments: list = field(default_factory=list)  # the client's comments on it, with the studio's replies
     eager: bool = False  # among the first rows: loaded at once, with the full placeholder
+    similar: int = 0  # the near-identical frames it stands for (itself included), when more than one
     digest: str = ""  # of everything its cached part is made from: its name in the cache
     html: SafeString = mark_safe("")  # what every client sees of it, from the cache or just rendered
     own: SafeString = mark_safe("")  # the client's own part (own_parts): never cached
@@ -172,16 +175,36 @@ def counted_galleries(galleries: QuerySet, *, favourites_only: bool) -> QuerySet
     checks both counts against the ORM's at every status)."""
     favourite = f"EXISTS (SELECT 1 FROM {Favourite._meta.db_table} f WHERE f.photo_id = p.id)"
     photo, gallery = Photo._meta.db_table, Gallery._meta.db_table
+    # All the proofs: one tile per group of near-identical frames (as tiles_of_groups).
+    first_of_group = "p.group_key IN (p.key, '')"
     shown = (
         f"CASE WHEN {gallery}.status = %s "
         f"THEN (SELECT COUNT(*) FROM {photo} p WHERE p.gallery_id = {gallery}.id AND p.state = %s AND p.delivered) "
         f"ELSE (SELECT COUNT(*) FROM {photo} p WHERE p.gallery_id = {gallery}.id AND p.state = %s AND NOT p.is_final"
-        f"{' AND ' + favourite if favourites_only else ''}) END"
+        f" AND {favourite if favourites_only else first_of_group}) END"
     )
     chosen = f"(SELECT COUNT(*) FROM {Favourite._meta.db_table} f WHERE f.gallery_id = {gallery}.id)"
     done = Photo.State.DONE.value
     return galleries.annotate(
         n_shown=RawSQL(shown, (Gallery.Status.DELIVERED.value, done, done)), n_chosen=RawSQL(chosen, ())
+    )
+
+
+def tiles_of_groups(proofs: QuerySet) -> QuerySet:
+    """The proofs as the grid shows them all: each group of near-identical frames (Photo.group_key,
+    stored by photos.regroup_frames) by its first frame only, annotated with `similar`, the frames
+    it stands for. Read from the photos' own columns, plus one look-up in the group's index for each
+    tile sent (not each photo of the gallery). The favourites' list shows every frame instead: a
+    favourite is never hidden in a group."""
+    frames = (
+        Photo.objects.filter(gallery_id=OuterRef("gallery_id"), group_key=OuterRef("key"))
+        .filter(state=Photo.State.DONE, is_final=False)
+        .order_by()
+        .values("group_key")
+        .annotate(n=Count("pk"))
+    )
+    return proofs.filter(Q(group_key=F("key")) | Q(group_key="")).annotate(
+        similar=Coalesce(Subquery(frames.values("n"), output_field=IntegerField()), Value(0))
     )
 
 
@@ -195,6 +218,9 @@ def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Pag
     photos = shown_photos(gallery)
     if favourites_only and not delivered:
         photos = photos.filter(favourite__isnull=False)
+    grouped = not (favourites_only or delivered)
+    if grouped:
+        photos = tiles_of_groups(photos)
     total = getattr(gallery, "n_shown", None)
     if total is None:
         total = photos.count()  # from the index alone, without reading the photos' rows
@@ -207,13 +233,16 @@ def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Pag
             chosen=Exists(Favourite.objects.filter(photo=OuterRef("pk"))),
             commented=Exists(Comment.objects.filter(photo=OuterRef("pk"))),
         )
-        .values(*(_FINAL_FIELDS if delivered else _FIELDS), "chosen", "commented")[start : start + PAGE_SIZE]
+        .values(*(_FINAL_FIELDS if delivered else _FIELDS), "chosen", "commented", *(["similar"] if grouped else []))[
+            start : start + PAGE_SIZE
+        ]
     )
     kind = FINAL if delivered else PROOF
     tiles, commented = [], False
     for i, row in enumerate(rows):
-        chosen, commented = row.pop("chosen"), row.pop("commented") or commented
+        chosen, commented, similar = row.pop("chosen"), row.pop("commented") or commented, row.pop("similar", 0)
         tile = Tile(number=start + i + 1, fields=row, chosen=chosen, eager=number == 1 and i < EAGER)
+        tile.similar = similar if similar > 1 else 0
         tile.digest = _tile_digest(gallery, kind, tile)
         tiles.append(tile)
     if commented and not delivered:  # each tile carries its comments for the viewer to show
@@ -246,9 +275,10 @@ def small_placeholder(data_uri: str) -> str:
 def _tile_digest(gallery: Gallery, kind: str, tile: Tile) -> str:
     """Of everything a tile's cached part is made from: the photo's fields (the thumbnails' files
     are named after their content, so their names stand for them and for the placeholder made with
-    them), its number and whether it loads at once, the kind of grid and the templates."""
+    them), its number and whether it loads at once, the frames its group counts, the kind of grid and
+    the templates."""
     fields = [(name, value) for name, value in tile.fields.items() if name != "placeholder"]
-    made_of = repr((TEMPLATES_DIGEST, kind, tile.number, tile.eager, gallery.public_id, fields))
+    made_of = repr((TEMPLATES_DIGEST, kind, tile.number, tile.eager, tile.similar, gallery.public_id, fields))
     return hashlib.sha256(made_of.encode()).hexdigest()[:32]
 
 
@@ -268,7 +298,7 @@ def fill_tiles(gallery: Gallery, page: Page, *, photos_url: str) -> int:
             photo.placeholder = small_placeholder(photo.placeholder)
         context = {
             "p": photo, "n": tile.number, "url": f"{photos_url}{tile.key}/", "sizes": THUMB_SIZES,
-            "eager": tile.eager, "high": page.number == 1 and tile.number <= HIGH_PRIORITY,
+            "eager": tile.eager, "high": page.number == 1 and tile.number <= HIGH_PRIORITY, "similar": tile.similar,
         }  # fmt: skip
         html = template.render(context).strip()
         tile.html = mark_safe(html)

@@ -251,6 +251,8 @@ class Photo(models.Model):
             # index instead of sorting every photo of the gallery for each page. (PostgreSQL puts
             # nulls last in an ascending index, as ORDER does; SQLite refuses NULLS LAST in one.)
             models.Index(fields=["gallery", "order", "captured_at", "original_name", "id"], name="photo_shoot_order"),
+            # A page counts each tile's near-identical frames (its group) in its one query.
+            models.Index(fields=["gallery", "group_key"], name="photo_frame_group"),
         ]
 
     def __str__(self) -> str:

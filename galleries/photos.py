@@ -21,7 +21,7 @@ from photostudio.celery import IMAGE_TIME_LIMITS
 from photostudio.queueing import send_after_commit, send_now_or_later
 from photostudio.storage import remove_folder
 
-from . import finished_crops
+from . import finished_crops, frame_groups
 from .models import Gallery, GallerySettings, Photo, ZipArchive
 
 log = logging.getLogger(__name__)
@@ -161,11 +161,36 @@ def process_photo(photo_id: int) -> bool:
         thumb_width=result.thumb_size[0],
         thumb_height=result.thumb_size[1],
         captured_at=_aware(result.captured_at),
+        phash=result.phash,
         **names,
     )
     if recorded:  # else another worker took the photo over: its files are its own to tidy
         _remove_other_renditions(photo, keep=names)
     return True
+
+
+def regroup_frames(gallery_id: int) -> int:
+    """Store which near-identical frames of the gallery's processed proofs go together
+    (frame_groups), so its page reads them with the photos, without working them out. Run whenever
+    a proof is processed, made again, removed or moved to another gallery: idempotent, and it writes
+    only the photos whose group changed. The gallery's row is locked meanwhile, so two
+    workers finishing photos of one shoot at once regroup one after the other, the second seeing
+    the first's photo. Returns how many photos changed group."""
+    with transaction.atomic():
+        if not Gallery.objects.select_for_update().filter(pk=gallery_id).exists():
+            return 0  # removed meanwhile
+        proofs = Photo.objects.filter(gallery_id=gallery_id, state=Photo.State.DONE, is_final=False)
+        rows = list(proofs.values_list("pk", "key", "phash", "captured_at", "group_key"))
+        groups = frame_groups.group_keys(frame_groups.Frame(key, phash, at) for _, key, phash, at, _ in rows)
+        changed = [Photo(pk=pk, group_key=groups[key]) for pk, key, _, _, was in rows if groups[key] != was]
+        Photo.objects.bulk_update(changed, ["group_key"], batch_size=500)
+    return len(changed)
+
+
+def regroup_frames_of(photo_id: int) -> int:
+    """regroup_frames() of the photo's gallery (nothing if the photo is gone)."""
+    gallery_id = Photo.objects.filter(pk=photo_id).values_list("gallery_id", flat=True).first()
+    return 0 if gallery_id is None else regroup_frames(gallery_id)
 
 
 def current_watermark() -> imaging.Watermark:
@@ -198,6 +223,9 @@ def reprocess(photos) -> int:
     with transaction.atomic():
         # A fresh set of attempts: the photographer may have fixed what made it fail.
         Photo.objects.filter(pk__in=ids).update(state=Photo.State.PENDING, claimed_at=None, error="", attempts=0)
+        # Meanwhile the frames of their groups show without them (each regrouped again once done).
+        for gallery_id in sorted(set(Photo.objects.filter(pk__in=ids).values_list("gallery_id", flat=True))):
+            regroup_frames(gallery_id)
         for pk in ids:
             send_after_commit("galleries.tasks.process_photo", pk)
     return len(ids)
@@ -252,8 +280,9 @@ def remove_leftovers(gallery: Gallery, photo_keys) -> int:
 
 
 def remove_photos(photos) -> int:
-    """Delete photos and every file of theirs (original and renditions)."""
-    removed = 0
+    """Delete photos and every file of theirs (original and renditions); the frames left in their
+    galleries are regrouped."""
+    removed, galleries = 0, set()
     for photo in photos:
         for f in files_of(photo):
             f.delete(save=False)
@@ -261,8 +290,11 @@ def remove_photos(photos) -> int:
             for f in (crop.file, crop.web):
                 if f:
                     f.delete(save=False)
+        galleries.add(photo.gallery_id)
         photo.delete()
         removed += 1
+    for gallery_id in galleries:
+        regroup_frames(gallery_id)
     return removed
 
 

@@ -18,10 +18,12 @@ def process_photo(photo_id: int) -> bool:
     """Make one photo's renditions (images queue). Safe to run twice; a bad file marks the photo
     failed with its reason and never raises, so the worker goes on with the batch. Other failures
     are retried, up to PHOTO_MAX_ATTEMPTS in all (then the photo is failed with the reason).
-    The last photo of a team day's upload to be processed splits the day among its people; an
-    edited final has the crops ordered of its proof cut from it."""
+    The last photo of a team day's upload to be processed splits the day among its people; each
+    processed photo regroups its gallery's near-identical frames; an edited final has the crops
+    ordered of its proof cut from it."""
     done = photos.process_photo(photo_id)
     if done:
+        photos.regroup_frames_of(photo_id)
         team_split.split_once_processed(photo_id)
         finished_crops.queue_for(photo_id)
     return done

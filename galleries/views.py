@@ -28,6 +28,7 @@ from . import (
     emails,
     extras,
     finished_crops,
+    frame_compare,
     gallery_pages,
     orders,
     photo_orders,
@@ -267,6 +268,46 @@ def photo(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
         "crops": [c for c in finished_crops.delivered_crops(gallery) if c.final_id == current.pk] if delivered else [],
     }
     return render(request, "galleries/photo.html", context)
+
+
+@require_GET
+@login_required
+def similar(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
+    """A group of near-identical frames, each with its heart, and a way to compare them."""
+    gallery = _client_gallery_or_404(request, public_id)
+    if response := _expired_gallery_page(request, gallery):
+        return response
+    first = proofs_of(gallery).filter(key=key).first()
+    if first is None:
+        raise Http404("No such photo.")
+    frames = list(proofs_of(gallery).filter(group_key=first.group_key)) if first.group_key else [first]
+    context = {
+        "gallery": gallery,
+        "frames": frames,
+        "compared": {frame.key for frame in frames[: frame_compare.MOST]},
+        "count": selection.count(gallery),
+    }
+    return render(request, "galleries/similar.html", context)
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Two to four of the gallery's proofs side by side (`?photo=<key>` for each), a heart on each."""
+    gallery = _client_gallery_or_404(request, public_id)
+    if response := _expired_gallery_page(request, gallery):
+        return response
+    keys = request.GET.getlist("photo")
+    if not keys:
+        messages.info(request, f"Tick {frame_compare.FEWEST} to {frame_compare.MOST} frames, then compare them.")
+        return redirect("portal:gallery", public_id=gallery.public_id)
+    try:
+        frames = frame_compare.frames_to_compare(proofs_of(gallery), keys)
+    except frame_compare.CannotCompare as exc:
+        context = {"gallery": gallery, "error": str(exc)}
+        return render(request, "galleries/compare_refused.html", context, status=exc.status)
+    context = {"gallery": gallery, "frames": frames, "count": selection.count(gallery)}
+    return render(request, "galleries/compare.html", context)
 
 
 @require_GET

@@ -333,3 +333,42 @@ def adobe_rgb_to_srgb(color: tuple[int, int, int]) -> tuple[int, int, int]:
     srgb_linear = times(XYZ_TO_SRGB, times(ADOBE_RGB_TO_XYZ, linear))
     encoded = (12.92 * v if v <= 0.0031308 else 1.055 * v ** (1 / 2.4) - 0.055 for v in srgb_linear)
     return tuple(round(255 * min(1.0, max(0.0, v))) for v in encoded)
+
+
+def scene(
+    seed: int,
+    size: tuple[int, int] = (640, 480),
+    *,
+    shift: tuple[int, int] = (0, 0),
+    brightness: float = 1.0,
+    grain: int = 0,
+) -> Image.Image:
+    """A made-up scene: a backdrop gradient and a dozen shapes placed by `seed` (a different seed, a
+    different scene). `shift` moves the camera by that many pixels, `brightness` scales the light
+    and `grain` adds that much sensor noise, as between two frames taken a second apart."""
+    from PIL import ImageDraw, ImageEnhance
+
+    rng = random.Random(seed)
+    width, height = size
+    margin = 32
+    canvas = (
+        Image.linear_gradient("L")
+        .rotate(rng.choice((0, 90, 180, 270)))
+        .resize((width + 2 * margin, height + 2 * margin))
+        .convert("RGB")
+    )
+    draw = ImageDraw.Draw(canvas)
+    for _ in range(12):
+        x, y = rng.randrange(width), rng.randrange(height)
+        w, h = rng.randrange(width // 10, width // 2), rng.randrange(height // 10, height // 2)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        shape = draw.ellipse if rng.random() < 0.5 else draw.rectangle
+        shape([x, y, x + w, y + h], fill=colour)
+    dx, dy = shift
+    frame = canvas.crop((margin + dx, margin + dy, margin + dx + width, margin + dy + height))
+    if brightness != 1.0:
+        frame = ImageEnhance.Brightness(frame).enhance(brightness)
+    if grain:
+        noise = Image.effect_noise(size, grain).convert("RGB")
+        frame = Image.blend(frame, noise, 0.08)
+    return frame

@@ -24,7 +24,9 @@ PRIVATE = {
     "review": ("get", "gallery"),
     "submit": ("post", "gallery"),
     "pay_extras": ("get", "gallery"),
+    "compare": ("get", "gallery"),  # without frames named: back to the gallery, with a message
     "photo": ("get", "photo"),
+    "similar": ("get", "photo"),
     "proof": ("get", "photo"),
     "favourite": ("post", "photo"),
     "comment": ("post", "photo"),
