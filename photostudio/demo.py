@@ -333,6 +333,15 @@ def _demo_history(booking: Booking) -> None:
 # --- A client's gallery: generated photos processed through the real pipeline ---
 
 DEMO_PHOTOS = 12
+DEMO_BURST = [4, 5, 6]  # three frames of one pose
+
+
+def _as_taken(shot: list[Photo], *, around: datetime) -> None:
+    """The capture times a camera would have written (the drawings carry none): a frame every 40
+    seconds, the burst's a second apart."""
+    for n, photo in enumerate(shot):
+        seconds = 40 * n if n not in DEMO_BURST else 40 * DEMO_BURST[0] + DEMO_BURST.index(n)
+        Photo.objects.filter(pk=photo.pk).update(captured_at=around + timedelta(seconds=seconds))
 
 
 def seed_gallery() -> Gallery | None:
@@ -350,14 +359,19 @@ def seed_gallery() -> Gallery | None:
         )
     added = []
     for n in range(DEMO_PHOTOS):
-        drawing = "headshot" if n % 3 else "portrait"
-        data = ContentFile(drawn_jpeg(drawing, f"demo-gallery-{n}"), name=f"DSC_{1040 + n * 7:04d}.jpg")
+        if n in DEMO_BURST:  # the same pose, frame after frame: shown as one group of similar frames
+            jpeg = drawn_jpeg("headshot", "demo-burst", quality=80 + 2 * DEMO_BURST.index(n))
+        else:
+            jpeg = drawn_jpeg("headshot" if n % 3 else "portrait", f"demo-gallery-{n}")
+        data = ContentFile(jpeg, name=f"DSC_{1040 + n * 7:04d}.jpg")
         data.size = len(data)
         # Processed here and now, not queued: a running worker would otherwise take some of them
         # while this publishes too early, leaving the gallery in "processing" for good.
         added += photos.add_photos(gallery, [data], queue=False).added
     for photo in added:  # synchronously here: seeding is not a web request
         photos.process_photo(photo.pk)
+    _as_taken(added, around=booking.start if booking else timezone.now() - timedelta(days=3))
+    photos.regroup_frames(gallery.pk)
     if not Photo.objects.filter(gallery=gallery).exclude(state=Photo.State.DONE).exists():
         publishing.publish_gallery(gallery)
     return gallery

@@ -57,15 +57,16 @@ def draw_portrait(rng: random.Random) -> Image.Image:
     return image.filter(ImageFilter.GaussianBlur(1.5))
 
 
-def as_jpeg(image: Image.Image) -> bytes:
+def as_jpeg(image: Image.Image, quality: int = 82) -> bytes:
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
     return out.getvalue()
 
 
 @functools.cache
-def drawn_jpeg(drawing: str, seed: str) -> bytes:
+def drawn_jpeg(drawing: str, seed: str, quality: int = 82) -> bytes:
     """The "headshot" or "portrait" drawing for `seed`, as a JPEG. A seed always gives the same
-    picture, so each is drawn once per process: drawing one costs a tenth of a second or more."""
+    picture, so each is drawn once per process: drawing one costs a tenth of a second or more.
+    Another `quality` gives other bytes of the same picture: frames of one burst, as a camera takes."""
     draw = {"headshot": draw_headshot, "portrait": draw_portrait}[drawing]
-    return as_jpeg(draw(random.Random(seed)))
+    return as_jpeg(draw(random.Random(seed)), quality)

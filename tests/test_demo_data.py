@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -103,6 +104,9 @@ def test_with_a_worker_running_seed_demo_leaves_the_demo_gallery_published(celer
     assert gallery.status == Gallery.Status.PROOFING
     assert set(Photo.objects.values_list("state", flat=True)) == {Photo.State.DONE}
     assert gallery.photos.count() == 12
+    # One burst of three near-identical frames, a second apart, shown as one group; the rest alone.
+    groups = Counter(gallery.photos.values_list("group_key", flat=True))
+    assert sorted(groups.values()) == [1] * 9 + [3]
 
 
 @pytest.mark.django_db
