@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from galleries import delivery, finished_crops, photos, selection
 from galleries.models import CropOption, CropOrder, Favourite, FinishedCrop, Gallery, Photo, ZipArchive
@@ -207,3 +207,57 @@ def test_removing_a_final_removes_the_crops_cut_from_it_and_their_files(alice):
 
     assert not FinishedCrop.objects.exists()
     assert not any(p.exists() for p in paths)
+
+
+def mean_difference(a: Image.Image, b: Image.Image) -> float:
+    return sum(ImageStat.Stat(ImageChops.difference(a.resize(b.size), b)).mean) / 3
+
+
+@pytest.mark.django_db
+def test_square_and_four_by_five_frames_placed_on_the_proof_are_cut_from_a_larger_final_stored_on_its_side(alice):
+    """A photographic scene, not a grid: each crop of the final must be the client's rectangle of the
+    upright final, cut by hand here, pixel for pixel (within JPEG's noise), at the ratio ordered."""
+    from galleries import orders
+    from tests.imaging_samples import scene
+
+    gallery = make_gallery(alice, status=Gallery.Status.PROOFING, selection_limit=1, title="Alice Byrne, headshots")
+    proof = upload(gallery, PROOF_NAME, jpeg(scene(7, (600, 400))))
+    Favourite.objects.create(photo=proof, gallery=gallery)
+    square = CropOption.objects.create(name="LinkedIn 1:1", ratio_width=1, ratio_height=1)
+    profile = CropOption.objects.create(name="Profile 4:5", ratio_width=4, ratio_height=5, order=1)
+    # Dragged off centre: the square to the right edge, the 4:5 (320 × 400 of the proof) near the left.
+    placed = {
+        str(square.pk): {"left": str(1 / 3), "top": "0", "width": str(2 / 3), "height": "1"},
+        str(profile.pk): {"left": "0.05", "top": "0", "width": str(320 / 600), "height": "1"},
+    }
+    orders.save_orders(gallery, proof, orders.OrderForm(crops=placed, retouch=None))
+    selection.submit_selection(gallery)
+    upright = scene(7, (1500, 1000))  # the final: 2.5 times the proof's size, stored as a camera held sideways
+    stored = upright.transpose(Image.Transpose.ROTATE_90)
+
+    final = upload(gallery, FINAL_NAME, jpeg(stored, orientation=6))
+    finished_crops.make_finished_crops(final.pk)
+
+    made = {crop.order.option.name: crop for crop in FinishedCrop.objects.filter(final=final)}
+    assert set(made) == {"LinkedIn 1:1", "Profile 4:5"}
+    for name, crop in made.items():
+        order = crop.order
+        box = (
+            round(order.left * 1500),
+            round(order.top * 1000),
+            round((order.left + order.width) * 1500),
+            round((order.top + order.height) * 1000),
+        )
+        by_hand = upright.crop(box)
+        cut = Image.open(io.BytesIO(read(crop.file))).convert("RGB")
+        assert abs(cut.width - by_hand.width) <= 1 and abs(cut.height - by_hand.height) <= 1, name
+        ratio = (1, 1) if name == "LinkedIn 1:1" else (4, 5)
+        assert abs(cut.width * ratio[1] - cut.height * ratio[0]) <= max(ratio), (name, cut.size)
+        exact = mean_difference(cut, by_hand)
+        assert exact < 2, (name, exact)  # JPEG's noise
+        # And nearer the client's frame than the same frame 6 pixels to either side.
+        for dx in (-6, 6):
+            if box[0] + dx >= 0 and box[2] + dx <= 1500:
+                beside = upright.crop((box[0] + dx, box[1], box[2] + dx, box[3]))
+                assert exact < mean_difference(cut, beside), (name, dx)
+    assert made["Profile 4:5"].file_name == "IMG_20261120_0142-edit - Profile 4-5.jpg"

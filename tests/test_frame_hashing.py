@@ -5,6 +5,7 @@ come out far apart. Made by make_renditions from the picture it already decoded,
 import io
 
 import pytest
+from PIL import Image
 
 from galleries.frame_groups import MAX_DISTANCE
 from photostudio import imaging
@@ -78,3 +79,35 @@ def test_a_turned_camera_file_hashes_as_the_upright_picture():
     result = imaging.make_renditions(io.BytesIO(data))
 
     assert imaging.hash_distance(result.phash, imaging.perceptual_hash(picture)) <= 2
+
+
+def test_a_shoot_of_thirty_bursts_of_four_and_twenty_single_frames_groups_as_taken():
+    """The whole chain on one shoot: each frame through make_renditions (its hash taken as the
+    pipeline takes it), then grouped. Every frame is taken within the grouping's seconds of the one
+    before, singles squeezed between bursts, so only the picture keeps them apart."""
+    from datetime import UTC, datetime, timedelta
+
+    from galleries.frame_groups import Frame, group_keys
+
+    changes = [{}, {"shift": (6, -4), "grain": 12}, {"brightness": 1.1, "grain": 12}, {"shift": (-8, 5)}]
+    shoot: list[tuple[str, Image.Image]] = []
+    for burst in range(30):
+        shoot += [
+            (f"burst{burst:02d}-{n}", scene(100 + burst, (480, 320), **change)) for n, change in enumerate(changes)
+        ]
+        if burst < 20:
+            shoot.append((f"single{burst:02d}", scene(500 + burst, (480, 320))))
+    start = datetime(2026, 11, 20, 14, 2, 11, tzinfo=UTC)
+    frames = []
+    for second, (name, picture) in enumerate(shoot):
+        made = imaging.make_renditions(io.BytesIO(encode(picture, "JPEG", quality=90)))
+        frames.append(Frame(key=name, phash=made.phash, captured_at=start + timedelta(seconds=second)))
+
+    groups: dict[str, list[str]] = {}
+    for name, first in group_keys(frames).items():
+        groups.setdefault(first, []).append(name)
+
+    bursts = sorted(sorted(names) for names in groups.values() if len(names) > 1)
+    assert bursts == [[f"burst{b:02d}-{n}" for n in range(4)] for b in range(30)]
+    singles = sorted(names[0] for names in groups.values() if len(names) == 1)
+    assert singles == [f"single{n:02d}" for n in range(20)]
