@@ -229,3 +229,12 @@ def make_team_day(days: int = 10, *, breaks=(), **fields):
     for start, end in breaks:
         TeamBreak.objects.create(day=day, start=start, end=end, label="Lunch")
     return day
+
+
+def make_deposit_studio() -> SessionType:
+    """A studio in Toronto whose portrait session takes a £60 deposit, held 30 minutes, refunded in
+    full up to 72 hours before (changes online up to 24 hours before)."""
+    open_every_day(time_zone="America/Toronto", deposit_hold_minutes=30, change_notice_hours=24)
+    return make_session_type(
+        kind="portrait", slug="portrait", name="Portrait session", deposit=Decimal("60.00"), refund_until_hours=72
+    )

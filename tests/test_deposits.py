@@ -15,7 +15,7 @@ from payments import PaymentStatus
 
 from bookings import deposits, links, services
 from bookings.models import Booking, DepositStatus, Payment, Refund
-from tests.factories import booking_data, local, make_session_type, open_every_day
+from tests.factories import booking_data, local, make_deposit_studio
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_as_in_production")]
 
@@ -25,10 +25,7 @@ REJECTED = {"status": "rejected", "fraud_status": "accept", "gateway_response": 
 
 @pytest.fixture(autouse=True)
 def studio():
-    open_every_day(time_zone="America/Toronto", deposit_hold_minutes=30, change_notice_hours=24)
-    return make_session_type(
-        kind="portrait", slug="portrait", name="Portrait session", deposit=Decimal("60.00"), refund_until_hours=72
-    )
+    return make_deposit_studio()
 
 
 @pytest.fixture

@@ -14,20 +14,18 @@ from payments import PaymentStatus
 
 from bookings import deposits, links, services
 from bookings.models import Booking, DepositStatus, Refund
-from tests.factories import make_session_type, open_every_day
+from tests.factories import make_deposit_studio
 from tests.test_deposits import pay, request_a_session
 
 pytestmark = pytest.mark.django_db
 
-PRIYA = {"name": "Priya Raman-Oyelaran", "email": "priya.raman-oyelaran@example.org"}
-
 
 @pytest.fixture(autouse=True)
 def studio():
-    open_every_day(time_zone="America/Toronto", deposit_hold_minutes=30, change_notice_hours=24)
-    return make_session_type(
-        kind="portrait", slug="portrait", name="Portrait session", deposit=Decimal("60.00"), refund_until_hours=72
-    )
+    return make_deposit_studio()
+
+
+PRIYA = {"name": "Priya Raman-Oyelaran", "email": "priya.raman-oyelaran@example.org"}
 
 
 @pytest.fixture
