@@ -18,9 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.utils import timezone
@@ -193,19 +192,9 @@ def counted_galleries(galleries: QuerySet, *, favourites_only: bool) -> QuerySet
 def tiles_of_groups(proofs: QuerySet) -> QuerySet:
     """The proofs as the grid shows them all: each group of near-identical frames (Photo.group_key,
     stored by photos.regroup_frames) by its first frame only, annotated with `similar`, the frames
-    it stands for. Read from the photos' own columns, plus one look-up in the group's index for each
-    tile sent (not each photo of the gallery). The favourites' list shows every frame instead: a
-    favourite is never hidden in a group."""
-    frames = (
-        Photo.objects.filter(gallery_id=OuterRef("gallery_id"), group_key=OuterRef("key"))
-        .filter(state=Photo.State.DONE, is_final=False)
-        .order_by()
-        .values("group_key")
-        .annotate(n=Count("pk"))
-    )
-    return proofs.filter(Q(group_key=F("key")) | Q(group_key="")).annotate(
-        similar=Coalesce(Subquery(frames.values("n"), output_field=IntegerField()), Value(0))
-    )
+    it stands for (Photo.group_size, stored with it: nothing counted per tile). The favourites' list
+    shows every frame instead: a favourite is never hidden in a group."""
+    return proofs.filter(Q(group_key=F("key")) | Q(group_key="")).annotate(similar=F("group_size"))
 
 
 def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Page:

@@ -223,6 +223,9 @@ class Photo(models.Model):
     # photo of the group of close frames taken seconds apart it belongs to (its own key when alone).
     phash = models.CharField(max_length=16, blank=True, editable=False)
     group_key = models.CharField(max_length=32, blank=True, editable=False)
+    # How many frames that group holds (1 alone): the gallery's grid shows it on the group's tile
+    # without counting the group for every tile it sends.
+    group_size = models.PositiveIntegerField(default=1, editable=False)
     # An edited final: the proof it was made from (the crops the client ordered of that proof are
     # cut from this file).
     final_of = models.ForeignKey(

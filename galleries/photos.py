@@ -5,6 +5,7 @@ one transaction."""
 import contextlib
 import hashlib
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -180,10 +181,15 @@ def regroup_frames(gallery_id: int) -> int:
         if not Gallery.objects.select_for_update().filter(pk=gallery_id).exists():
             return 0  # removed meanwhile
         proofs = Photo.objects.filter(gallery_id=gallery_id, state=Photo.State.DONE, is_final=False)
-        rows = list(proofs.values_list("pk", "key", "phash", "captured_at", "group_key"))
-        groups = frame_groups.group_keys(frame_groups.Frame(key, phash, at) for _, key, phash, at, _ in rows)
-        changed = [Photo(pk=pk, group_key=groups[key]) for pk, key, _, _, was in rows if groups[key] != was]
-        Photo.objects.bulk_update(changed, ["group_key"], batch_size=500)
+        rows = list(proofs.values_list("pk", "key", "phash", "captured_at", "group_key", "group_size"))
+        groups = frame_groups.group_keys(frame_groups.Frame(key, phash, at) for _, key, phash, at, _, _ in rows)
+        sizes = Counter(groups.values())
+        changed = [
+            Photo(pk=pk, group_key=groups[key], group_size=sizes[groups[key]])
+            for pk, key, _, _, was, was_size in rows
+            if (groups[key], sizes[groups[key]]) != (was, was_size)
+        ]
+        Photo.objects.bulk_update(changed, ["group_key", "group_size"], batch_size=500)
     return len(changed)
 
 

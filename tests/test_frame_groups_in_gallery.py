@@ -204,8 +204,15 @@ def test_regrouping_is_idempotent_and_writes_only_what_changed(shoot):
     late = list(shoot.photos.order_by("order"))[7]
     Photo.objects.filter(pk=late.pk).update(captured_at=TAKEN + timedelta(seconds=2.5))  # a clock fixed
 
-    assert photos.regroup_frames(shoot.pk) == 1
-    assert Photo.objects.get(pk=late.pk).group_key == shoot.photos.order_by("order")[0].key
+    changed = photos.regroup_frames(shoot.pk)
+
+    first = shoot.photos.order_by("order")[0]
+    assert Photo.objects.get(pk=late.pk).group_key == first.key
+    group = Photo.objects.filter(gallery=shoot, group_key=first.key)
+    # The frame that joined, and its group's other frames, whose size it changed: nothing else.
+    assert changed == group.count() > 1
+    assert set(group.values_list("group_size", flat=True)) == {group.count()}
+    assert photos.regroup_frames(shoot.pk) == 0
 
 
 def test_bob_gets_404_for_alices_group(shoot):
@@ -250,6 +257,11 @@ def test_a_page_with_groups_runs_the_same_queries_at_10_and_200_photos(browser, 
             with CaptureQueriesContext(connection) as queries:
                 page(browser, gallery, query)
             counted.append(len(queries))
+            # Nor does any one query read the photos again for each tile it returns (a group's size is
+            # stored with it): a per-tile look-up keeps the count of queries and costs the time.
+            for sql in (q["sql"] for q in queries.captured_queries if 'FROM "galleries_photo"' in q["sql"]):
+                tables_read = sql.count('"galleries_photo"') - sql.count('"galleries_photo".')  # not its columns
+                assert tables_read == 1, sql
         counts.append(counted)
         assert gallery.photos.exclude(group_key=F("key")).count() == n * 3 // 5
 
