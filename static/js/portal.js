@@ -61,7 +61,7 @@
     }
     button.classList.toggle("is-chosen", body.chosen);
     button.setAttribute("aria-pressed", String(body.chosen));
-    const name = tile ? nameOf(tile) : "";
+    const name = tile ? nameOf(tile) : button.dataset.name;  // a tile's, or the photo, similar or compare page's
     if (name) button.setAttribute("aria-label", body.chosen ? `Remove ${name} from favourites` : `Choose ${name}`);
     wanted.value = body.chosen ? "0" : "1";
     showCount(body);

@@ -232,6 +232,23 @@ def new_phone(browser, site, request) -> Iterator:
 
 
 @pytest.fixture
+def new_laptop(browser, site) -> Iterator:
+    """Makes laptop-sized pages (1280 px), as `page` is, each in its own context (its own sign-in)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site, **BYPASS_CSP)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def phone(new_phone):
     return new_phone()
 
@@ -284,6 +301,14 @@ def assert_fits_the_phone(page) -> None:
         page.add_script_tag(path=str(FITS_THE_PHONE))
     finding = page.evaluate("() => window.__phoneWidthFinding()")
     assert finding is None, describe_too_wide(finding)
+
+
+def crop_frame_values(page, option_id: int) -> dict[str, float]:
+    """Where a crop's frame is on the orders page, as its form will send it (fractions of the photo)."""
+    return {
+        side: float(page.locator(f"#crop-{option_id}-{side}").input_value())
+        for side in ("left", "top", "width", "height")
+    }
 
 
 def save_screenshot(page, name: str, *, full_page: bool = True) -> None:

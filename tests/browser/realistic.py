@@ -13,10 +13,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client as DjangoClient
 
+from galleries import photos as gallery_photos
 from galleries.models import Gallery, Photo
 from photostudio import imaging
 from photostudio.demo_drawings import as_jpeg, draw_headshot, draw_portrait
 from tests.factories import make_gallery, make_user_client
+from tests.imaging_samples import encode, exif, scene
 
 LONG_NAME = "Maximiliana Oyelaran-Fitzgerald de la Cruz"
 LONG_EMAIL = "maximiliana.oyelaran-fitzgerald@oyelaran-partners.example"
@@ -75,6 +77,34 @@ def make_proof_gallery(client, *, photos: int = 60, limit: int = 10, **fields) -
         rows.append(photo)
     Photo.objects.bulk_create(rows)
     return gallery
+
+
+def upload_camera_files(gallery: Gallery, files: dict[str, bytes]) -> list[Photo]:
+    """Upload files as the admin does (by name, in that order): each is processed by its task,
+    in process here, which also stores the gallery's groups of near-identical frames."""
+    added = []
+    for name, data in files.items():
+        upload = ContentFile(data, name=name)
+        upload.size = len(data)
+        report = gallery_photos.add_photos(gallery, [upload])
+        assert report.added, report.skipped
+        added += report.added
+    return list(Photo.objects.filter(pk__in=[p.pk for p in added]).order_by("original_name"))
+
+
+def a_burst_and_distinct_frames(*, burst: int = 3, distinct: int = 2) -> dict[str, bytes]:
+    """A shoot as the camera wrote it: `burst` frames of one pose a second apart (the camera nudged,
+    the light a touch brighter each time), then `distinct` other scenes half a minute on; small
+    600 × 400 JPEGs named IMG_20261120_0142.jpg onwards, each with its capture time in its EXIF."""
+    frames = [scene(7, (600, 400), shift=(n, 0), brightness=1 + 0.02 * n, grain=8) for n in range(burst)]
+    frames += [scene(21 + 12 * n, (600, 400)) for n in range(distinct)]
+    seconds = [11 + n if n < burst else 40 + 30 * n for n in range(len(frames))]
+    return {
+        f"IMG_20261120_{142 + n:04d}.jpg": encode(
+            frame, "JPEG", quality=88, exif=exif(taken=f"2026:11:20 14:{2 + s // 60:02d}:{s % 60:02d}")
+        )
+        for n, (frame, s) in enumerate(zip(frames, seconds, strict=True))
+    }
 
 
 def long_named_client():

@@ -5,32 +5,23 @@ arrow keys, its place kept in the form; a retouch is chosen; the review page sho
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
 
-from galleries import photos, publishing, selection
+from galleries import publishing, selection
 from galleries.models import CropOption, CropOrder, RetouchLevel, RetouchOrder
 from photostudio.demo_drawings import drawn_jpeg
-from tests.browser.conftest import axe_violations, has_no_horizontal_scroll
-from tests.browser.realistic import sign_in
+from tests.browser.conftest import axe_violations, crop_frame_values, has_no_horizontal_scroll
+from tests.browser.realistic import sign_in, upload_camera_files
 from tests.factories import make_gallery, make_user_client
 
 pytestmark = pytest.mark.browser
 
 
-def frame_values(page, option_id: int) -> dict[str, float]:
-    return {
-        side: float(page.locator(f"#crop-{option_id}-{side}").input_value())
-        for side in ("left", "top", "width", "height")
-    }
-
-
 def test_choose_a_photo_place_a_linkedin_square_pick_a_retouch_and_see_the_total(phone, site):
     alice = make_user_client("Alice Byrne-Okonkwo", "alice.byrne@byrne-cole.example")
     gallery = make_gallery(alice, title="Byrne-Okonkwo headshots, November", selection_limit=2)
-    for n, kind in enumerate(["headshot", "portrait"]):  # through the real pipeline (in process here)
-        upload = ContentFile(drawn_jpeg(kind, f"orders-{n}"))
-        upload.name, upload.size = f"IMG_20261120_{142 + n:04d}.jpg", len(upload)
-        photos.add_photos(gallery, [upload])
+    kinds = ["headshot", "portrait"]
+    files = {f"IMG_20261120_{142 + n:04d}.jpg": drawn_jpeg(k, f"orders-{n}") for n, k in enumerate(kinds)}
+    upload_camera_files(gallery, files)  # through the real pipeline (in process here)
     publishing.publish_gallery(gallery)
     linkedin = CropOption.objects.create(name="LinkedIn 1:1", ratio_width=1, ratio_height=1, order=1)
     CropOption.objects.create(name="Website banner 4:1", ratio_width=4, ratio_height=1, price=15, order=2)
@@ -50,7 +41,7 @@ def test_choose_a_photo_place_a_linkedin_square_pick_a_retouch_and_see_the_total
     phone.get_by_role("checkbox", name="LinkedIn 1:1").check()
     frame = phone.locator(f"#frame-{linkedin.pk}")
     frame.wait_for(state="visible")
-    before = frame_values(phone, linkedin.pk)
+    before = crop_frame_values(phone, linkedin.pk)
     # The largest centred square: the whole of the photo's short side.
     assert before["left"] + before["width"] / 2 == pytest.approx(0.5, abs=1e-5)
     assert before["top"] + before["height"] / 2 == pytest.approx(0.5, abs=1e-5)
@@ -65,7 +56,7 @@ def test_choose_a_photo_place_a_linkedin_square_pick_a_retouch_and_see_the_total
     phone.mouse.move(start[0] - 30, start[1] - 30, steps=6)
     phone.mouse.move(start[0] - 400, start[1] - 600, steps=6)
     phone.mouse.up()
-    dragged = frame_values(phone, linkedin.pk)
+    dragged = crop_frame_values(phone, linkedin.pk)
     assert dragged["left"] == 0 and dragged["top"] == 0  # to the top left corner, kept inside the photo
     assert (dragged["width"], dragged["height"]) == (before["width"], before["height"])  # its ratio kept
 
@@ -74,7 +65,7 @@ def test_choose_a_photo_place_a_linkedin_square_pick_a_retouch_and_see_the_total
     key, side = ("ArrowDown", "top") if portrait else ("ArrowRight", "left")
     phone.keyboard.press(key)
     phone.keyboard.press(key)
-    moved = frame_values(phone, linkedin.pk)
+    moved = crop_frame_values(phone, linkedin.pk)
     assert moved[side] == pytest.approx(0.02)
     assert has_no_horizontal_scroll(phone)
     assert axe_violations(phone) == []
