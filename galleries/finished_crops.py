@@ -8,6 +8,7 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, F, Q
 
 from photostudio import imaging
 from photostudio.queueing import send_after_commit
@@ -31,6 +32,25 @@ def queue_for(final_id: int) -> bool:
         return False
     send_after_commit("galleries.tasks.make_finished_crops", final_id)
     return True
+
+
+def finals_waiting(*, processed_before) -> list[int]:
+    """Finals processed before then whose crops are not all made (or failed with a reason): their
+    task was lost, as when the broker was down as the final finished. The stalled-work sweep sends
+    them again (photos.requeue_stalled)."""
+    settled = Q(finished_crops__state__in=[FinishedCrop.State.DONE, FinishedCrop.State.FAILED])
+    waiting = (
+        Photo.objects.filter(
+            is_final=True, state=Photo.State.DONE, final_of__isnull=False, processed_at__lt=processed_before
+        )
+        .annotate(
+            ordered=Count("final_of__crop_orders", distinct=True),
+            made=Count("finished_crops", filter=settled, distinct=True),
+        )
+        .filter(ordered__gt=F("made"))
+        .order_by()
+    )
+    return list(waiting.values_list("pk", flat=True)[:1000])
 
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')

@@ -239,7 +239,8 @@ def reprocess(photos) -> int:
 
 def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     """Photos whose task was lost (broker down) or whose worker died: process them again, unless
-    their worker died on them PHOTO_MAX_ATTEMPTS times already (they are marked failed)."""
+    their worker died on them PHOTO_MAX_ATTEMPTS times already (they are marked failed). Zips and
+    finals' crops whose task was lost are sent again too."""
     now = timezone.now()
     cutoff = now - older_than
     stale_claim = now - timedelta(seconds=settings.PHOTO_CLAIM_TIMEOUT)
@@ -264,6 +265,8 @@ def requeue_stalled(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     stalled_zips = ZipArchive.objects.filter(state=ZipArchive.State.BUILDING, created_at__lt=cutoff)
     for pk in stalled_zips.values_list("pk", flat=True):
         send_now_or_later("galleries.tasks.build_zip", pk)
+    for pk in finished_crops.finals_waiting(processed_before=cutoff):
+        send_now_or_later("galleries.tasks.make_finished_crops", pk)
     return len(ids)
 
 

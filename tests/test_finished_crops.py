@@ -4,12 +4,14 @@ with the final: listed on the delivery page, downloaded by their client only, an
 
 import io
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image, ImageChops, ImageStat
 
 from galleries import delivery, finished_crops, photos, selection
@@ -261,3 +263,19 @@ def test_square_and_four_by_five_frames_placed_on_the_proof_are_cut_from_a_large
                 beside = upright.crop((box[0] + dx, box[1], box[2] + dx, box[3]))
                 assert exact < mean_difference(cut, beside), (name, dx)
     assert made["Profile 4:5"].file_name == "IMG_20261120_0142-edit - Profile 4-5.jpg"
+
+
+@pytest.mark.django_db
+def test_crops_whose_task_was_lost_are_made_by_the_stalled_work_sweep(alice):
+    gallery, proof, order = chosen_with_a_square(alice)
+    final = upload(gallery, FINAL_NAME, jpeg(grid((1200, 800))))  # processed here: no task sent for its crops
+    assert not FinishedCrop.objects.exists()
+
+    photos.requeue_stalled()
+    assert not FinishedCrop.objects.exists()  # only just processed: its own task may still come
+    Photo.objects.filter(pk=final.pk).update(processed_at=timezone.now() - timedelta(minutes=11))
+    photos.requeue_stalled()
+
+    crop = FinishedCrop.objects.get(final=final)
+    assert crop.state == "done" and crop.order == order
+    assert finished_crops.finals_waiting(processed_before=timezone.now()) == []  # made: never sent again
