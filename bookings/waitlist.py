@@ -237,7 +237,7 @@ def take_offer(offer: WaitlistOffer, *, now: datetime | None = None) -> Booking:
         )
         raise OfferGone(
             "Sorry, this time can no longer be booked: someone took it a moment before we could keep it for you, "
-            "or our hours changed. You're still on the waitlist for your other days."
+            "or our hours changed. You're still on the waitlist: we'll email you if another time frees up."
         ) from exc
     return booking
 

@@ -114,7 +114,7 @@ def test_an_abandoned_payment_releases_the_time_after_the_hold_and_tells_the_cli
     assert booking.payments.get().status == PaymentStatus.CANCELLED
     (message,) = mail.outbox
     assert message.subject == f"The time you asked for has been released ({booking.reference})"
-    assert "deposit of £60.00 was paid, but the payment didn't come through in time" in message.body
+    assert "We kept this time for you for the deposit of £60.00, but no payment arrived in time" in message.body
     assert "time is free again" in message.alternatives[0][0]
     # The time is free for someone else.
     other, response = request_a_session(client, studio, start, name="Tom Hale", email="tom.hale@example.com")

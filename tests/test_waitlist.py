@@ -1,6 +1,7 @@
 """The waitlist of full days: joining it, offers of freed times in joining order, one offer taken
 once, offers passed on when declined or not taken in time, and its links refusing everyone else."""
 
+import html
 import threading
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -253,6 +254,33 @@ def test_taking_an_offer_books_the_time_with_the_booking_forms_emails(client, he
     again = client.post(path, {"action": "take"})
     assert again.status_code == 409 and "already been booked through this offer" in again.content.decode()
     assert Booking.objects.filter(client__email="alice.byrne@example.com").count() == 1
+
+
+def test_an_offered_time_the_studio_gave_away_meanwhile_is_refused_plainly_and_the_client_keeps_waiting(
+    client, headshot, full_day
+):
+    join(headshot, WAITING[:1])
+    services.cancel_booking(full_day[10], by_client=False)
+    path = offer_link_path(offer_emails()[0])
+    # The photographer books a caller into that hour from the admin before Alice answers.
+    services.request_booking(
+        services.BookingRequest(
+            session_type=headshot,
+            start=local(days=DAYS_AHEAD, hour=10),
+            name="Bob Mensah",
+            email="bob.mensah@mensah-architects.example",
+        ),
+        by_studio=True,
+    )
+
+    response = client.post(path, {"action": "take"})
+
+    assert response.status_code == 409
+    page = html.unescape(response.content.decode())
+    assert "Sorry, this time can no longer be booked" in page
+    assert "You're still on the waitlist: we'll email you if another time frees up." in page
+    assert not Booking.objects.filter(client__email="alice.byrne@example.com").exists()
+    assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.WAITING
 
 
 # --- 3. passing an offer on: after its hold, at once when declined; then the time is free ---
