@@ -40,6 +40,7 @@ from . import (
 from .forms import BookingForm, CancelForm, ContactForm, GuideForm, parse_start
 from .guide import Place
 from .models import Availability, Booking, DepositStatus, Payment, SessionType, TermsDocument, ready_photos
+from .payment_pages import provider_page
 
 
 @require_GET
@@ -601,20 +602,18 @@ def pay_deposit(request: HttpRequest, token: str, booking: Booking) -> HttpRespo
     except (deposits.DepositError, paying.PaymentFailed) as exc:
         messages.error(request, str(exc))
         return redirect("manage_booking", token=token)
-    if step.redirect_url and request.method == "POST":
-        return redirect(step.redirect_url)
-    context = _manage_context(booking, token)
-    studio_tz = context["start"].tzinfo  # the studio's zone, already loaded for the booking's times
-    context |= {
-        "payment": payment,
-        "form": step.form,
-        "on_provider_page": bool(step.redirect_url),
-        "what": f"A deposit of {settings.CURRENCY_SYMBOL}{payment.total} reserves this time.",
-        "rule": deposits.refund_rule(booking.session_type),
-        "hold_until": booking.lapses_at.astimezone(studio_tz) if booking.lapses_at else None,
-        "back_url": reverse("manage_booking", args=[token]),
-    }
-    return render(request, "bookings/pay.html", context, status=400 if request.method == "POST" else 200)
+
+    def context() -> dict:
+        shown = _manage_context(booking, token)
+        studio_tz = shown["start"].tzinfo  # the studio's zone, already loaded for the booking's times
+        return shown | {
+            "what": f"A deposit of {settings.CURRENCY_SYMBOL}{payment.total} reserves this time.",
+            "rule": deposits.refund_rule(booking.session_type),
+            "hold_until": booking.lapses_at.astimezone(studio_tz) if booking.lapses_at else None,
+            "back_url": reverse("manage_booking", args=[token]),
+        }
+
+    return provider_page(request, payment, step, context)
 
 
 @require_GET

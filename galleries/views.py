@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 
 from bookings import paying
 from bookings.models import Booking
+from bookings.payment_pages import provider_page
 from photostudio.context_processors import studio_profile
 from photostudio.storage import presigned_url, protected_uri
 
@@ -476,16 +477,12 @@ def pay_extras(request: HttpRequest, public_id: str) -> HttpResponse:
     except paying.PaymentFailed as exc:
         messages.error(request, str(exc))
         return redirect("portal:gallery", public_id=gallery.public_id)
-    if step.redirect_url and request.method == "POST":
-        return redirect(step.redirect_url)
-    context = {
-        "payment": payment,
-        "form": step.form,
-        "on_provider_page": bool(step.redirect_url),
-        "what": extras.what_is_paid(payment.selection),
-        "back_url": gallery.get_absolute_url(),
-    }
-    return render(request, "bookings/pay.html", context, status=400 if request.method == "POST" else 200)
+    return provider_page(
+        request,
+        payment,
+        step,
+        lambda: {"what": extras.what_is_paid(payment.selection), "back_url": gallery.get_absolute_url()},
+    )
 
 
 # --- downloads ---
