@@ -3,10 +3,12 @@ bench/lighthouse.py both run (the Procfile's commands, deploy/nginx-site.conf in
 whose every path is in one folder)."""
 
 import os
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "deploy" / "nginx-site.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # What the site configuration says on a server, and what stands for it here.
 ON_A_SERVER = {"media": "/srv/photostudio/media/", "private": "/srv/photostudio/private/", "app": "127.0.0.1:8000;"}
 

@@ -19,7 +19,6 @@ import os
 import random
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -42,11 +41,9 @@ from galleries.models import Gallery, Photo, ZipArchive
 from tests.conftest import REQUIRE_SERVICES, ROOT, _die_with_parent, database_url_for_subprocess
 from tests.factories import jpeg_bytes, make_gallery, make_user_client, png_bytes, processed_photo
 from tests.helpers import closed_port
-from tests.loopback_deploy import procfile_command, write_nginx_config
+from tests.loopback_deploy import NGINX, procfile_command, write_nginx_config
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 # --- the stack ---

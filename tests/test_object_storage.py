@@ -1,9 +1,10 @@
 """Files in S3-compatible object storage (MEDIA_STORAGE=s3), against a real S3 API on loopback
 (tests/s3_server.py: s3rver, which refuses a presigned address once it has expired, as S3 does).
 
-The journey runs a web server and a Celery worker in processes of their own, each with empty media
-folders of its own (machines that share no disk), on the same bucket, database and Redis database;
-the other tests point this process's storages at the bucket."""
+The journey runs the web server as deployed (gunicorn behind deploy/nginx-site.conf) and a Celery
+worker in processes of their own, each with empty media folders of its own (machines that share no
+disk), on the same bucket, database and Redis database; the other tests point this process's
+storages at the bucket."""
 
 import hashlib
 import http.client
@@ -11,6 +12,9 @@ import io
 import os
 import random
 import re
+import signal
+import subprocess
+import sys
 import time
 import tracemalloc
 import urllib.error
@@ -42,6 +46,7 @@ from tests import s3_server
 from tests.conftest import REQUIRE_SERVICES, ROOT, database_url_for_subprocess, start_celery_worker
 from tests.factories import jpeg_bytes, make_gallery, make_user_client, processed_photo
 from tests.helpers import closed_port, wait_until
+from tests.loopback_deploy import NGINX, procfile_command, write_nginx_config
 
 MB = 1024 * 1024
 
@@ -329,8 +334,7 @@ def test_photos_uploaded_to_the_web_server_are_processed_by_a_worker_elsewhere_a
         # Neither machine ever kept a file on its own disk.
         assert files_under(*web_folders, *worker_folders) == []
     finally:
-        web.terminate()
-        web.wait(timeout=10)
+        web.stop()
         worker.stop()
         _resume(others)
 
@@ -604,24 +608,73 @@ def _json(reply: Reply) -> dict:
     return json.loads(reply.body)
 
 
-def _start_web_server(port: int, env: dict, log):
-    import subprocess
-    import sys
+@dataclass
+class _WebServer:
+    """The production stack on loopback: gunicorn as the Procfile starts it, behind
+    deploy/nginx-site.conf, each in a process group of its own."""
 
+    processes: list
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)  # quick shutdown, for gunicorn and nginx alike
+        for process in self.processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _start_web_server(port: int, env: dict, log) -> _WebServer:
+    """The web server as deployed, answering on `port`: nginx in front, so uploads, redirects to the
+    bucket and headers are tested as a client meets them. Its folders are the env's (left empty)."""
+    if not os.path.exists(NGINX):
+        problem = "needs nginx (apt-get install nginx-light)"
+        pytest.fail(problem) if REQUIRE_SERVICES else pytest.skip(problem)
+    folder = Path(log.name).parent / "stack"
+    folder.mkdir()
+    app_port = closed_port()
     environment = {
         **os.environ,
+        "HOME": str(folder),  # gunicorn's control socket goes under ~/.gunicorn: not the machine's
+        "PORT": str(app_port),
+        "WEB_WORKERS": "2",
         "DATABASE_URL": database_url_for_subprocess(),
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,  # sessions signed in here are signed with it
         "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PROTECTED_MEDIA_PREFIX": "/protected/",
+        "TRUSTED_PROXY_COUNT": "1",
         **env,
     }
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+    web = procfile_command("web").replace(".venv/bin/", f"{Path(sys.executable).parent}/")
+    server = _WebServer([])
+    server.processes.append(
+        subprocess.Popen(
+            ["/bin/sh", "-c", f"exec {web}"],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    )
+    config = write_nginx_config(
+        folder, media=Path(env["MEDIA_ROOT"]), private=Path(env["PRIVATE_MEDIA_ROOT"]), app_port=app_port, port=port,
+        server_name="studio.test",
     )  # fmt: skip
-    wait_until(lambda: _answers(port) or server.poll() is not None, timeout=30, every=0.2)
-    assert server.poll() is None, Path(log.name).read_text()
+    server.processes.append(
+        subprocess.Popen(
+            [NGINX, "-p", str(folder), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    )
+    wait_until(lambda: _answers(port) or any(p.poll() is not None for p in server.processes), timeout=30, every=0.2)
+    if any(p.poll() is not None for p in server.processes):
+        server.stop()
+        pytest.fail(Path(log.name).read_text())
     return server
 
 
