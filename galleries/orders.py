@@ -34,6 +34,20 @@ def default_frame(option: CropOption, photo: Photo) -> crop_frames.Frame:
     return crop_frames.centred_frame((option.ratio_width, option.ratio_height), image_size(photo))
 
 
+def posted_frame(option: CropOption, photo: Photo, form: OrderForm) -> crop_frames.Frame | None:
+    """The frame the client placed for `option` in a form sent back, when it fits (to show it again
+    where they left it); None when it wasn't sent or doesn't fit."""
+    values = form.crops.get(str(option.pk))
+    if not values:
+        return None
+    try:
+        return crop_frames.checked_frame(
+            values, ratio=(option.ratio_width, option.ratio_height), image_size=image_size(photo)
+        )
+    except crop_frames.FrameRejected:
+        return None
+
+
 def save_orders(gallery: Gallery, photo: Photo, form: OrderForm) -> None:
     """Replace the photo's orders with what the form asks. Refused once the selection is sent, for a
     photo not chosen, for a crop or retouch the studio doesn't offer, or a frame that doesn't fit."""

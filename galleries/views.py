@@ -397,8 +397,9 @@ def _orders_page(request, gallery: Gallery, target: Photo, *, error: str = "", p
     for option in CropOption.objects.filter(is_active=True):
         frame = saved.get(option.pk) or orders.default_frame(option, target)
         checked = option.pk in saved
-        if posted is not None:  # what the client sent, so nothing they chose is lost
+        if posted is not None:  # what the client sent, so nothing they chose or placed is lost
             checked = str(option.pk) in posted.crops
+            frame = orders.posted_frame(option, target, posted) or frame
         choices.append({"option": option, "frame": frame, "checked": checked})
     chosen_level = (posted.retouch if posted is not None else str(retouch.level_id) if retouch else "") or ""
     context = {

@@ -178,6 +178,21 @@ def test_an_unknown_crop_or_retouch_is_refused_with_a_message(signed_in, gallery
     assert retouch.status_code == 400 and "isn't offered" in html.unescape(retouch.content.decode())
 
 
+def test_a_refused_form_shows_each_frame_where_the_client_placed_it_and_what_they_ticked(signed_in, gallery, studio):
+    linkedin = studio["linkedin"]
+    # On the 1200 × 800 proof a square is 800 × 800: moved to the left edge (the centred one is at 1/6).
+    placed = {"left": "0", "top": "0", "width": str(800 / 1200), "height": "1"}
+    data = form({linkedin: placed}) | {"retouch": "999999"}  # a retouch no longer offered
+
+    response = signed_in.post(orders_url(gallery, chosen(gallery)), data)
+
+    page = response.content.decode()
+    assert response.status_code == 400 and "isn't offered" in html.unescape(page)
+    assert f'name="crop-{linkedin.pk}-left" id="crop-{linkedin.pk}-left" value="0.000000"' in page
+    assert f'value="{linkedin.pk}" id="crop-{linkedin.pk}" data-option="{linkedin.pk}" checked' in page
+    assert not CropOrder.objects.exists()
+
+
 def test_a_crop_the_studio_stopped_offering_is_refused(signed_in, gallery, studio):
     CropOption.objects.filter(pk=studio["banner"].pk).update(is_active=False)
 
