@@ -13,14 +13,15 @@ The rule, in the studio's words:
   Monday), for Tuesday. So a later selection is never promised sooner than an earlier one.
 - 0 working days promises the day of arrival (itself moved to the next working day if need be).
 - A working day is a weekday on which the studio has working hours, and which is not a whole day of
-  time off; a day with only some hours off still counts as a working day. A studio that has set no
-  working hours at all works Monday to Friday.
+  time off: time off without hours on that day, or whose hours cover all of that day's working
+  hours (off from 08:00 on a day worked 09:00 to 17:00). A day with only some hours off still counts
+  as a working day. A studio that has set no working hours at all works Monday to Friday.
 
 Only dates here, never times: a change of the clocks (daylight saving) cannot move a date, and the
 only place a zone matters is `arrival_day`, which reads the instant on the studio's clock.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,21 +42,41 @@ def working_weekdays(hours_weekdays: Iterable[int]) -> frozenset[int]:
     return days or MONDAY_TO_FRIDAY
 
 
-def whole_days_off(first_day: date, last_day: date, *, start_time: time | None, end_time: time | None) -> list[date]:
+def whole_days_off(
+    first_day: date,
+    last_day: date,
+    *,
+    start_time: time | None,
+    end_time: time | None,
+    hours: Mapping[int, tuple[time, time]] | None = None,
+) -> list[date]:
     """The dates a stretch of time off covers entirely: the days between its first and last, the
-    first day if it starts at the day's beginning (no start time), the last if it runs to the
-    day's end (no end time). A day with only some hours off is not among them."""
+    first day if it starts at the day's beginning (no start time) or before that weekday's working
+    hours begin, the last if it runs to the day's end (no end time) or past that weekday's working
+    hours. `hours`: each weekday's first start and last end of work. A day with only some of its
+    working hours off is not among them."""
     if last_day < first_day:
         return []
+    hours = hours or {}
     days = []
     day = first_day
     while day <= last_day:
-        starts_in_it = day == first_day and start_time is not None
-        ends_in_it = day == last_day and end_time is not None
+        opens, closes = hours.get(day.weekday(), (None, None))
+        starts_in_it = day == first_day and start_time is not None and (opens is None or start_time > opens)
+        ends_in_it = day == last_day and end_time is not None and (closes is None or end_time < closes)
         if not starts_in_it and not ends_in_it:
             days.append(day)
         day += ONE_DAY
     return days
+
+
+def working_hours_by_weekday(ranges: Iterable[tuple[int, time, time]]) -> dict[int, tuple[time, time]]:
+    """Each weekday's first start and last end of work, from its working ranges (weekday, start, end)."""
+    hours: dict[int, tuple[time, time]] = {}
+    for weekday, start, end in ranges:
+        opens, closes = hours.get(weekday, (start, end))
+        hours[weekday] = (min(opens, start), max(closes, end))
+    return hours
 
 
 def is_working_day(day: date, *, working_weekdays: Collection[int], days_off: Collection[date]) -> bool:

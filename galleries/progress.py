@@ -71,14 +71,18 @@ class WorkingDays:
 def working_days(*, from_day: date | None = None) -> WorkingDays:
     """Read the studio's working days: two queries (hours, time off), time off from `from_day` on."""
     availability = Availability.load()
-    weekdays = turnaround.working_weekdays(availability.working_hours.values_list("weekday", flat=True))
+    ranges = list(availability.working_hours.values_list("weekday", "start", "end"))
+    weekdays = turnaround.working_weekdays(weekday for weekday, _, _ in ranges)
+    hours = turnaround.working_hours_by_weekday(ranges)
     time_off = TimeOff.objects.all()
     if from_day is not None:
         time_off = time_off.filter(last_day__gte=from_day)
     days_off: set[date] = set()
     for t in time_off:
         days_off.update(
-            turnaround.whole_days_off(t.first_day, t.last_day, start_time=t.start_time, end_time=t.end_time)
+            turnaround.whole_days_off(
+                t.first_day, t.last_day, start_time=t.start_time, end_time=t.end_time, hours=hours
+            )
         )
     return WorkingDays(availability.tz, weekdays, frozenset(days_off))
 

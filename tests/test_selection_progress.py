@@ -127,6 +127,15 @@ def test_a_week_of_time_off_moves_the_promise_a_week_but_an_afternoon_off_does_n
     assert sent(gallery, clock).promised_on == date(2026, 12, 18)
 
 
+def test_a_day_whose_working_hours_are_all_taken_off_by_the_hour_moves_the_promise_a_day(gallery, clock):
+    # The studio works 09:00 to 17:00 (the fixture); Wednesday 9 December is off from 08:30 to 18:00.
+    TimeOff.objects.create(
+        first_day=date(2026, 12, 9), start_time=time(8, 30), last_day=date(2026, 12, 9), end_time=time(18)
+    )
+
+    assert sent(gallery, clock).promised_on == date(2026, 12, 14)  # Mon 7, Tue 8, Thu 10, Fri 11, Mon 14
+
+
 def test_the_day_of_arrival_is_the_studios_day_in_auckland(gallery, clock):
     Availability.objects.update(time_zone="Pacific/Auckland")
     # Friday 11:30 UTC is Saturday 00:30 in Auckland: counted as Monday, so 5 working days end on Monday.

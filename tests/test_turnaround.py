@@ -19,6 +19,7 @@ from bookings.turnaround import (
     first_working_day,
     promised_date,
     whole_days_off,
+    working_hours_by_weekday,
     working_weekdays,
 )
 
@@ -113,6 +114,20 @@ def test_a_day_with_only_some_hours_off_is_still_a_working_day():
         date(2026, 12, 8)
     ]
     assert promised(FRI, 1, days_off=[]) == date(2026, 12, 7)
+
+
+def test_time_off_by_hours_that_cover_all_of_a_days_working_hours_takes_that_day():
+    # Worked 09:00 to 12:30 and 13:30 to 17:00 on weekdays.
+    hours = working_hours_by_weekday([(2, time(9), time(12, 30)), (2, time(13, 30), time(17)), (3, time(10), time(16))])
+    assert hours[2] == (time(9), time(17))
+
+    assert whole_days_off(WED, WED, start_time=time(8), end_time=time(18), hours=hours) == [WED]
+    assert whole_days_off(WED, WED, start_time=time(9), end_time=time(17), hours=hours) == [WED]
+    assert whole_days_off(WED, WED, start_time=time(9, 30), end_time=time(17), hours=hours) == []  # 09:00 worked
+    assert whole_days_off(WED, WED, start_time=time(9), end_time=time(16, 59), hours=hours) == []
+    # Wednesday from 08:00 to Thursday 16:00: both days' hours are off.
+    thursday = WED + timedelta(days=1)
+    assert whole_days_off(WED, thursday, start_time=time(8), end_time=time(16), hours=hours) == [WED, thursday]
 
 
 def test_time_off_from_an_hour_to_the_end_of_its_last_day_takes_that_last_day():
