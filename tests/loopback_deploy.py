@@ -4,6 +4,8 @@ whose every path is in one folder)."""
 
 import os
 import shutil
+import signal
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,3 +67,17 @@ http {{
 }}
 """)
     return config
+
+
+def stop_processes(processes: list[subprocess.Popen], *, patience: float = 2) -> None:
+    """Stop gunicorn and nginx (each started in a process group of its own): a quick shutdown, then
+    their whole group ended if one takes longer than `patience` seconds (gunicorn's master can)."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)  # quick shutdown, for gunicorn and nginx alike
+    for process in processes:
+        try:
+            process.wait(timeout=patience)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

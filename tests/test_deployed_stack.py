@@ -19,7 +19,6 @@ import os
 import random
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -41,7 +40,7 @@ from galleries.models import Gallery, Photo, ZipArchive
 from tests.conftest import REQUIRE_SERVICES, ROOT, _die_with_parent, database_url_for_subprocess
 from tests.factories import jpeg_bytes, make_gallery, make_user_client, png_bytes, processed_photo
 from tests.helpers import closed_port
-from tests.loopback_deploy import NGINX, procfile_command, write_nginx_config
+from tests.loopback_deploy import NGINX, procfile_command, stop_processes, write_nginx_config
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -61,15 +60,7 @@ class Stack:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-4000:]}" for p in sorted(self.folder.glob("*.log")))
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)  # quick shutdown, for gunicorn and nginx alike
-        for process in self.processes:
-            try:
-                process.wait(timeout=2)
-            except subprocess.TimeoutExpired:  # gunicorn's master can take seconds: end its group
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_processes(self.processes)
 
 
 def nginx_config(stack: Stack, app_port: int) -> Path:

@@ -12,7 +12,6 @@ import io
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -46,7 +45,7 @@ from tests import s3_server
 from tests.conftest import REQUIRE_SERVICES, ROOT, database_url_for_subprocess, start_celery_worker
 from tests.factories import jpeg_bytes, make_gallery, make_user_client, processed_photo
 from tests.helpers import closed_port, wait_until
-from tests.loopback_deploy import NGINX, procfile_command, write_nginx_config
+from tests.loopback_deploy import NGINX, procfile_command, stop_processes, write_nginx_config
 
 MB = 1024 * 1024
 
@@ -616,15 +615,7 @@ class _WebServer:
     processes: list
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)  # quick shutdown, for gunicorn and nginx alike
-        for process in self.processes:
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_processes(self.processes, patience=5)
 
 
 def _start_web_server(port: int, env: dict, log) -> _WebServer:
