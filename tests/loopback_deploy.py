@@ -81,3 +81,16 @@ def stop_processes(processes: list[subprocess.Popen], *, patience: float = 2) ->
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def forget_cached_studio_facts(redis_url: str) -> None:
+    """A stack started by a test caches the studio's facts (terms, session types, hours, pages kept
+    whole) in the test's Redis database, which outlives a run of the suite, while the test's own
+    process caches elsewhere (a fresh cache per test): its saves can't make the stack forget. Called
+    as each such test starts, so none of an earlier run's are read back, as after a new deploy."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from photostudio.cache import FORGET_ON_CHANGE
+
+    if redis_url:
+        RedisCache(redis_url, {}).delete_many(sorted({key for keys in FORGET_ON_CHANGE.values() for key in keys}))

@@ -40,7 +40,13 @@ from galleries.models import Gallery, Photo, ZipArchive
 from tests.conftest import REQUIRE_SERVICES, ROOT, _die_with_parent, database_url_for_subprocess
 from tests.factories import jpeg_bytes, make_gallery, make_user_client, png_bytes, processed_photo
 from tests.helpers import closed_port
-from tests.loopback_deploy import NGINX, procfile_command, stop_processes, write_nginx_config
+from tests.loopback_deploy import (
+    NGINX,
+    forget_cached_studio_facts,
+    procfile_command,
+    stop_processes,
+    write_nginx_config,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -127,6 +133,11 @@ def deployed(django_db_setup, tmp_path_factory: pytest.TempPathFactory) -> Itera
         time.sleep(0.1)
     yield stack
     stack.stop()
+
+
+@pytest.fixture(autouse=True)
+def _the_stack_forgets_what_earlier_runs_cached() -> None:
+    forget_cached_studio_facts(settings.REDIS_URL)
 
 
 # --- visitors ---

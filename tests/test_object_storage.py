@@ -45,7 +45,13 @@ from tests import s3_server
 from tests.conftest import REQUIRE_SERVICES, ROOT, database_url_for_subprocess, start_celery_worker
 from tests.factories import jpeg_bytes, make_gallery, make_user_client, processed_photo
 from tests.helpers import closed_port, wait_until
-from tests.loopback_deploy import NGINX, procfile_command, stop_processes, write_nginx_config
+from tests.loopback_deploy import (
+    NGINX,
+    forget_cached_studio_facts,
+    procfile_command,
+    stop_processes,
+    write_nginx_config,
+)
 
 MB = 1024 * 1024
 
@@ -626,6 +632,7 @@ def _start_web_server(port: int, env: dict, log) -> _WebServer:
         pytest.fail(problem) if REQUIRE_SERVICES else pytest.skip(problem)
     folder = Path(log.name).parent / "stack"
     folder.mkdir()
+    forget_cached_studio_facts(settings.REDIS_URL)
     app_port = closed_port()
     environment = {
         **os.environ,
