@@ -22,6 +22,7 @@ from bookings.models import Booking
 from photostudio import history
 from photostudio.admin_files import StudioFilesAdmin, file_name
 from photostudio.admin_one_row import OneRowAdmin
+from photostudio.admin_widgets import NamedListEditable
 from photostudio.spreadsheets import inert_cell
 from photostudio.studio_zone import studio_zone
 
@@ -631,7 +632,7 @@ class SelectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CropOption)
-class CropOptionAdmin(admin.ModelAdmin):
+class CropOptionAdmin(NamedListEditable, admin.ModelAdmin):
     """The crops clients can order of a chosen photo, in the order they are offered."""
 
     list_display = ["name", "ratio_width", "ratio_height", "price", "is_active", "order"]
@@ -641,7 +642,7 @@ class CropOptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetouchLevel)
-class RetouchLevelAdmin(admin.ModelAdmin):
+class RetouchLevelAdmin(NamedListEditable, admin.ModelAdmin):
     """The levels of retouching clients can ask for on a chosen photo, in the order they are offered."""
 
     list_display = ["name", "description", "price", "is_active", "order"]

@@ -2,9 +2,12 @@
 fixture measures every page) and none with an axe finding of any impact; on a laptop the lists keep
 every column whole and have no axe finding either."""
 
+from decimal import Decimal
+
 import pytest
 
 from bookings import services
+from galleries.models import CropOption, RetouchLevel, Selection
 from tests.browser.conftest import axe_violations
 from tests.browser.realistic import LONG_EMAIL, LONG_NAME, LONG_TITLE
 from tests.browser.test_admin_front_page import sign_in_as_the_photographer
@@ -23,7 +26,13 @@ def studio_with_work(site) -> dict:
     waiting = make_booking(headshot, local(days=3, hour=14), name="Bob Mensah", email="bob@mensah.example")
     client = make_user_client(LONG_NAME, LONG_EMAIL)
     gallery = make_gallery(client, title=LONG_TITLE, booking=long_booking)
-    return {"confirmed": long_booking, "waiting": waiting, "gallery": gallery, "client": client}
+    # The work on a selection, in editing and promised by a date, with crops and retouching on offer.
+    chosen = Selection.objects.create(
+        gallery=gallery, stage=Selection.Stage.EDITING, promised_on=local(days=6).date(), orders_price=Decimal("35.00")
+    )
+    CropOption.objects.create(name="Website banner 4:1", ratio_width=4, ratio_height=1, price=Decimal("15.00"))
+    RetouchLevel.objects.create(name="Background cleaned", description="A clean, even backdrop", price=Decimal("35"))
+    return {"confirmed": long_booking, "waiting": waiting, "gallery": gallery, "client": client, "selection": chosen}
 
 
 PAGES = [
@@ -47,6 +56,11 @@ PAGES = [
     "/admin/bookings/studioprofile/",
     "/admin/galleries/gallerysettings/",
     "/admin/galleries/photo/",
+    "/admin/galleries/selection/",
+    "/admin/galleries/selection/{selection}/change/",
+    "/admin/galleries/cropoption/",
+    "/admin/galleries/retouchlevel/",
+    "/admin/bookings/refund/",
     "/admin/photostudio/outgoingemail/",
 ]
 
@@ -71,7 +85,10 @@ CLIPPED_CELLS = """() => [...document.querySelectorAll('#result_list th, #result
     .map((cell) => `${cell.className}: ${cell.textContent.trim().slice(0, 40)}`)"""
 
 
-@pytest.mark.parametrize("url", ["/admin/bookings/booking/", "/admin/galleries/gallery/", "/admin/bookings/client/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/bookings/booking/", "/admin/galleries/gallery/", "/admin/bookings/client/", "/admin/galleries/selection/"],
+)
 def test_the_lists_show_every_column_whole_on_a_laptop(page, site, studio_with_work, url):
     sign_in_as_the_photographer(page, site)
     page.goto(url)
