@@ -23,9 +23,9 @@ def frames_to_compare(proofs: QuerySet, keys: list[str]) -> list:
         raise CannotCompare(f"Tick at least {FEWEST} frames to compare them side by side.")
     if len(wanted) > MOST:
         raise CannotCompare(f"You can compare up to {MOST} frames at a time; you ticked {len(wanted)}.")
-    if not all(_looks_like_a_key(key) for key in wanted):
-        raise CannotCompare("One of these frames is not in this gallery.", status=404)
-    found = {photo.key: photo for photo in proofs.filter(key__in=wanted)}
+    found = {}
+    if all(_looks_like_a_key(key) for key in wanted):
+        found = {photo.key: photo for photo in proofs.filter(key__in=wanted)}
     if len(found) != len(wanted):
         raise CannotCompare("One of these frames is not in this gallery.", status=404)
     return [found[key] for key in wanted]

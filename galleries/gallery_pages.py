@@ -230,8 +230,10 @@ def gallery_page(gallery: Gallery, *, number: int, favourites_only: bool) -> Pag
     tiles, commented = [], False
     for i, row in enumerate(rows):
         chosen, commented, similar = row.pop("chosen"), row.pop("commented") or commented, row.pop("similar", 0)
-        tile = Tile(number=start + i + 1, fields=row, chosen=chosen, eager=number == 1 and i < EAGER)
-        tile.similar = similar if similar > 1 else 0
+        tile = Tile(
+            number=start + i + 1, fields=row, chosen=chosen, eager=number == 1 and i < EAGER,
+            similar=similar if similar > 1 else 0,
+        )  # fmt: skip
         tile.digest = _tile_digest(gallery, kind, tile)
         tiles.append(tile)
     if commented and not delivered:  # each tile carries its comments for the viewer to show

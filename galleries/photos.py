@@ -193,6 +193,12 @@ def regroup_frames(gallery_id: int) -> int:
     return len(changed)
 
 
+def regroup_frames_in(gallery_ids) -> int:
+    """regroup_frames() of each gallery, in id order: two callers regrouping several galleries in one
+    transaction lock them in the same order, so neither waits on the other in a circle."""
+    return sum(regroup_frames(gallery_id) for gallery_id in sorted(set(gallery_ids)))
+
+
 def regroup_frames_of(photo_id: int) -> int:
     """regroup_frames() of the photo's gallery (nothing if the photo is gone)."""
     gallery_id = Photo.objects.filter(pk=photo_id).values_list("gallery_id", flat=True).first()
@@ -230,8 +236,7 @@ def reprocess(photos) -> int:
         # A fresh set of attempts: the photographer may have fixed what made it fail.
         Photo.objects.filter(pk__in=ids).update(state=Photo.State.PENDING, claimed_at=None, error="", attempts=0)
         # Meanwhile the frames of their groups show without them (each regrouped again once done).
-        for gallery_id in sorted(set(Photo.objects.filter(pk__in=ids).values_list("gallery_id", flat=True))):
-            regroup_frames(gallery_id)
+        regroup_frames_in(Photo.objects.filter(pk__in=ids).values_list("gallery_id", flat=True))
         for pk in ids:
             send_after_commit("galleries.tasks.process_photo", pk)
     return len(ids)
@@ -302,8 +307,7 @@ def remove_photos(photos) -> int:
         galleries.add(photo.gallery_id)
         photo.delete()
         removed += 1
-    for gallery_id in galleries:
-        regroup_frames(gallery_id)
+    regroup_frames_in(galleries)
     return removed
 
 

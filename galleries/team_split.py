@@ -40,7 +40,7 @@ from bookings.services import find_or_make_client
 
 from . import accounts, publishing
 from .models import Gallery, Photo, TeamGallery, TeamPhotoSortedByHand, TeamShoot
-from .photos import regroup_frames
+from .photos import regroup_frames_in
 
 # --- the rule, on plain values ---
 
@@ -240,8 +240,8 @@ def split_shoot(shoot: TeamShoot) -> SplitReport:
             report.sorted += 1
     for gallery_id, ids in moves.items():
         report.moved += Photo.objects.filter(pk__in=ids).update(gallery_id=gallery_id)
-    for gallery_id in sorted(set(moves) | ({shoot.gallery_id} if moves else set())):
-        regroup_frames(gallery_id)  # a burst split between people is a group in each gallery
+    if moves:  # a burst split between people is a group in each gallery
+        regroup_frames_in({*moves, shoot.gallery_id})
     report.unsorted = unsorted_photos(shoot).count()
     report.waiting = shoot.gallery.photos.filter(state__in=(Photo.State.PENDING, Photo.State.PROCESSING)).count()
     return report
@@ -315,8 +315,7 @@ def give_by_hand(shoot: TeamShoot, *, photo_id, member_id) -> Gallery:
         if gallery.photos.filter(content_hash=photo.content_hash).exists():
             raise TeamPhotosError(f"{member.name}'s gallery has this same file already ({photo.original_name}).")
         Photo.objects.filter(pk=photo.pk).update(gallery=gallery)
-        for gallery_id in sorted({photo.gallery_id, gallery.pk}):
-            regroup_frames(gallery_id)
+        regroup_frames_in({photo.gallery_id, gallery.pk})
     TeamPhotoSortedByHand.objects.get_or_create(photo=photo)
     return gallery
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -278,10 +278,8 @@ def similar(request: HttpRequest, public_id: str, key: str) -> HttpResponse:
     gallery = _client_gallery_or_404(request, public_id)
     if response := _expired_gallery_page(request, gallery):
         return response
-    first = proofs_of(gallery).filter(key=key).first()
-    if first is None:
-        raise Http404("No such photo.")
-    frames = list(proofs_of(gallery).filter(group_key=first.group_key)) if first.group_key else [first]
+    first = _photo_or_404(gallery, key, is_final=False)
+    frames = list(proofs_of(gallery).filter(Q(group_key=first.group_key) if first.group_key else Q(pk=first.pk)))
     context = {
         "gallery": gallery,
         "frames": frames,

@@ -5,6 +5,11 @@ import socket
 import time
 
 
+def tile_keys(html: str) -> list[str]:
+    """The keys of the gallery grid's tiles in a page, in the page's order."""
+    return re.findall(r'<li class="photo-tile" id="photo-(\w+)"', html)
+
+
 def closed_port() -> int:
     """A local TCP port where nothing listens (bound for a moment, then released)."""
     with socket.socket() as s:

@@ -6,7 +6,6 @@ page reads them in its usual queries, and its cached tiles change when the group
 
 Alice (a client) has a shoot of camera files; Bob is another client."""
 
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,7 @@ from django.urls import reverse
 from galleries import gallery_pages, photos
 from galleries.models import Favourite, Gallery, Photo
 from tests.factories import make_shoot, make_user_client
+from tests.helpers import tile_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +54,6 @@ def take(gallery: Gallery, shots: list[tuple[float | None, str]]) -> list[Photo]
 
 def bits_from(phash: str, n: int) -> str:
     return f"{int(phash, 16) ^ ((1 << n) - 1):016x}"
-
-
-def tile_keys(html: str) -> list[str]:
-    return re.findall(r'<li class="photo-tile" id="photo-(\w+)"', html)
 
 
 def page(browser, gallery, query: str = "") -> str:

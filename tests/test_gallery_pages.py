@@ -20,6 +20,7 @@ from galleries import gallery_pages, selection
 from galleries.gallery_pages import PAGE_SIZE
 from galleries.models import Comment, Favourite, Gallery, Photo
 from tests.factories import PLACEHOLDER, make_shoot, make_user_client
+from tests.helpers import tile_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +44,6 @@ def browser(alice) -> Browser:
 
 def page_url(gallery: Gallery, query: str = "") -> str:
     return reverse("portal:gallery", args=[gallery.public_id]) + query
-
-
-def tile_keys(html: str) -> list[str]:
-    return re.findall(r'<li class="photo-tile" id="photo-(\w+)"', html)
 
 
 def more_link(html: str) -> str | None:
