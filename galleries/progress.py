@@ -238,7 +238,7 @@ def work_in_progress() -> list[WorkItem]:
     items = [
         WorkItem(
             s,
-            late=s.promised_on is not None and s.promised_on < today,
+            late=is_late(s, today=today),
             due_soon=s.promised_on is not None and today <= s.promised_on <= soon,
         )
         for s in selections
