@@ -20,6 +20,7 @@ from django.utils import timezone
 from bookings import turnaround
 from bookings.models import Availability, SessionType, TimeOff
 from photostudio import history
+from photostudio.studio_zone import studio_zone
 
 from . import emails
 from .models import Gallery, Selection
@@ -208,7 +209,7 @@ def is_late(selection: Selection, *, today: date | None = None) -> bool:
     """Past its promised date and not yet delivered."""
     if selection.promised_on is None or selection.stage == Stage.DELIVERED:
         return False
-    today = today or timezone.localdate(timezone=Availability.load().tz)
+    today = today or timezone.localdate(timezone=studio_zone())
     return selection.promised_on < today
 
 
