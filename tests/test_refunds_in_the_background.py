@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 from payments import PaymentStatus
@@ -93,6 +94,26 @@ def test_a_refund_whose_task_was_lost_is_sent_by_the_sweep_and_one_left_sending_
     # never asked again by itself.
     Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.SENDING)
     assert deposits.send_waiting_refunds() == 0
+
+
+def test_the_photographer_is_told_to_check_the_provider_for_a_refund_left_sending(
+    client, paid, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        services.decline_booking(paid, reason="Fully booked that day.")
+    refund = Refund.objects.get()
+    Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.SENDING)  # its worker died mid-call
+    photographer = get_user_model().objects.create_superuser("sam", "sam.okafor@example.com", "pw-for-tests-only")
+    client.force_login(photographer)
+
+    for page in (
+        "/admin/bookings/refund/",
+        f"/admin/bookings/refund/{refund.pk}/change/",
+        f"/admin/bookings/payment/{refund.payment_id}/change/",
+    ):
+        html = client.get(page).content.decode()
+        assert "Sent to the provider, no answer recorded" in html
+        assert "Look for this refund in the provider&#x27;s dashboard" in html, page
 
 
 def test_a_refund_the_provider_refuses_is_paid_back_by_hand_and_both_sides_are_told(
