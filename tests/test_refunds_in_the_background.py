@@ -140,6 +140,23 @@ def test_a_refund_the_provider_refuses_is_paid_back_by_hand_and_both_sides_are_t
     assert to_studio.reply_to == [PRIYA["email"]]
 
 
+def test_the_studio_reads_a_client_name_with_an_apostrophe_as_written_in_a_refused_refund_subject(
+    paid, django_capture_on_commit_callbacks
+):
+    paid.client.name = "Siobhán O'Connor-Raman"
+    paid.client.save(update_fields=["name"])
+    with django_capture_on_commit_callbacks(execute=False):
+        services.decline_booking(paid, reason="Fully booked that day.")
+    refund = Refund.objects.get()
+    refund.payment.captured_amount = Decimal("20.00")  # less than asked: the provider refuses
+    refund.payment.save(update_fields=["captured_amount"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deposits.send_refund(refund.pk)
+
+    assert "Refund to pay back by hand: Siobhán O'Connor-Raman, £60.00" in subjects()
+
+
 def test_a_client_cancelling_in_time_is_answered_before_the_provider_is_asked(
     client, paid, django_capture_on_commit_callbacks
 ):
