@@ -12,6 +12,7 @@ harmless when repeated (the second time changes nothing and sends nothing). Deli
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Min, Prefetch, QuerySet
@@ -58,7 +59,7 @@ class ProgressError(Exception):
 class WorkingDays:
     """The studio's working weekdays and whole days off, from the admin's availability and time off."""
 
-    zone: object  # ZoneInfo
+    zone: ZoneInfo
     weekdays: frozenset[int]
     days_off: frozenset[date]
 
