@@ -676,12 +676,31 @@ from . import waitlist_admin  # noqa: E402, F401  (the waitlist's pages)
 # --- payments ---
 
 
+# What the photographer does about a refund in each state (nothing, for most).
+REFUND_NEXT_STEP = {
+    Refund.Status.PENDING: "Nothing: it goes to the provider within a few minutes.",
+    Refund.Status.SENDING: (
+        "The provider was asked but its answer was never recorded. Look for this refund in the "
+        "provider's dashboard: if it is there, the money is on its way back; if not, refund it there."
+    ),
+    Refund.Status.BY_HAND: "Pay the client back yourself (the reason says why).",
+}
+
+
+def refund_next_step(refund: Refund) -> str:
+    return REFUND_NEXT_STEP.get(refund.status, "-")
+
+
 class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
-    fields = ["created_at", "amount", "status", "reason", "transaction_id"]
+    fields = ["created_at", "amount", "status", "next_step", "reason", "transaction_id"]
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description="what to do")
+    def next_step(self, obj: Refund) -> str:
+        return refund_next_step(obj)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -721,12 +740,16 @@ class PaymentAdmin(admin.ModelAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "payment", "amount", "status", "reason"]
+    list_display = ["created_at", "payment", "amount", "status", "next_step", "reason"]
     list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["payment__client__name", "payment__client__email", "transaction_id", "reason"]
     list_select_related = ["payment"]
-    fields = ["payment", "amount", "status", "reason", "transaction_id", "created_at"]
+    fields = ["payment", "amount", "status", "next_step", "reason", "transaction_id", "created_at"]
     readonly_fields = fields
+
+    @admin.display(description="what to do")
+    def next_step(self, obj: Refund) -> str:
+        return refund_next_step(obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

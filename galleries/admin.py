@@ -553,10 +553,10 @@ class SelectionAdmin(admin.ModelAdmin):
             chosen = get_object_or_404(Selection.objects.select_related("gallery__client"), pk=pk)
             if not self.has_change_permission(request, chosen):
                 raise PermissionDenied
-            mover = progress.MOVES.get(request.POST.get("to", ""))
-            if mover is None:
+            to = request.POST.get("to", "")
+            if to not in progress.MOVES:
                 return HttpResponseBadRequest("Say which stage to move the work to: editing or ready.")
-            self._move(request, mover, chosen)
+            self._move(request, to, chosen)
             back = request.POST.get("next", "")
             if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
                 back = reverse("admin:galleries_selection_change", args=[chosen.pk])
@@ -564,15 +564,15 @@ class SelectionAdmin(admin.ModelAdmin):
 
         return require_POST(move)(request)
 
-    def _move(self, request: HttpRequest, mover, chosen: Selection) -> None:
+    def _move(self, request: HttpRequest, to: str, chosen: Selection) -> None:
+        """Move the work to `to` (a key of progress.MOVES); moved now or already there, it is there."""
         gallery = chosen.gallery
         try:
-            moved = mover(chosen, by=request.user)
+            moved = progress.MOVES[to](chosen, by=request.user)
         except progress.ProgressError as exc:
             self.message_user(request, str(exc), messages.WARNING)
             return
-        chosen.refresh_from_db(fields=["stage"])
-        stage = progress.STAGE_WORDS[chosen.stage]
+        stage = progress.STAGE_WORDS[to]
         if moved:
             self.message_user(request, f"“{gallery.title}” is {stage}; {gallery.client.name} has been emailed.")
         else:
@@ -581,12 +581,12 @@ class SelectionAdmin(admin.ModelAdmin):
     @admin.action(description="Start editing (emails each client)")
     def start_editing_selected(self, request: HttpRequest, queryset) -> None:
         for chosen in queryset.select_related("gallery__client"):
-            self._move(request, progress.start_editing, chosen)
+            self._move(request, progress.Stage.EDITING, chosen)
 
     @admin.action(description="Mark ready: edited, being prepared for delivery (emails each client)")
     def mark_ready_selected(self, request: HttpRequest, queryset) -> None:
         for chosen in queryset.select_related("gallery__client"):
-            self._move(request, progress.mark_ready, chosen)
+            self._move(request, progress.Stage.READY, chosen)
 
     @admin.display(description="each file's orders")
     def photo_orders(self, obj: Selection) -> str:

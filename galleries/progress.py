@@ -12,6 +12,7 @@ harmless when repeated (the second time changes nothing and sends nothing). Deli
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Min, Prefetch, QuerySet
@@ -20,6 +21,7 @@ from django.utils import timezone
 from bookings import turnaround
 from bookings.models import Availability, SessionType, TimeOff
 from photostudio import history
+from photostudio.studio_zone import studio_zone
 
 from . import emails
 from .models import Gallery, Selection
@@ -57,7 +59,7 @@ class ProgressError(Exception):
 class WorkingDays:
     """The studio's working weekdays and whole days off, from the admin's availability and time off."""
 
-    zone: object  # ZoneInfo
+    zone: ZoneInfo
     weekdays: frozenset[int]
     days_off: frozenset[date]
 
@@ -208,7 +210,7 @@ def is_late(selection: Selection, *, today: date | None = None) -> bool:
     """Past its promised date and not yet delivered."""
     if selection.promised_on is None or selection.stage == Stage.DELIVERED:
         return False
-    today = today or timezone.localdate(timezone=Availability.load().tz)
+    today = today or timezone.localdate(timezone=studio_zone())
     return selection.promised_on < today
 
 
@@ -238,7 +240,7 @@ def work_in_progress() -> list[WorkItem]:
     items = [
         WorkItem(
             s,
-            late=s.promised_on is not None and s.promised_on < today,
+            late=is_late(s, today=today),
             due_soon=s.promised_on is not None and today <= s.promised_on <= soon,
         )
         for s in selections

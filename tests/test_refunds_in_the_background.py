@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 from payments import PaymentStatus
@@ -95,6 +96,26 @@ def test_a_refund_whose_task_was_lost_is_sent_by_the_sweep_and_one_left_sending_
     assert deposits.send_waiting_refunds() == 0
 
 
+def test_the_photographer_is_told_to_check_the_provider_for_a_refund_left_sending(
+    client, paid, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        services.decline_booking(paid, reason="Fully booked that day.")
+    refund = Refund.objects.get()
+    Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.SENDING)  # its worker died mid-call
+    photographer = get_user_model().objects.create_superuser("sam", "sam.okafor@example.com", "pw-for-tests-only")
+    client.force_login(photographer)
+
+    for page in (
+        "/admin/bookings/refund/",
+        f"/admin/bookings/refund/{refund.pk}/change/",
+        f"/admin/bookings/payment/{refund.payment_id}/change/",
+    ):
+        html = client.get(page).content.decode()
+        assert "Sent to the provider, no answer recorded" in html
+        assert "Look for this refund in the provider&#x27;s dashboard" in html, page
+
+
 def test_a_refund_the_provider_refuses_is_paid_back_by_hand_and_both_sides_are_told(
     paid, django_capture_on_commit_callbacks
 ):
@@ -117,6 +138,23 @@ def test_a_refund_the_provider_refuses_is_paid_back_by_hand_and_both_sides_are_t
     assert to_studio.subject == "Refund to pay back by hand: Priya Raman-Oyelaran, £60.00"
     assert "the provider refused" in to_studio.body and "Check the provider's dashboard first" in to_studio.body
     assert to_studio.reply_to == [PRIYA["email"]]
+
+
+def test_the_studio_reads_a_client_name_with_an_apostrophe_as_written_in_a_refused_refund_subject(
+    paid, django_capture_on_commit_callbacks
+):
+    paid.client.name = "Siobhán O'Connor-Raman"
+    paid.client.save(update_fields=["name"])
+    with django_capture_on_commit_callbacks(execute=False):
+        services.decline_booking(paid, reason="Fully booked that day.")
+    refund = Refund.objects.get()
+    refund.payment.captured_amount = Decimal("20.00")  # less than asked: the provider refuses
+    refund.payment.save(update_fields=["captured_amount"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deposits.send_refund(refund.pk)
+
+    assert "Refund to pay back by hand: Siobhán O'Connor-Raman, £60.00" in subjects()
 
 
 def test_a_client_cancelling_in_time_is_answered_before_the_provider_is_asked(
