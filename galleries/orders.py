@@ -7,7 +7,7 @@ from django.db import transaction
 
 from . import crop_frames
 from .models import CropOption, CropOrder, Favourite, Gallery, Photo, RetouchLevel, RetouchOrder
-from .selection import SelectionError, _check_open
+from .selection import SelectionError, check_open
 
 SIDES = ("left", "top", "width", "height")
 
@@ -53,7 +53,7 @@ def save_orders(gallery: Gallery, photo: Photo, form: OrderForm) -> None:
     photo not chosen, for a crop or retouch the studio doesn't offer, or a frame that doesn't fit."""
     with transaction.atomic():
         gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
-        _check_open(gallery)
+        check_open(gallery)
         if photo.gallery_id != gallery.pk or photo.is_final:
             raise SelectionError("That photo isn't part of this gallery's proofs.")
         if not Favourite.objects.filter(photo=photo).exists():

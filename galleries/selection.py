@@ -53,7 +53,7 @@ def set_favourite(gallery: Gallery, photo: Photo, *, chosen: bool) -> SelectionC
     in the state the client last chose. The gallery row is locked, so the limit holds under races."""
     with transaction.atomic():
         gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
-        _check_open(gallery)
+        check_open(gallery)
         if photo.gallery_id != gallery.pk or photo.is_final or photo.state != Photo.State.DONE:
             raise SelectionError("That photo isn't part of this gallery's proofs.")
         if chosen:
@@ -86,7 +86,7 @@ def add_comment(gallery: Gallery, photo: Photo, *, author, text: str) -> Comment
         raise TextRejected("Please keep a comment under 2000 characters.")
     with transaction.atomic():
         gallery = Gallery.objects.select_for_update().get(pk=gallery.pk)
-        _check_open(gallery)
+        check_open(gallery)
         if photo.gallery_id != gallery.pk:
             raise SelectionError("That photo isn't part of this gallery.")
         # The photographer hears of a client's comment by email; their own need no telling.
@@ -122,7 +122,7 @@ def submit_selection(gallery: Gallery, *, by=None, note: str = "") -> Selection:
         gallery = Gallery.objects.select_for_update().select_related("client").get(pk=gallery.pk)
         if gallery.status == Gallery.Status.SELECTION_SUBMITTED:
             return gallery.selections.first()
-        _check_open(gallery)
+        check_open(gallery)
         current = count(gallery)
         if current.chosen == 0:
             raise SelectionError("Choose at least one photo with the heart before you send your selection.")
@@ -177,7 +177,7 @@ def search_names(photos) -> str:
     return " OR ".join(p.original_name.rsplit(".", 1)[0] for p in photos)
 
 
-def _check_open(gallery: Gallery) -> None:
+def check_open(gallery: Gallery) -> None:
     if gallery.is_expired:
         raise SelectionError("This gallery has expired. Please ask the studio to open it again.")
     if gallery.status == Gallery.Status.SELECTION_SUBMITTED:
