@@ -220,7 +220,10 @@ def test_the_month_follows_the_studios_days_not_the_servers(client, settings):
     open_every_day(start=time(9), end=time(17), time_zone="Pacific/Auckland")
     make_session_type(kind="headshot", slug="headshot", duration_minutes=60)
 
-    response = client.get("/book/?type=headshot")
+    # A week ahead in Auckland: a whole day of free times, whatever the hour of the run (on the first
+    # free day, the day's notice can leave only its later hours).
+    week_ahead = local(days=7).date()
+    response = client.get(f"/book/?type=headshot&date={week_ahead}")
 
     # Every start offered on the selected day is on that day in Auckland.
     day = response.context["day"]
